@@ -1,0 +1,131 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  addCheck,
+  addForeignKey,
+  addUpdatedAtTrigger,
+  backfillInBatches,
+  dropUpdatedAtTrigger,
+  quarantineRows,
+  recordOriginals,
+  restoreQuarantined,
+  setLockTimeout,
+  setNotNull,
+  toTimestamp,
+  toTimestamptz,
+} from '../src/database/migration-helpers';
+
+const NAME = 'RepairUsers1763800000200';
+
+/**
+ * users, user_profiles, learning_paths → SPEC §2. Repair rules (docs/migrations.md):
+ * - duplicate emails (case-insensitive): the oldest account keeps the email; each later account's
+ *   original row is recorded in quarantine (reason duplicate_email) and its email set to NULL. The
+ *   accounts and everything they own stay.
+ * - display_name backfilled from username, else the email's local part, else "learner <id>".
+ * - profiles and learning paths with no user_id cannot be owned by anyone: quarantined.
+ * - user_profiles' surrogate id is dropped (user_id becomes the key); down gives new ids.
+ */
+export class RepairUsers1763800000200 implements MigrationInterface {
+  name = NAME;
+
+  async up(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    await toTimestamptz(qr, 'users', ['created_at']);
+    await toTimestamptz(qr, 'user_profiles', ['created_at', 'updated_at']);
+    await toTimestamptz(qr, 'learning_paths', ['created_at', 'updated_at']);
+
+    // users
+    await qr.query(`ALTER TABLE users RENAME CONSTRAINT users_pkey TO pk_users`);
+    await qr.query(`ALTER TABLE users RENAME CONSTRAINT users_username_key TO uq_users_username`);
+    await qr.query(`ALTER TABLE users
+      ADD COLUMN IF NOT EXISTS display_name varchar(100),
+      ADD COLUMN IF NOT EXISTS native_language varchar(16),
+      ADD COLUMN IF NOT EXISTS target_language varchar(16),
+      ADD COLUMN IF NOT EXISTS updated_at timestamptz DEFAULT now()`);
+    const duplicates = `lower(t.email) IN (SELECT lower(email) FROM users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+       AND t.id <> (SELECT min(id) FROM users u WHERE lower(u.email) = lower(t.email))`;
+    await recordOriginals(qr, 'users', duplicates, 'duplicate_email: a older account keeps this email', NAME);
+    await qr.query(`UPDATE users t SET email = NULL WHERE ${duplicates}`);
+    await backfillInBatches(
+      qr,
+      'users',
+      `display_name = left(coalesce(nullif(username, ''), nullif(split_part(email, '@', 1), ''), 'learner ' || id), 100)`,
+      'display_name IS NULL',
+    );
+    await backfillInBatches(qr, 'users', 'created_at = now()', 'created_at IS NULL');
+    await backfillInBatches(qr, 'users', 'updated_at = created_at', 'updated_at IS NULL');
+    await setNotNull(qr, 'users', 'display_name');
+    await setNotNull(qr, 'users', 'created_at');
+    await setNotNull(qr, 'users', 'updated_at');
+    await qr.query(`ALTER TABLE users ALTER COLUMN created_at SET DEFAULT now()`);
+    await addCheck(qr, 'users', 'ck_users_display_name_not_blank', `btrim(display_name) <> ''`);
+    await addUpdatedAtTrigger(qr, 'users');
+
+    // user_profiles: user_id becomes the key
+    await quarantineRows(qr, 'user_profiles', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_pkey`);
+    await qr.query(`ALTER TABLE user_profiles DROP COLUMN id`);
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_user_id_fkey`);
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_user_id_key, ADD CONSTRAINT pk_user_profiles PRIMARY KEY (user_id)`);
+    await addForeignKey(qr, 'user_profiles', 'fk_user_profiles_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+    await this.timestampsNotNull(qr, 'user_profiles', 'user_id');
+    await addUpdatedAtTrigger(qr, 'user_profiles');
+
+    // learning_paths
+    await quarantineRows(qr, 'learning_paths', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
+    await backfillInBatches(qr, 'learning_paths', `path_data = '{}'::jsonb`, 'path_data IS NULL');
+    await backfillInBatches(qr, 'learning_paths', `progress_data = '{}'::jsonb`, 'progress_data IS NULL');
+    await qr.query(`ALTER TABLE learning_paths RENAME CONSTRAINT learning_paths_pkey TO pk_learning_paths`);
+    await qr.query(`ALTER TABLE learning_paths DROP CONSTRAINT learning_paths_user_id_fkey`);
+    await addForeignKey(qr, 'learning_paths', 'fk_learning_paths_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+    await setNotNull(qr, 'learning_paths', 'user_id');
+    await setNotNull(qr, 'learning_paths', 'path_data');
+    await setNotNull(qr, 'learning_paths', 'progress_data');
+    await qr.query(`ALTER TABLE learning_paths ALTER COLUMN progress_data SET DEFAULT '{}'::jsonb`);
+    await this.timestampsNotNull(qr, 'learning_paths');
+    await addUpdatedAtTrigger(qr, 'learning_paths');
+  }
+
+  private async timestampsNotNull(qr: QueryRunner, table: string, key = 'id'): Promise<void> {
+    await backfillInBatches(qr, table, 'created_at = now()', 'created_at IS NULL', { key });
+    await backfillInBatches(qr, table, 'updated_at = created_at', 'updated_at IS NULL', { key });
+    await setNotNull(qr, table, 'created_at');
+    await setNotNull(qr, table, 'updated_at');
+    await qr.query(`ALTER TABLE ${table} ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    await dropUpdatedAtTrigger(qr, 'learning_paths');
+    await qr.query(`ALTER TABLE learning_paths
+      ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN path_data DROP NOT NULL, ALTER COLUMN progress_data DROP NOT NULL,
+      ALTER COLUMN progress_data DROP DEFAULT, ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
+      ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await qr.query(`ALTER TABLE learning_paths DROP CONSTRAINT fk_learning_paths_user_id`);
+    await qr.query(`ALTER TABLE learning_paths ADD CONSTRAINT learning_paths_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`ALTER TABLE learning_paths RENAME CONSTRAINT pk_learning_paths TO learning_paths_pkey`);
+    await toTimestamp(qr, 'learning_paths', ['created_at', 'updated_at']);
+    await restoreQuarantined(qr, 'learning_paths', NAME);
+
+    await dropUpdatedAtTrigger(qr, 'user_profiles');
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT fk_user_profiles_user_id`);
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT pk_user_profiles`);
+    await qr.query(`ALTER TABLE user_profiles ALTER COLUMN user_id DROP NOT NULL`);
+    await qr.query(`ALTER TABLE user_profiles ADD COLUMN id serial CONSTRAINT user_profiles_pkey PRIMARY KEY`);
+    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_key UNIQUE (user_id)`);
+    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`ALTER TABLE user_profiles ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
+      ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await toTimestamp(qr, 'user_profiles', ['created_at', 'updated_at']);
+    await restoreQuarantined(qr, 'user_profiles', NAME, 'user_id');
+
+    await dropUpdatedAtTrigger(qr, 'users');
+    await qr.query(`ALTER TABLE users DROP CONSTRAINT ck_users_display_name_not_blank`);
+    await qr.query(`ALTER TABLE users DROP COLUMN display_name, DROP COLUMN native_language, DROP COLUMN target_language, DROP COLUMN updated_at`);
+    await qr.query(`ALTER TABLE users ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await qr.query(`ALTER TABLE users RENAME CONSTRAINT uq_users_username TO users_username_key`);
+    await qr.query(`ALTER TABLE users RENAME CONSTRAINT pk_users TO users_pkey`);
+    await toTimestamp(qr, 'users', ['created_at']);
+    await restoreQuarantined(qr, 'users', NAME);
+  }
+}

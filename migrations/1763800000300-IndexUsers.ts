@@ -1,0 +1,29 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexesConcurrently, dropIndexes, IndexDefinition } from '../src/database/migration-helpers';
+
+/**
+ * Indexes for the users module (see createIndexesConcurrently). Each index and the query it serves:
+ * docs/schema.md.
+ */
+const INDEXES: IndexDefinition[] = [
+  ['uq_users_email', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_users_email ON users (lower(email))'],
+  ['ix_learning_paths_user_id_id', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_learning_paths_user_id_id ON learning_paths (user_id, id)'],
+  ['ix_user_profiles_learning_goals', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_profiles_learning_goals ON user_profiles USING gin (learning_goals jsonb_path_ops)'],
+  ['ix_user_profiles_previous_knowledge', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_profiles_previous_knowledge ON user_profiles USING gin (previous_knowledge jsonb_path_ops)'],
+  ['ix_user_profiles_usage_context', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_profiles_usage_context ON user_profiles USING gin (usage_context jsonb_path_ops)'],
+  ['ix_learning_paths_path_data', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_learning_paths_path_data ON learning_paths USING gin (path_data jsonb_path_ops)'],
+  ['ix_learning_paths_progress_data', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_learning_paths_progress_data ON learning_paths USING gin (progress_data jsonb_path_ops)'],
+];
+
+export class IndexUsers1763800000300 implements MigrationInterface {
+  name = 'IndexUsers1763800000300';
+  transaction = false as const;
+
+  async up(qr: QueryRunner): Promise<void> {
+    await createIndexesConcurrently(qr, INDEXES);
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await dropIndexes(qr, INDEXES);
+  }
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { assignRequestId } from './common/request-id';
+import { AppEnv } from './config/env';
+import { JwtAuthGuard } from './host/jwt-auth.guard';
+import { OpsController } from './host/ops.controller';
+import { LinguaCoreModule } from './lingua-core.module';
+import { FEATURE_MODULES } from './feature-modules';
+
+/**
+ * The reference host: every lingua-core module behind JWT authentication, with structured logs
+ * (request id on every line), health, metrics and OpenAPI. Embedding apps compose their own.
+ */
+@Module({
+  imports: [
+    LinguaCoreModule,
+    LoggerModule.forRootAsync({
+      inject: [AppEnv],
+      useFactory: (env: AppEnv) => ({
+        pinoHttp: {
+          level: env.LOG_LEVEL,
+          genReqId: (req, res) => assignRequestId(req, res),
+          customProps: (req) => ({ requestId: req.id }),
+          redact: ['req.headers.authorization'],
+          autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+        },
+      }),
+    }),
+    JwtModule.registerAsync({
+      global: true,
+      inject: [AppEnv],
+      useFactory: (env: AppEnv) => ({
+        secret: env.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    TerminusModule,
+    ...FEATURE_MODULES,
+  ],
+  controllers: [OpsController],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class AppModule {}

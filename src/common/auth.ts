@@ -1,0 +1,32 @@
+import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiError } from './api-error';
+
+/** What feature modules need from authentication: the host sets `request.user` to this. */
+export interface AuthenticatedLearner {
+  id: number;
+  roles: string[];
+}
+
+function learnerOf(ctx: ExecutionContext): AuthenticatedLearner {
+  const user = ctx.switchToHttp().getRequest<{ user?: AuthenticatedLearner }>().user;
+  if (!user || !Number.isInteger(user.id)) throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Authentication required.');
+  return user;
+}
+
+/** The authenticated learner's id. */
+export const CurrentLearner = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => learnerOf(ctx).id);
+
+/** Allows the route only to learners with `roles: ["author"]` (catalogue and lesson writes). */
+@Injectable()
+export class AuthorGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    if (!learnerOf(ctx).roles.includes('author')) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'This action needs the author role.');
+    }
+    return true;
+  }
+}
+
+export const IS_PUBLIC = 'lingua:isPublic';
+/** Marks a route the host's authentication guard lets through without a token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);

@@ -1,0 +1,104 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { validationFailed } from './api-error';
+
+export const MAX_PER_PAGE = 100;
+
+/** `?page=1&perPage=20` for catalogue lists. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  perPage: number = 20;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  perPage: number;
+  pages: number;
+}
+
+export function toPage<T>(items: T[], total: number, { page, perPage }: PageQuery): Page<T> {
+  return { items, total, page, perPage, pages: Math.ceil(total / perPage) };
+}
+
+export const offsetOf = ({ page, perPage }: PageQuery) => (page - 1) * perPage;
+
+/** `?limit=20&cursor=…` for per-learner streams (keyset pagination). */
+export class CursorQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional() @IsString() @MaxLength(300) @Matches(/^[A-Za-z0-9_-]+$/)
+  cursor?: string;
+}
+
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+type CursorField = 'int' | 'string' | 'timestamp';
+type CursorValue<F extends CursorField> = F extends 'int' ? number : string;
+
+/** A cursor is the sort key of the last row returned: base64url JSON of a fixed tuple. */
+export function encodeCursor(values: Array<number | string>): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** Decodes and type-checks a cursor against the tuple its stream uses; anything else is a 400. */
+export function decodeCursor<const F extends readonly CursorField[]>(
+  cursor: string,
+  shape: F,
+): { [K in keyof F]: CursorValue<F[K]> } {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw forged();
+  }
+  if (!Array.isArray(values) || values.length !== shape.length) throw forged();
+  shape.forEach((field, i) => {
+    const v = values[i];
+    const ok =
+      field === 'int'
+        ? Number.isSafeInteger(v)
+        : field === 'string'
+          ? typeof v === 'string' && v.length <= 200
+          : typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d\d-\d\dT/.test(v);
+    if (!ok) throw forged();
+  });
+  return values as { [K in keyof F]: CursorValue<F[K]> };
+}
+
+const forged = () => validationFailed('The cursor is not valid.', [{ field: 'cursor', messages: ['cursor is not valid'] }]);
+
+/**
+ * Takes `limit + 1` rows fetched in stream order and builds the page: the extra row only says a
+ * next page exists.
+ */
+export function toCursorPage<R, T>(rows: R[], limit: number, toItem: (row: R) => T, cursorOf: (row: R) => Array<number | string>): CursorPage<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  return {
+    items: pageRows.map(toItem),
+    nextCursor: hasMore ? encodeCursor(cursorOf(pageRows[pageRows.length - 1])) : null,
+  };
+}
+
+/** `sort=-createdAt` → ['createdAt', 'DESC']; the DTO's @IsIn has already limited the field. */
+export function parseSort<F extends string>(sort: string | undefined, fallback: `${'' | '-'}${F}`): [F, 'ASC' | 'DESC'] {
+  const value = sort ?? fallback;
+  return value.startsWith('-') ? [value.slice(1) as F, 'DESC'] : [value as F, 'ASC'];
+}
+
+/** Allowed `sort` values for a list of fields: each ascending and `-` descending. */
+export const sortValues = (fields: readonly string[]) => fields.flatMap((f) => [f, `-${f}`]);

@@ -1,0 +1,22 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldErrors, validationFailed } from './api-error';
+
+/** Flattens class-validator's tree into `words.3.term`-style field paths. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrors[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+/** Unknown fields, wrong types and out-of-range values are rejected before any query runs. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    exceptionFactory: (errors) => validationFailed('The request is invalid.', flattenValidationErrors(errors)),
+  });
+}

@@ -1,0 +1,54 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+
+/**
+ * Every setting lingua-core reads from the environment, with its default. Validated once at start-up:
+ * a bad value stops the process with a message naming the variable (README "Configuration").
+ */
+export class AppEnv {
+  @IsOptional() @IsString() DATABASE_URL?: string = undefined;
+  @IsOptional() @IsString() PGHOST?: string = undefined;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(500) DB_POOL_MAX = 10;
+  @Transform(toInt) @IsInt() @Min(50) @Max(120_000) DB_POOL_ACQUIRE_TIMEOUT_MS = 2_000;
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) DB_STATEMENT_TIMEOUT_MS = 10_000;
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) DB_LOCK_TIMEOUT_MS = 5_000;
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000) DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000) DB_SLOW_QUERY_MS = 200;
+  @Transform(toInt) @IsInt() @Min(0) @Max(10) DB_TX_MAX_RETRIES = 3;
+
+  @IsOptional() @IsString() REDIS_URL?: string = undefined;
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000) CACHE_TTL_MS = 60_000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65_535) PORT = 3000;
+  @IsString() HOST = '0.0.0.0';
+  @IsOptional() @IsString() @MinLength(16) JWT_SECRET?: string = undefined;
+  @Transform(toBool) @IsOptional() @IsBoolean() DEMO?: boolean = undefined;
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @IsString() EMBEDDED_PG_DIR = '.data';
+}
+
+export class ConfigError extends Error {}
+
+export function validateEnv(raw: Record<string, unknown>): AppEnv {
+  const env = plainToInstance(AppEnv, stripEmpty(raw), { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return env;
+}
+
+function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+}
+
+/** True when the environment names a real PostgreSQL server (so no embedded one is started). */
+export function hasExternalDatabase(env: AppEnv): boolean {
+  return Boolean(env.DATABASE_URL || env.PGHOST);
+}

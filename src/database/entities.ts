@@ -1,0 +1,4 @@
+import { USERS_ENTITIES } from '../users/users.entities';
+
+/** Every entity lingua-core maps; modules register their own with `TypeOrmModule.forFeature`. */
+export const LINGUA_ENTITIES = [...USERS_ENTITIES];

@@ -1,0 +1,171 @@
+import type { QueryRunner } from 'typeorm';
+
+/**
+ * Building blocks for repair migrations (docs/migrations.md). Every helper is safe to re-run, so a
+ * migration that failed half-way (lock timeout) can simply be run again.
+ */
+
+/** Wait at most this long for a lock, then fail (and let the deploy retry) instead of queueing traffic. */
+export async function setLockTimeout(qr: QueryRunner, ms = 5_000): Promise<void> {
+  await qr.query(`SET lock_timeout = '${ms}ms'`);
+}
+
+/**
+ * Moves rows matching `where` from `table` into `quarantined_rows` with the reason, in one statement.
+ * Returns how many moved. Nothing is deleted that is not first copied.
+ */
+export async function quarantineRows(qr: QueryRunner, table: string, where: string, reason: string, migration: string): Promise<number> {
+  const rows: Array<{ n: number }> = await qr.query(
+    `WITH moved AS (DELETE FROM ${table} t WHERE ${where} RETURNING t.*)
+     , kept AS (INSERT INTO quarantined_rows (source_table, reason, migration, row_data)
+                SELECT $1, $2, $3, to_jsonb(moved) FROM moved RETURNING 1)
+     SELECT count(*)::int AS n FROM kept`,
+    [table, reason, migration],
+  );
+  return rows[0].n;
+}
+
+/** Copies (without deleting) rows matching `where` into quarantine: for rows repaired in place. */
+export async function recordOriginals(qr: QueryRunner, table: string, where: string, reason: string, migration: string): Promise<number> {
+  const rows: Array<{ n: number }> = await qr.query(
+    `WITH kept AS (INSERT INTO quarantined_rows (source_table, reason, migration, row_data, repaired_in_place)
+                   SELECT $1, $2, $3, to_jsonb(t), true FROM ${table} t WHERE ${where} RETURNING 1)
+     SELECT count(*)::int AS n FROM kept`,
+    [table, reason, migration],
+  );
+  return rows[0].n;
+}
+
+/**
+ * The inverse for `down`: puts quarantined rows of this migration back (rows repaired in place get
+ * their original values back) and removes them from quarantine. Run after the schema is back to
+ * its pre-migration shape.
+ */
+export async function restoreQuarantined(qr: QueryRunner, table: string, migration: string, key = 'id'): Promise<void> {
+  await qr.query(
+    `UPDATE ${table} t SET (${'%COLUMNS%'}) = (SELECT ${'%COLUMNS%'} FROM jsonb_populate_record(NULL::${table}, q.row_data))
+       FROM quarantined_rows q
+      WHERE q.source_table = $1 AND q.migration = $2 AND q.repaired_in_place
+        AND t.${key} = (q.row_data->>'${key}')::int`.replace(/%COLUMNS%/g, await columnList(qr, table)),
+    [table, migration],
+  );
+  await qr.query(
+    `INSERT INTO ${table} SELECT r.* FROM quarantined_rows q, jsonb_populate_record(NULL::${table}, q.row_data) r
+      WHERE q.source_table = $1 AND q.migration = $2 AND NOT q.repaired_in_place`,
+    [table, migration],
+  );
+  await qr.query(`DELETE FROM quarantined_rows WHERE source_table = $1 AND migration = $2`, [table, migration]);
+}
+
+async function columnList(qr: QueryRunner, table: string): Promise<string> {
+  const cols: Array<{ name: string }> = await qr.query(
+    `SELECT quote_ident(attname) AS name FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [table],
+  );
+  return cols.map((c) => c.name).join(', ');
+}
+
+/**
+ * Runs `UPDATE table SET <set> WHERE <where>` in batches of `batchSize` rows (by primary key) until
+ * nothing matches, so a large backfill never holds many row locks at once. Outside a transaction
+ * (transaction = false migrations) each batch commits on its own.
+ */
+export async function backfillInBatches(
+  qr: QueryRunner,
+  table: string,
+  set: string,
+  where: string,
+  { key = 'id', batchSize = 5_000 }: { key?: string; batchSize?: number } = {},
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result: [unknown[], number] = await qr.query(
+      `UPDATE ${table} SET ${set} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${batchSize})`,
+    );
+    const affected = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+    total += affected;
+    if (affected < batchSize) return total;
+  }
+}
+
+/** Adds a foreign key without a long lock: NOT VALID first (instant), then VALIDATE (row-share lock only). */
+export async function addForeignKey(
+  qr: QueryRunner,
+  table: string,
+  name: string,
+  definition: string,
+): Promise<void> {
+  await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name}`);
+  await qr.query(`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition} NOT VALID`);
+  await qr.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${name}`);
+}
+
+/** Same for CHECK constraints. */
+export async function addCheck(qr: QueryRunner, table: string, name: string, expression: string): Promise<void> {
+  await addForeignKey(qr, table, name, `CHECK (${expression})`);
+}
+
+/** NOT NULL without a full-table scan under an exclusive lock: a validated CHECK proves it first. */
+export async function setNotNull(qr: QueryRunner, table: string, column: string): Promise<void> {
+  const check = `ck_${table}_${column}_not_null`;
+  await addCheck(qr, table, check, `${column} IS NOT NULL`);
+  await qr.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`);
+  await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT ${check}`);
+}
+
+/** Attaches the shared `updated_at` trigger. */
+export async function addUpdatedAtTrigger(qr: QueryRunner, table: string): Promise<void> {
+  await qr.query(`DROP TRIGGER IF EXISTS trg_${table}_updated_at ON ${table}`);
+  await qr.query(
+    `CREATE TRIGGER trg_${table}_updated_at BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION lingua_set_updated_at()`,
+  );
+}
+
+export async function dropUpdatedAtTrigger(qr: QueryRunner, table: string): Promise<void> {
+  await qr.query(`DROP TRIGGER IF EXISTS trg_${table}_updated_at ON ${table}`);
+}
+
+/**
+ * Legacy `timestamp` columns hold UTC. With the session TimeZone at UTC, PostgreSQL 12+ converts
+ * them to timestamptz without rewriting the table.
+ */
+export async function toTimestamptz(qr: QueryRunner, table: string, columns: string[]): Promise<void> {
+  await qr.query(`SET TimeZone = 'UTC'`);
+  const alters = columns.map((c) => `ALTER COLUMN ${c} TYPE timestamptz`).join(', ');
+  await qr.query(`ALTER TABLE ${table} ${alters}`);
+}
+
+export async function toTimestamp(qr: QueryRunner, table: string, columns: string[]): Promise<void> {
+  await qr.query(`SET TimeZone = 'UTC'`);
+  const alters = columns.map((c) => `ALTER COLUMN ${c} TYPE timestamp`).join(', ');
+  await qr.query(`ALTER TABLE ${table} ${alters}`);
+}
+
+export type IndexDefinition = [name: string, ddl: string];
+
+/**
+ * Builds indexes with CREATE INDEX CONCURRENTLY (no write lock on live tables), so the migration
+ * must have `transaction = false`. IF NOT EXISTS makes a retry safe; an INVALID index left behind
+ * by a failed concurrent build is dropped first, since IF NOT EXISTS would keep it.
+ */
+export async function createIndexesConcurrently(qr: QueryRunner, indexes: IndexDefinition[]): Promise<void> {
+  await setLockTimeout(qr);
+  for (const [name, ddl] of indexes) {
+    const [row] = await qr.query(
+      `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
+      [name],
+    );
+    if (row?.invalid) await qr.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+    await qr.query(ddl);
+  }
+}
+
+/**
+ * For `down`: `migration:revert` runs inside a transaction whatever the migration says, so this
+ * uses plain DROP INDEX (brief exclusive lock; dropping is fast).
+ */
+export async function dropIndexes(qr: QueryRunner, indexes: IndexDefinition[]): Promise<void> {
+  await setLockTimeout(qr);
+  for (const [name] of [...indexes].reverse()) await qr.query(`DROP INDEX IF EXISTS ${name}`);
+}

@@ -1,0 +1,49 @@
+import { DataSource, EventSubscriber, EntitySubscriberInterface } from 'typeorm';
+import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
+
+export interface ObservedQuery {
+  sql: string;
+  durationMs: number | undefined;
+  success: boolean;
+}
+export type QueryListener = (query: ObservedQuery) => void;
+
+const listeners = new WeakMap<DataSource, Set<QueryListener>>();
+
+/**
+ * Subscribe to every statement a DataSource runs (slow-query log, metrics, test statement counter).
+ * Returns the unsubscribe function.
+ */
+export function observeQueries(dataSource: DataSource, listener: QueryListener): () => void {
+  let set = listeners.get(dataSource);
+  if (!set) listeners.set(dataSource, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+@EventSubscriber()
+export class QueryObserverSubscriber implements EntitySubscriberInterface {
+  afterQuery(event: AfterQueryEvent): void {
+    const set = listeners.get(event.dataSource);
+    if (!set) return;
+    const query: ObservedQuery = { sql: event.query, durationMs: event.executionTime, success: event.success };
+    for (const listener of set) listener(query);
+  }
+}
+
+/** Collapse literals and whitespace so slow-query lines and metrics group by statement shape. */
+export function normaliseSql(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\b\d+(\.\d+)?\b/g, '?')
+    .replace(/\$\d+/g, '?')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 500);
+}
+
+/** The first keyword of a statement, for low-cardinality metric labels. */
+export function statementKind(sql: string): string {
+  const m = /^\s*(\w+)/.exec(sql);
+  return m ? m[1].toUpperCase() : 'OTHER';
+}

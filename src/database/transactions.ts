@@ -1,0 +1,45 @@
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+
+export const SERIALIZATION_FAILURE = '40001';
+export const DEADLOCK_DETECTED = '40P01';
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  /** Retries after the first attempt for serialization failures and deadlocks. */
+  maxRetries?: number;
+  baseDelayMs?: number;
+  onRetry?: (attempt: number, sqlState: string) => void;
+}
+
+export function sqlStateOf(err: unknown): string | undefined {
+  if (err instanceof QueryFailedError) return (err.driverError as { code?: string } | undefined)?.code;
+  return (err as { code?: unknown } | undefined)?.code as string | undefined;
+}
+
+function isRetryable(err: unknown): boolean {
+  const state = sqlStateOf(err);
+  return state === SERIALIZATION_FAILURE || state === DEADLOCK_DETECTED;
+}
+
+/**
+ * Runs `work` in a transaction; on a serialization failure or deadlock, rolls back and runs it again
+ * on a fresh transaction with jittered exponential backoff, at most `maxRetries` more times.
+ * Any other error (and the last retryable one) is rethrown as it came.
+ */
+export async function runInTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  { isolation = 'READ COMMITTED', maxRetries = 3, baseDelayMs = 20, onRetry }: TransactionOptions = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(isolation, work);
+    } catch (err) {
+      if (!isRetryable(err) || attempt > maxRetries) throw err;
+      onRetry?.(attempt, sqlStateOf(err) as string);
+      const delay = baseDelayMs * 2 ** (attempt - 1);
+      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay));
+    }
+  }
+}

@@ -1,0 +1,4 @@
+import { UsersModule } from './users/users.module';
+
+/** Every feature module the reference host mounts under /api. */
+export const FEATURE_MODULES = [UsersModule];

@@ -1,0 +1,42 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { ApiError } from '../common/api-error';
+import { AuthenticatedLearner, IS_PUBLIC } from '../common/auth';
+
+interface TokenClaims {
+  sub?: unknown;
+  roles?: unknown;
+}
+
+/**
+ * The reference host's authentication: `Authorization: Bearer <HS256 JWT>` with `sub` = user id and
+ * optional `roles`. Embedding apps use their own and set `request.user` the same way.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthenticatedLearner }>();
+    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw unauthorized('A bearer token is required.');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims & object>(token, { algorithms: ['HS256'] });
+    } catch {
+      throw unauthorized('The token is invalid or expired.');
+    }
+    const id = Number(claims.sub);
+    if (!Number.isSafeInteger(id) || id <= 0) throw unauthorized('The token has no valid subject.');
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    req.user = { id, roles };
+    return true;
+  }
+}
+
+const unauthorized = (message: string) => new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', message);

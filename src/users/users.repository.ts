@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { fromRawRow } from '../database/raw-rows';
+import { LearningPath } from './entities/learning-path.entity';
+import { JsonDocument, UserProfile } from './entities/user-profile.entity';
+import { User } from './entities/user.entity';
+
+export interface UserWithProfileRow {
+  user: User;
+  profile: UserProfile | null;
+}
+
+/** SQL for the users module: single-purpose QueryBuilder methods, no business rules. */
+@Injectable()
+export class UsersRepository {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
+    @InjectRepository(LearningPath) private readonly paths: Repository<LearningPath>,
+  ) {}
+
+  async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>): Promise<User> {
+    const result = await this.users.createQueryBuilder().insert().values(values).returning('*').execute();
+    return fromRawRow<User>(result.raw[0]);
+  }
+
+  /** The user and their profile in one statement. */
+  async findWithProfile(userId: number): Promise<UserWithProfileRow | null> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .leftJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
+      .where('u.id = :userId', { userId })
+      .getOne();
+    if (!user) return null;
+    const { profile, ...rest } = user as User & { profile?: UserProfile };
+    return { user: rest as User, profile: profile ?? null };
+  }
+
+  async exists(userId: number): Promise<boolean> {
+    return this.users.exists({ where: { id: userId } });
+  }
+
+  /** Insert or replace the whole profile in one statement (no check-then-insert race). */
+  async upsertProfile(userId: number, docs: Pick<UserProfile, 'learningGoals' | 'previousKnowledge' | 'usageContext'>): Promise<UserProfile> {
+    const result = await this.profiles
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, ...docs } as QueryDeepPartialEntity<UserProfile>)
+      .orUpdate(['learning_goals', 'previous_knowledge', 'usage_context'], ['user_id'])
+      .returning('*')
+      .execute();
+    return fromRawRow<UserProfile>(result.raw[0]);
+  }
+
+  /** Learners whose learning_goals contain `goals` (served by the GIN index ix_user_profiles_learning_goals). */
+  async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number): Promise<[UserWithProfileRow[], number]> {
+    const [users, total] = await this.users
+      .createQueryBuilder('u')
+      .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
+      .where('p.learning_goals @> :goals::jsonb', { goals: JSON.stringify(goals) })
+      .orderBy('u.id', 'ASC')
+      .offset(offset)
+      .limit(limit)
+      .getManyAndCount();
+    const rows = users.map((u) => {
+      const { profile, ...rest } = u as User & { profile: UserProfile };
+      return { user: rest as User, profile };
+    });
+    return [rows, total];
+  }
+
+  /** Newest first by id; keyset on (user_id, id) served by ix_learning_paths_user_id_id. */
+  async findLearningPaths(userId: number, beforeId: number | undefined, limit: number): Promise<LearningPath[]> {
+    const qb = this.paths.createQueryBuilder('lp').where('lp.user_id = :userId', { userId });
+    if (beforeId !== undefined) qb.andWhere('lp.id < :beforeId', { beforeId });
+    return qb.orderBy('lp.id', 'DESC').limit(limit).getMany();
+  }
+
+  async insertLearningPath(userId: number, pathData: JsonDocument, progressData: JsonDocument): Promise<LearningPath> {
+    const result = await this.paths.createQueryBuilder().insert().values({ userId, pathData, progressData } as QueryDeepPartialEntity<LearningPath>).returning('*').execute();
+    return fromRawRow<LearningPath>(result.raw[0]);
+  }
+
+  /** Updates only the learner's own path; null when it does not exist or is someone else's. */
+  async updateLearningPath(userId: number, id: number, changes: Partial<Pick<LearningPath, 'pathData' | 'progressData'>>): Promise<LearningPath | null> {
+    const result = await this.paths
+      .createQueryBuilder()
+      .update()
+      .set(changes as QueryDeepPartialEntity<LearningPath>)
+      .where('id = :id AND user_id = :userId', { id, userId })
+      .returning('*')
+      .execute();
+    return result.raw.length ? fromRawRow<LearningPath>(result.raw[0]) : null;
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, validationFailed } from '../common/api-error';
+import { CursorPage, CursorQuery, decodeCursor, offsetOf, Page, toCursorPage, toPage } from '../common/pagination';
+import {
+  CreateLearningPathDto,
+  LearningPathDto,
+  ProfileDto,
+  ProfileSearchQuery,
+  RegisterUserDto,
+  ReplaceProfileDto,
+  UpdateLearningPathDto,
+  UserDto,
+  UserWithProfileDto,
+} from './dto/user.dto';
+import { toLearningPathDto, toProfileDto, toUserDto, toUserWithProfileDto } from './users.mapper';
+import { UsersRepository } from './users.repository';
+
+/** Learners, their profile and learning paths. Other modules inject this, never the repository. */
+@Injectable()
+export class UsersService {
+  constructor(private readonly repo: UsersRepository) {}
+
+  /** A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. */
+  async register(dto: RegisterUserDto): Promise<UserDto> {
+    const user = await this.repo.insertUser({
+      email: dto.email.trim(),
+      displayName: dto.displayName.trim(),
+      nativeLanguage: dto.nativeLanguage,
+      targetLanguage: dto.targetLanguage,
+    });
+    return toUserDto(user);
+  }
+
+  async getWithProfile(userId: number): Promise<UserWithProfileDto> {
+    const row = await this.repo.findWithProfile(userId);
+    if (!row) throw notFound('User');
+    return toUserWithProfileDto(row.user, row.profile);
+  }
+
+  async exists(userId: number): Promise<boolean> {
+    return this.repo.exists(userId);
+  }
+
+  async replaceProfile(userId: number, dto: ReplaceProfileDto): Promise<ProfileDto> {
+    const profile = await this.repo.upsertProfile(userId, {
+      learningGoals: dto.learningGoals ?? null,
+      previousKnowledge: dto.previousKnowledge ?? null,
+      usageContext: dto.usageContext ?? null,
+    });
+    return toProfileDto(profile);
+  }
+
+  async searchProfiles(query: ProfileSearchQuery): Promise<Page<UserWithProfileDto>> {
+    const [rows, total] = await this.repo.searchByLearningGoals(query.learningGoals, offsetOf(query), query.perPage);
+    return toPage(rows.map((r) => toUserWithProfileDto(r.user, r.profile)), total, query);
+  }
+
+  async listLearningPaths(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<LearningPathDto>> {
+    const beforeId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.repo.findLearningPaths(userId, beforeId, limit + 1);
+    return toCursorPage(rows, limit, toLearningPathDto, (lp) => [lp.id]);
+  }
+
+  async createLearningPath(userId: number, dto: CreateLearningPathDto): Promise<LearningPathDto> {
+    return toLearningPathDto(await this.repo.insertLearningPath(userId, dto.pathData, dto.progressData ?? {}));
+  }
+
+  async updateLearningPath(userId: number, id: number, dto: UpdateLearningPathDto): Promise<LearningPathDto> {
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send pathData and/or progressData.');
+    const updated = await this.repo.updateLearningPath(userId, id, changes);
+    if (!updated) throw notFound('Learning path');
+    return toLearningPathDto(updated);
+  }
+}

@@ -1,0 +1,194 @@
+import { INestApplication } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { AppEnv, validateEnv } from '../../src/config/env';
+import { observeQueries } from '../../src/database/query-observer';
+import { configureApp } from '../../src/host/configure-app';
+import { UsersService } from '../../src/users/users.service';
+import { withDatabase } from './urls';
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
+
+export interface TestContextOptions {
+  /** Extra environment for the app (e.g. DB_POOL_MAX, REDIS_URL). */
+  env?: Record<string, string | undefined>;
+  /** Use this database instead of a fresh clone of the template (e.g. a second app instance). */
+  databaseUrl?: string;
+}
+
+export interface Learner {
+  id: number;
+  token: string;
+  auth: { Authorization: string };
+}
+
+/**
+ * One Nest app (the real AppModule, configured like main.ts) over a database of its own, cloned
+ * from the migrated template. Factories insert through the real services.
+ */
+export class TestContext {
+  private constructor(
+    readonly app: INestApplication,
+    readonly databaseUrl: string,
+    private readonly ownsDatabase: string | undefined,
+  ) {}
+
+  static async create(options: TestContextOptions = {}): Promise<TestContext> {
+    let database: string | undefined;
+    let databaseUrl = options.databaseUrl;
+    if (!databaseUrl) {
+      database = await createDatabaseFromTemplate();
+      databaseUrl = withDatabase(requiredEnv('LINGUA_TEST_ADMIN_URL'), database);
+    }
+    const env = validateEnv({
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...options.env,
+    });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(AppEnv)
+      .useValue(env)
+      .compile();
+    const app = moduleRef.createNestApplication({ bufferLogs: true });
+    configureApp(app, { shutdownHooks: false });
+    await app.init();
+    return new TestContext(app, databaseUrl, database);
+  }
+
+  get http(): TestAgent {
+    return request(this.app.getHttpServer());
+  }
+
+  get dataSource(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  get<T>(token: new (...args: never[]) => T): T {
+    return this.app.get(token);
+  }
+
+  token(userId: number, roles: string[] = []): string {
+    return this.app.get(JwtService).sign({ sub: String(userId), roles }, { secret: TEST_JWT_SECRET, algorithm: 'HS256' });
+  }
+
+  auth(userId: number, roles: string[] = []): { Authorization: string } {
+    return { Authorization: `Bearer ${this.token(userId, roles)}` };
+  }
+
+  /** Registers a learner through UsersService; every field can be overridden. */
+  async newLearner(overrides: Partial<{ email: string; displayName: string; nativeLanguage: string; targetLanguage: string }> = {}, roles: string[] = []): Promise<Learner> {
+    const user = await this.get(UsersService).register({
+      email: `learner-${randomBytes(5).toString('hex')}@example.com`,
+      displayName: 'Test Learner',
+      nativeLanguage: 'en',
+      targetLanguage: 'es',
+      ...overrides,
+    });
+    const token = this.token(user.id, roles);
+    return { id: user.id, token, auth: { Authorization: `Bearer ${token}` } };
+  }
+
+  newAuthor(): Promise<Learner> {
+    return this.newLearner({ displayName: 'Test Author' }, ['author']);
+  }
+
+  /** Runs `work` and returns how many SQL statements the app ran meanwhile, with its result. */
+  async countStatements<T>(work: () => Promise<T>): Promise<{ count: number; statements: string[]; result: T }> {
+    const statements: string[] = [];
+    const stop = observeQueries(this.dataSource, ({ sql }) => statements.push(sql));
+    try {
+      const result = await work();
+      return { count: statements.length, statements, result };
+    } finally {
+      stop();
+    }
+  }
+
+  /** EXPLAIN (FORMAT JSON) of a statement: the plan tree's node types and index names, flattened. */
+  async explain(sql: string, params: unknown[] = []): Promise<PlanSummary> {
+    const [{ 'QUERY PLAN': plan }] = await this.dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    return summarisePlan(plan[0].Plan);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    if (this.ownsDatabase) await dropDatabase(this.ownsDatabase);
+  }
+}
+
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+export interface PlanSummary {
+  nodes: Array<{ type: string; relation?: string; index?: string }>;
+  text: string;
+  usesIndex(name: string): boolean;
+  seqScans(): string[];
+}
+
+export function summarisePlan(root: PlanNode): PlanSummary {
+  const nodes: PlanSummary['nodes'] = [];
+  const walk = (n: PlanNode) => {
+    nodes.push({ type: n['Node Type'], relation: n['Relation Name'], index: n['Index Name'] });
+    n.Plans?.forEach(walk);
+  };
+  walk(root);
+  return {
+    nodes,
+    text: nodes.map((n) => `${n.type}${n.relation ? ` on ${n.relation}` : ''}${n.index ? ` using ${n.index}` : ''}`).join(' > '),
+    usesIndex: (name) => nodes.some((n) => n.index === name),
+    seqScans: () => nodes.filter((n) => n.type === 'Seq Scan').map((n) => n.relation ?? '?'),
+  };
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests through jest (test/harness/global-setup.ts)`);
+  return value;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: requiredEnv('LINGUA_TEST_ADMIN_URL') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabaseFromTemplate(): Promise<string> {
+  const name = `lingua_t_${requiredEnv('LINGUA_TEST_RUN')}_${randomBytes(4).toString('hex')}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${requiredEnv('LINGUA_TEST_TEMPLATE')}`);
+      return name;
+    } catch (err) {
+      // 55006: another file's CREATE DATABASE is reading the template at this instant.
+      if ((err as { code?: string }).code !== '55006' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+/** Same server, new empty database (for migration tests that start from nothing or from legacy). */
+export async function createEmptyDatabase(): Promise<{ name: string; url: string }> {
+  const name = `lingua_t_${requiredEnv('LINGUA_TEST_RUN')}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  return { name, url: withDatabase(requiredEnv('LINGUA_TEST_ADMIN_URL'), name) };
+}

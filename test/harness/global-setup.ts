@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { validateEnv } from '../../src/config/env';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { startTestServer, TestServer } from './servers';
+import { withDatabase } from './urls';
+
+declare global {
+  var __linguaTestServer: TestServer | undefined;
+}
+
+/**
+ * One database server per run; the migration chain is applied once to a template database, and each
+ * test file clones it (CREATE DATABASE … TEMPLATE), which takes milliseconds.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const server = await startTestServer((line) => console.log(`[test-db] ${line}`));
+  globalThis.__linguaTestServer = server;
+  const run = `${process.pid}_${Date.now().toString(36)}`;
+  const template = `lingua_tpl_${run}`;
+  const admin = new Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${template}`);
+  await admin.end();
+
+  const templateUrl = withDatabase(server.adminUrl, template);
+  const env = validateEnv({ DATABASE_URL: templateUrl });
+  const dataSource = new DataSource(buildDataSourceOptions(env, { role: 'migrations', logging: false }));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  const [{ server_version: version }] = await dataSource.query(`SHOW server_version`);
+  await dataSource.destroy();
+
+  process.env.LINGUA_TEST_ADMIN_URL = server.adminUrl;
+  process.env.LINGUA_TEST_TEMPLATE = template;
+  process.env.LINGUA_TEST_RUN = run;
+  process.env.LINGUA_TEST_SERVER = `${server.kind} (PostgreSQL ${version})`;
+  console.log(`\n[test-db] ${server.kind}: PostgreSQL ${version}; template ${template} migrated in ${Date.now() - started} ms`);
+}
