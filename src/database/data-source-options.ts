@@ -6,6 +6,7 @@ import type { AppEnv } from '../config/env';
 import { LINGUA_ENTITIES } from './entities';
 import { linguaPgDriver } from './pg-driver';
 import { QueryObserverSubscriber } from './query-observer';
+import { TypeOrmNestLogger } from './typeorm-logger';
 
 /**
  * The one place connection options are built: `TypeOrmModule.forRootAsync` (DatabaseModule) and
@@ -36,8 +37,8 @@ export function buildDataSourceOptions(
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     applicationName: 'lingua-core',
-    // Query errors reach the API error filter; slow queries are logged by QueryMonitor.
     logging: ['warn', 'migration'],
+    logger: new TypeOrmNestLogger(),
     extra: {
       max: env.DB_POOL_MAX,
       connectionTimeoutMillis: env.DB_POOL_ACQUIRE_TIMEOUT_MS,

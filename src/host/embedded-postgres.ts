@@ -18,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Extra `-c name=value` server settings (tests turn fsync off). */
   settings?: Record<string, string | number>;
+  /** Fixed port (e.g. to restart on the same address); a free one is picked when omitted. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -46,7 +48,7 @@ export class EmbeddedPostgres {
     const dataDir = usableDataDir(path.resolve(options.dataDir), owner, log);
     await stopOrphan(dataDir, log);
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) initialise(binDir, dataDir, owner, log);
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const settings = {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',
@@ -159,12 +161,14 @@ function binariesFor(owner: RunAs | undefined): string {
 
 function usableDataDir(dataDir: string, owner: RunAs | undefined, log: (line: string) => void): string {
   let dir = dataDir;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   if (owner && !traversable(path.dirname(dir), owner.ids.uid)) {
     const hash = createHash('sha1').update(dataDir).digest('hex').slice(0, 10);
     dir = path.join(os.tmpdir(), `lingua-core-data-${hash}`);
     log(`${dataDir} is not reachable by the postgres user; keeping the cluster in ${dir}`);
   }
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o700);
   if (owner) fs.chownSync(dir, owner.ids.uid, owner.ids.gid);
   return dir;
 }

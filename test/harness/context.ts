@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,8 @@ export interface TestContextOptions {
   env?: Record<string, string | undefined>;
   /** Use this database instead of a fresh clone of the template (e.g. a second app instance). */
   databaseUrl?: string;
+  /** Extra Nest modules mounted next to AppModule (test probes). */
+  imports?: Array<Type<unknown>>;
 }
 
 export interface Learner {
@@ -52,7 +54,7 @@ export class TestContext {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })
       .overrideProvider(AppEnv)
       .useValue(env)
       .compile();

@@ -1,0 +1,159 @@
+import { Client } from 'pg';
+import { TestContext } from '../harness/context';
+import { ProbeModule } from '../harness/probe.module';
+
+/**
+ * Each row of the SQLSTATE/error-class → API error mapping (docs/errors.md), produced for real
+ * against a PostgreSQL server and observed over HTTP.
+ */
+describe('database errors become SPEC §3 error bodies', () => {
+  let ctx: TestContext;
+  const sql = (statement: string) => ctx.http.post('/api/__probe/sql').send({ sql: statement });
+
+  beforeAll(async () => {
+    ctx = await TestContext.create({ imports: [ProbeModule], env: { DB_LOCK_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '1500' } });
+    await sql(`CREATE TABLE probe_parent (id int PRIMARY KEY, v int NOT NULL DEFAULT 0 CONSTRAINT ck_probe_parent_v CHECK (v < 1000))`).expect(201);
+    await sql(`CREATE TABLE probe_child (id int PRIMARY KEY, parent_id int CONSTRAINT fk_probe_child_parent_id REFERENCES probe_parent(id) ON DELETE RESTRICT)`).expect(201);
+    await sql(`INSERT INTO probe_parent (id) VALUES (1), (2); INSERT INTO probe_child VALUES (1, 1)`).expect(201);
+  });
+  afterAll(() => ctx.close());
+
+  const expectBody = (res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, code: string, constraint?: string) => {
+    expect({ status: res.status, code: res.body.code, constraint: res.body.constraint }).toEqual({ status, code, constraint });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+    // nothing but the documented fields, and a message of our own (no SQL, stack or driver text)
+    const allowed = ['statusCode', 'error', 'code', 'message', 'requestId', 'constraint', 'details'];
+    expect(Object.keys(res.body).filter((k) => !allowed.includes(k))).toEqual([]);
+    expect(String(res.body.message)).not.toMatch(/probe_|INSERT|SELECT|UPDATE|DELETE|pg_sleep|at \w+ \(|duplicate key|violates|relation|syntax/i);
+    if (status === 503) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  };
+
+  it('23505 unique → 409 unique_violation', async () => {
+    expectBody(await sql(`INSERT INTO probe_parent (id) VALUES (1)`), 409, 'unique_violation', 'probe_parent_pkey');
+  });
+
+  it('23503 foreign key on insert → 409 foreign_key_violation', async () => {
+    expectBody(await sql(`INSERT INTO probe_child VALUES (2, 99)`), 409, 'foreign_key_violation', 'fk_probe_child_parent_id');
+  });
+
+  it('23001 delete blocked by ON DELETE RESTRICT → 409 foreign_key_violation', async () => {
+    expectBody(await sql(`DELETE FROM probe_parent WHERE id = 1`), 409, 'foreign_key_violation', 'fk_probe_child_parent_id');
+  });
+
+  it('23514 check → 409 check_violation', async () => {
+    expectBody(await sql(`UPDATE probe_parent SET v = 5000 WHERE id = 2`), 409, 'check_violation', 'ck_probe_parent_v');
+  });
+
+  it('23502 not null → 409 not_null_violation naming the column', async () => {
+    expectBody(await sql(`INSERT INTO probe_parent (id, v) VALUES (3, NULL)`), 409, 'not_null_violation', 'v');
+  });
+
+  it('22P02 malformed value → 400 validation_failed', async () => {
+    expectBody(await sql(`SELECT 'abc'::int`), 400, 'validation_failed');
+  });
+
+  it('55P03 lock timeout → 503 db_timeout with Retry-After', async () => {
+    await withRowLocked(ctx.databaseUrl, async () => {
+      expectBody(await sql(`UPDATE probe_parent SET v = v + 1 WHERE id = 2`), 503, 'db_timeout');
+    });
+  });
+
+  it('57014 statement timeout → 503 db_timeout', async () => {
+    expectBody(await sql(`SELECT pg_sleep(3)`), 503, 'db_timeout');
+  });
+
+  it('40P01 deadlock is retried on a fresh transaction and both writers succeed', async () => {
+    const forward = ctx.http.post('/api/__probe/tx').send({
+      statements: ["SET LOCAL lock_timeout = '10s'", 'UPDATE probe_parent SET v = v + 1 WHERE id = 1', 'SELECT pg_sleep(0.3)', 'UPDATE probe_parent SET v = v + 1 WHERE id = 2'],
+    });
+    const backward = ctx.http.post('/api/__probe/tx').send({
+      statements: ["SET LOCAL lock_timeout = '10s'", 'UPDATE probe_parent SET v = v + 1 WHERE id = 2', 'SELECT pg_sleep(0.3)', 'UPDATE probe_parent SET v = v + 1 WHERE id = 1'],
+    });
+    const before = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
+    const [a, b] = await Promise.all([forward, backward]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.attempts + b.body.attempts).toBe(3); // exactly one was chosen as the deadlock victim and retried
+    const after = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
+    expect(after.map((r: { v: number }) => r.v)).toEqual(before.map((r: { v: number }) => r.v + 2));
+  });
+
+  it('a unknown error → 500 internal without driver text', async () => {
+    const res = await sql(`SELECT * FROM no_such_table`);
+    expectBody(res, 500, 'internal');
+    expect(res.body.message).toBe('An unexpected error occurred.');
+  });
+});
+
+describe('retries exhausted and pool exhaustion', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await TestContext.create({
+      imports: [ProbeModule],
+      env: { DB_TX_MAX_RETRIES: '0', DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '200', DB_LOCK_TIMEOUT_MS: '5000' },
+    });
+    await ctx.http.post('/api/__probe/sql').send({ sql: `CREATE TABLE probe_counter (id int PRIMARY KEY, v int NOT NULL); INSERT INTO probe_counter VALUES (1, 0)` }).expect(201);
+  });
+  afterAll(() => ctx.close());
+
+  it('40001 serialization failure with no retries left → 503 db_contention', async () => {
+    const rmw = () =>
+      ctx.http.post('/api/__probe/tx').send({
+        isolation: 'SERIALIZABLE',
+        statements: ['SELECT v FROM probe_counter WHERE id = 1', 'SELECT pg_sleep(0.2)', 'UPDATE probe_counter SET v = v + 1 WHERE id = 1'],
+      });
+    const results = await Promise.all([rmw(), rmw()]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 503]);
+    const failed = results.find((r) => r.status === 503)!;
+    expect(failed.body.code).toBe('db_contention');
+    expect(failed.headers['retry-after']).toBeDefined();
+  });
+
+  it('a full pool fails fast: 503 db_unavailable after the acquire timeout, not a hang', async () => {
+    const blockers = await holdLock(ctx.databaseUrl, 'probe_counter');
+    try {
+      // two requests wait on the lock, holding both pool connections
+      const stuck = [1, 2].map(() => ctx.http.post('/api/__probe/sql').send({ sql: 'UPDATE probe_counter SET v = v + 1 WHERE id = 1' }));
+      const started = [stuck[0].then(() => undefined), stuck[1].then(() => undefined)];
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      const res = await ctx.http.post('/api/__probe/sql').send({ sql: 'SELECT 1' });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('db_unavailable');
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      await blockers.release();
+      await Promise.all(started);
+    } finally {
+      await blockers.release();
+    }
+  });
+});
+
+async function holdLock(url: string, table: string): Promise<{ release: () => Promise<void> }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+async function withRowLocked(url: string, work: () => Promise<void>): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT * FROM probe_parent WHERE id = 2 FOR UPDATE');
+  try {
+    await work();
+  } finally {
+    await client.query('ROLLBACK');
+    await client.end();
+  }
+}

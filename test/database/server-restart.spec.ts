@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateEnv } from '../../src/config/env';
+import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
+import { runPendingMigrations } from '../../src/host/run-migrations';
+import { TestContext } from '../harness/context';
+import { ProbeModule } from '../harness/probe.module';
+
+/**
+ * A PostgreSQL server of this test's own (whatever server the rest of the suite uses), stopped and
+ * restarted under a running app: requests get 503 with Retry-After while it is down, and succeed
+ * again after, without restarting the app.
+ */
+describe('PostgreSQL stopped and restarted under a running app', () => {
+  let server: EmbeddedPostgres;
+  let ctx: TestContext;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `lingua-test-pg-${process.pid}-restart-`));
+
+  beforeAll(async () => {
+    server = await EmbeddedPostgres.start({ dataDir, settings: { fsync: 'off' } });
+    await runPendingMigrations(validateEnv({ DATABASE_URL: server.url }), () => undefined);
+    ctx = await TestContext.create({ databaseUrl: server.url, imports: [ProbeModule] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('57P01 for the query in flight, 503 db_unavailable while down, 200 again after restart', async () => {
+    const learner = await ctx.newLearner();
+    await ctx.http.get('/api/me').set(learner.auth).expect(200);
+
+    const inFlight = ctx.http.post('/api/__probe/sql').send({ sql: 'SELECT pg_sleep(5)' });
+    const inFlightResponse = inFlight.then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    const port = server.port;
+    await server.stop();
+
+    const killed = await inFlightResponse;
+    expect({ status: killed.status, code: killed.body.code }).toEqual({ status: 503, code: 'db_unavailable' });
+    expect(killed.headers['retry-after']).toBeDefined();
+
+    const down = await ctx.http.get('/api/me').set(learner.auth);
+    expect({ status: down.status, code: down.body.code }).toEqual({ status: 503, code: 'db_unavailable' });
+    expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
+    const ready = await ctx.http.get('/health/ready');
+    expect(ready.status).toBe(503);
+
+    server = await EmbeddedPostgres.start({ dataDir, port, settings: { fsync: 'off' } });
+    let status = 0;
+    for (let i = 0; i < 20 && status !== 200; i++) {
+      status = (await ctx.http.get('/api/me').set(learner.auth)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+    await ctx.http.get('/health/ready').expect(200);
+  });
+});
