@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { setMigrationTimeouts } from '../src/database/migration-helpers';
 
 /**
  * What every repair migration shares: the `updated_at` trigger function (so raw SQL and QueryBuilder
@@ -9,6 +10,7 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
   name = 'CreateSharedInfrastructure1763800000100';
 
   async up(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
     await qr.query(`
       CREATE OR REPLACE FUNCTION lingua_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -18,7 +20,7 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
       $$`);
     await qr.query(`
       CREATE TABLE IF NOT EXISTS quarantined_rows (
-        id bigserial CONSTRAINT pk_quarantined_rows PRIMARY KEY,
+        id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT pk_quarantined_rows PRIMARY KEY,
         source_table text NOT NULL,
         reason text NOT NULL,
         migration text NOT NULL,

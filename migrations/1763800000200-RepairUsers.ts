@@ -3,12 +3,15 @@ import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
+  atomically,
   backfillInBatches,
+  createIndexesConcurrently,
   dropUpdatedAtTrigger,
   quarantineRows,
   recordOriginals,
+  renameConstraint,
   restoreQuarantined,
-  setLockTimeout,
+  setMigrationTimeouts,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -17,66 +20,81 @@ import {
 const NAME = 'RepairUsers1763800000200';
 
 /**
- * users, user_profiles, learning_paths → SPEC §2. Repair rules (docs/migrations.md):
+ * users, user_profiles, learning_paths → SPEC §2, safe on a live database: no wrapping transaction,
+ * so every step holds its locks briefly (lock_timeout 5 s) and every step can be re-run after a
+ * failure. Repair rules (docs/migrations.md):
  * - duplicate emails (case-insensitive): the oldest account keeps the email; each later account's
- *   original row is recorded in quarantine (reason duplicate_email) and its email set to NULL. The
- *   accounts and everything they own stay.
+ *   original row is recorded in quarantined_rows (reason duplicate_email, repaired_in_place) and its
+ *   email set to NULL. The accounts and everything they own stay.
  * - display_name backfilled from username, else the email's local part, else "learner <id>".
- * - profiles and learning paths with no user_id cannot be owned by anyone: quarantined.
- * - user_profiles' surrogate id is dropped (user_id becomes the key); down gives new ids.
+ * - profiles and learning paths with no user_id cannot belong to anyone: moved to quarantine.
+ * - user_profiles' surrogate id (referenced by nothing) is dropped: user_id becomes the key.
  */
 export class RepairUsers1763800000200 implements MigrationInterface {
   name = NAME;
+  transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
-    await toTimestamptz(qr, 'users', ['created_at']);
-    await toTimestamptz(qr, 'user_profiles', ['created_at', 'updated_at']);
-    await toTimestamptz(qr, 'learning_paths', ['created_at', 'updated_at']);
+    await setMigrationTimeouts(qr, { guardedSteps: true });
+    await this.repairUsers(qr);
+    await this.repairProfiles(qr);
+    await this.repairLearningPaths(qr);
+  }
 
-    // users
-    await qr.query(`ALTER TABLE users RENAME CONSTRAINT users_pkey TO pk_users`);
-    await qr.query(`ALTER TABLE users RENAME CONSTRAINT users_username_key TO uq_users_username`);
-    await qr.query(`ALTER TABLE users
-      ADD COLUMN IF NOT EXISTS display_name varchar(100),
-      ADD COLUMN IF NOT EXISTS native_language varchar(16),
-      ADD COLUMN IF NOT EXISTS target_language varchar(16),
-      ADD COLUMN IF NOT EXISTS updated_at timestamptz DEFAULT now()`);
-    const duplicates = `lower(t.email) IN (SELECT lower(email) FROM users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+  private async repairUsers(qr: QueryRunner): Promise<void> {
+    await toTimestamptz(qr, 'users', ['created_at']);
+    await renameConstraint(qr, 'users', 'users_pkey', 'pk_users');
+    await renameConstraint(qr, 'users', 'users_username_key', 'uq_users_username');
+    await qr.query(`-- the length bound is part of the contract (the API validates it too); widening later is metadata-only
+      -- squawk-ignore prefer-text-field
+      ALTER TABLE users ADD COLUMN IF NOT EXISTS display_name varchar(100), ADD COLUMN IF NOT EXISTS native_language varchar(16), ADD COLUMN IF NOT EXISTS target_language varchar(16), ADD COLUMN IF NOT EXISTS updated_at timestamptz DEFAULT now()`);
+    const laterDuplicate = `t.email IS NOT NULL
        AND t.id <> (SELECT min(id) FROM users u WHERE lower(u.email) = lower(t.email))`;
-    await recordOriginals(qr, 'users', duplicates, 'duplicate_email: a older account keeps this email', NAME);
-    await qr.query(`UPDATE users t SET email = NULL WHERE ${duplicates}`);
+    await atomically(qr, async () => {
+      await recordOriginals(qr, 'users', laterDuplicate, 'duplicate_email: an older account keeps this email', NAME);
+      await qr.query(`UPDATE users t SET email = NULL WHERE ${laterDuplicate}`);
+    });
+    // Built right after the de-duplication, so a legacy writer has the shortest window to add a new one.
+    await createIndexesConcurrently(qr, [['uq_users_email', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_users_email ON users (lower(email))']]);
     await backfillInBatches(
       qr,
       'users',
       `display_name = left(coalesce(nullif(username, ''), nullif(split_part(email, '@', 1), ''), 'learner ' || id), 100)`,
       'display_name IS NULL',
     );
-    await backfillInBatches(qr, 'users', 'created_at = now()', 'created_at IS NULL');
-    await backfillInBatches(qr, 'users', 'updated_at = created_at', 'updated_at IS NULL');
+    await this.timestampsNotNull(qr, 'users');
     await setNotNull(qr, 'users', 'display_name');
-    await setNotNull(qr, 'users', 'created_at');
-    await setNotNull(qr, 'users', 'updated_at');
-    await qr.query(`ALTER TABLE users ALTER COLUMN created_at SET DEFAULT now()`);
     await addCheck(qr, 'users', 'ck_users_display_name_not_blank', `btrim(display_name) <> ''`);
     await addUpdatedAtTrigger(qr, 'users');
+  }
 
-    // user_profiles: user_id becomes the key
+  private async repairProfiles(qr: QueryRunner): Promise<void> {
+    await toTimestamptz(qr, 'user_profiles', ['created_at', 'updated_at']);
     await quarantineRows(qr, 'user_profiles', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
-    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_pkey`);
-    await qr.query(`ALTER TABLE user_profiles DROP COLUMN id`);
-    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_user_id_fkey`);
-    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT user_profiles_user_id_key, ADD CONSTRAINT pk_user_profiles PRIMARY KEY (user_id)`);
+    await setNotNull(qr, 'user_profiles', 'user_id');
+    await createIndexesConcurrently(qr, [['pk_user_profiles', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS pk_user_profiles ON user_profiles (user_id)']]);
+    const [hasPk] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'pk_user_profiles'`);
+    if (!hasPk) {
+      await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT IF EXISTS user_profiles_pkey`);
+      await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT IF EXISTS user_profiles_user_id_key,
+                        ADD CONSTRAINT pk_user_profiles PRIMARY KEY USING INDEX pk_user_profiles`);
+    }
+    await qr.query(`-- a surrogate key nothing references; user_id is the key now
+      -- squawk-ignore ban-drop-column
+      ALTER TABLE user_profiles DROP COLUMN IF EXISTS id`);
+    await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT IF EXISTS user_profiles_user_id_fkey`);
     await addForeignKey(qr, 'user_profiles', 'fk_user_profiles_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await this.timestampsNotNull(qr, 'user_profiles', 'user_id');
     await addUpdatedAtTrigger(qr, 'user_profiles');
+  }
 
-    // learning_paths
+  private async repairLearningPaths(qr: QueryRunner): Promise<void> {
+    await toTimestamptz(qr, 'learning_paths', ['created_at', 'updated_at']);
     await quarantineRows(qr, 'learning_paths', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
     await backfillInBatches(qr, 'learning_paths', `path_data = '{}'::jsonb`, 'path_data IS NULL');
     await backfillInBatches(qr, 'learning_paths', `progress_data = '{}'::jsonb`, 'progress_data IS NULL');
-    await qr.query(`ALTER TABLE learning_paths RENAME CONSTRAINT learning_paths_pkey TO pk_learning_paths`);
-    await qr.query(`ALTER TABLE learning_paths DROP CONSTRAINT learning_paths_user_id_fkey`);
+    await renameConstraint(qr, 'learning_paths', 'learning_paths_pkey', 'pk_learning_paths');
+    await qr.query(`ALTER TABLE learning_paths DROP CONSTRAINT IF EXISTS learning_paths_user_id_fkey`);
     await addForeignKey(qr, 'learning_paths', 'fk_learning_paths_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await setNotNull(qr, 'learning_paths', 'user_id');
     await setNotNull(qr, 'learning_paths', 'path_data');
@@ -95,7 +113,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr);
     await dropUpdatedAtTrigger(qr, 'learning_paths');
     await qr.query(`ALTER TABLE learning_paths
       ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN path_data DROP NOT NULL, ALTER COLUMN progress_data DROP NOT NULL,
@@ -120,6 +138,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
     await restoreQuarantined(qr, 'user_profiles', NAME, 'user_id');
 
     await dropUpdatedAtTrigger(qr, 'users');
+    await qr.query(`DROP INDEX IF EXISTS uq_users_email`);
     await qr.query(`ALTER TABLE users DROP CONSTRAINT ck_users_display_name_not_blank`);
     await qr.query(`ALTER TABLE users DROP COLUMN display_name, DROP COLUMN native_language, DROP COLUMN target_language, DROP COLUMN updated_at`);
     await qr.query(`ALTER TABLE users ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);

@@ -1,12 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition } from '../src/database/migration-helpers';
+import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
 
 /**
  * Indexes for the users module (see createIndexesConcurrently). Each index and the query it serves:
  * docs/schema.md.
  */
 const INDEXES: IndexDefinition[] = [
-  ['uq_users_email', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_users_email ON users (lower(email))'],
   ['ix_learning_paths_user_id_id', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_learning_paths_user_id_id ON learning_paths (user_id, id)'],
   ['ix_user_profiles_learning_goals', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_profiles_learning_goals ON user_profiles USING gin (learning_goals jsonb_path_ops)'],
   ['ix_user_profiles_previous_knowledge', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_profiles_previous_knowledge ON user_profiles USING gin (previous_knowledge jsonb_path_ops)'],
@@ -20,10 +19,12 @@ export class IndexUsers1763800000300 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
     await createIndexesConcurrently(qr, INDEXES);
   }
 
   async down(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
     await dropIndexes(qr, INDEXES);
   }
 }
