@@ -23,6 +23,7 @@ const unavailable = Symbol('cache unavailable');
 export class VersionedCache implements OnModuleDestroy {
   private readonly logger = new Logger('VersionedCache');
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly versionLookups = new Map<string, Promise<string | typeof unavailable>>();
   /** Namespaces whose invalidation could not be written: bypassed here until it can. */
   private readonly unflushed = new Set<string>();
 
@@ -75,7 +76,16 @@ export class VersionedCache implements OnModuleDestroy {
     return written;
   }
 
-  private async currentVersion(namespace: string): Promise<string | typeof unavailable> {
+  /** Concurrent readers of one namespace share one version lookup (and one initialisation). */
+  private currentVersion(namespace: string): Promise<string | typeof unavailable> {
+    const pending = this.versionLookups.get(namespace);
+    if (pending) return pending;
+    const lookup = this.readOrCreateVersion(namespace).finally(() => this.versionLookups.delete(namespace));
+    this.versionLookups.set(namespace, lookup);
+    return lookup;
+  }
+
+  private async readOrCreateVersion(namespace: string): Promise<string | typeof unavailable> {
     const version = await this.guard(() => this.cache.get<string>(versionKey(namespace)));
     if (version === unavailable || typeof version === 'string') return version;
     const fresh = newVersion();

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpStatus, Inject } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
@@ -26,11 +27,17 @@ export class OpsController {
   }
 
   @Get('health/ready')
-  @HealthCheck()
   @ApiOkResponse({ description: 'Database and cache answer' })
   @ApiResponse({ status: HttpStatus.SERVICE_UNAVAILABLE, description: 'Database or cache down' })
-  ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 1_500 }), () => this.cacheCheck()]);
+  async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
+    try {
+      return await this.health.check([() => this.db.pingCheck('database', { timeout: 1_500 }), () => this.cacheCheck()]);
+    } catch (err) {
+      // Terminus's own body (which check is down and why) is the useful answer for a probe.
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
+      return err.getResponse();
+    }
   }
 
   @Get('metrics')

@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { TestContext } from '../harness/context';
+
+describe('operations endpoints and observability', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await TestContext.create({ env: { DB_SLOW_QUERY_MS: '1' } });
+  });
+  afterAll(() => ctx.close());
+
+  it('serves /health/live and /health/ready outside /api', async () => {
+    await ctx.http.get('/health/live').expect(200, { status: 'ok' });
+    const ready = await ctx.http.get('/health/ready').expect(200);
+    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, cache: { status: 'up' } });
+    await ctx.http.get('/api/health/live').expect(404);
+  });
+
+  it('exports query durations, pool state, error counts and cache lookups on /metrics', async () => {
+    const learner = await ctx.newLearner();
+    await ctx.http.get('/api/me').set(learner.auth).expect(200);
+    await ctx.http.get('/api/me').expect(401);
+    const res = await ctx.http.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toMatch(/lingua_db_query_duration_seconds_bucket\{le="[^"]+",kind="SELECT",success="true"\} \d+/);
+    expect(res.text).toMatch(/lingua_db_pool_connections\{state="total"\} \d+/);
+    expect(res.text).toMatch(/lingua_db_pool_connections\{state="waiting"\} 0/);
+    expect(res.text).toMatch(/lingua_http_errors_total\{code="unauthorized"\} [1-9]/);
+    expect(res.text).toContain('lingua_cache_lookups_total');
+  });
+
+  it('echoes a sane incoming X-Request-Id and uses it in error bodies', async () => {
+    const res = await ctx.http.get('/api/me').set('X-Request-Id', 'trace-abc.123').expect(401);
+    expect(res.headers['x-request-id']).toBe('trace-abc.123');
+    expect(res.body.requestId).toBe('trace-abc.123');
+    const injected = await ctx.http.get('/api/me').set('X-Request-Id', 'bad id with spaces; and <html>');
+    expect(injected.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs statements slower than DB_SLOW_QUERY_MS with duration and a normalised statement', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await ctx.dataSource.query(`SELECT pg_sleep(0.01), 'secret-literal' AS x, 42 AS n`);
+      const call = warn.mock.calls.find(([payload]) => typeof payload === 'object' && payload !== null && 'statement' in payload);
+      expect(call).toBeDefined();
+      const payload = call![0] as { durationMs: number; statement: string };
+      expect(payload.durationMs).toBeGreaterThanOrEqual(1);
+      expect(payload.statement).toBe('SELECT pg_sleep(?), ? AS x, ? AS n');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('describes every /api route and its error responses in the OpenAPI document', async () => {
+    const doc = await ctx.http.get('/docs-json').expect(200);
+    const paths = Object.keys(doc.body.paths);
+    for (const p of ['/api/users', '/api/me', '/api/me/profile', '/api/me/learning-paths', '/api/me/learning-paths/{id}', '/api/profiles/search']) {
+      expect(paths).toContain(p);
+    }
+    expect(doc.body.paths['/api/users'].post.responses['409']).toBeDefined();
+    expect(doc.body.components.schemas.ErrorBodyDoc).toBeDefined();
+  });
+});
