@@ -37,8 +37,9 @@ export function buildDataSourceOptions(
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     applicationName: 'lingua-core',
-    logging: ['warn', 'migration'],
-    logger: new TypeOrmNestLogger(),
+    // The CLI prints migration progress and failing statements to the console; the app logs through Nest.
+    logging: role === 'migrations' ? ['error', 'warn', 'migration'] : ['warn', 'migration'],
+    logger: role === 'migrations' ? 'simple-console' : new TypeOrmNestLogger(),
     extra: {
       max: env.DB_POOL_MAX,
       connectionTimeoutMillis: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
