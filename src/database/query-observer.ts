@@ -3,6 +3,7 @@ import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
 
 export interface ObservedQuery {
   sql: string;
+  parameters: unknown[];
   durationMs: number | undefined;
   success: boolean;
 }
@@ -26,7 +27,8 @@ export class QueryObserverSubscriber implements EntitySubscriberInterface {
   afterQuery(event: AfterQueryEvent): void {
     const set = listeners.get(event.dataSource);
     if (!set) return;
-    const query: ObservedQuery = { sql: event.query, durationMs: event.executionTime, success: event.success };
+    const parameters = Array.isArray(event.parameters) ? event.parameters : [];
+    const query: ObservedQuery = { sql: event.query, parameters, durationMs: event.executionTime, success: event.success };
     for (const listener of set) listener(query);
   }
 }

@@ -54,12 +54,23 @@ export class UsersRepository {
     return fromRawRow<UserProfile>(result.raw[0]);
   }
 
-  /** Learners whose learning_goals contain `goals` (served by the GIN index ix_user_profiles_learning_goals). */
+  /**
+   * Learners whose learning_goals contain `goals`. The containment runs first, in a MATERIALIZED CTE
+   * served by the GIN index ix_user_profiles_learning_goals; only then are the matches joined, sorted
+   * and paged. Written as one query, the planner may instead walk pk order and filter every profile
+   * hoping to fill the page early — fast for common goals, a full scan for rare ones.
+   */
   async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number): Promise<[UserWithProfileRow[], number]> {
+    const matches = this.profiles
+      .createQueryBuilder('m')
+      .select('m.user_id', 'user_id')
+      .where('m.learning_goals @> :goals::jsonb', { goals: JSON.stringify(goals) });
     const [users, total] = await this.users
       .createQueryBuilder('u')
+      .addCommonTableExpression(matches, 'matches', { materialized: true })
+      .innerJoin('matches', 'x', 'x.user_id = u.id')
       .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
-      .where('p.learning_goals @> :goals::jsonb', { goals: JSON.stringify(goals) })
+      .setParameters(matches.getParameters())
       .orderBy('u.id', 'ASC')
       .offset(offset)
       .limit(limit)

@@ -8,7 +8,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { AppEnv, validateEnv } from '../../src/config/env';
-import { observeQueries } from '../../src/database/query-observer';
+import { ObservedQuery, observeQueries } from '../../src/database/query-observer';
 import { configureApp } from '../../src/host/configure-app';
 import { UsersService } from '../../src/users/users.service';
 import { withDatabase } from './urls';
@@ -102,12 +102,12 @@ export class TestContext {
   }
 
   /** Runs `work` and returns how many SQL statements the app ran meanwhile, with its result. */
-  async countStatements<T>(work: () => Promise<T>): Promise<{ count: number; statements: string[]; result: T }> {
-    const statements: string[] = [];
-    const stop = observeQueries(this.dataSource, ({ sql }) => statements.push(sql));
+  async countStatements<T>(work: () => Promise<T>): Promise<{ count: number; statements: string[]; queries: ObservedQuery[]; result: T }> {
+    const queries: ObservedQuery[] = [];
+    const stop = observeQueries(this.dataSource, (query) => queries.push(query));
     try {
       const result = await work();
-      return { count: statements.length, statements, result };
+      return { count: queries.length, statements: queries.map((q) => q.sql), queries, result };
     } finally {
       stop();
     }
