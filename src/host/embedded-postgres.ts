@@ -163,14 +163,38 @@ function usableDataDir(dataDir: string, owner: RunAs | undefined, log: (line: st
   let dir = dataDir;
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   if (owner && !traversable(path.dirname(dir), owner.ids.uid)) {
+    sweepAbandonedClusters(log);
     const hash = createHash('sha1').update(dataDir).digest('hex').slice(0, 10);
-    dir = path.join(os.tmpdir(), `lingua-core-data-${hash}`);
+    dir = path.join(os.tmpdir(), `${RELOCATED_PREFIX}${hash}`);
+    fs.writeFileSync(`${dir}.origin`, dataDir);
     log(`${dataDir} is not reachable by the postgres user; keeping the cluster in ${dir}`);
   }
   fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, 0o700);
   if (owner) fs.chownSync(dir, owner.ids.uid, owner.ids.gid);
   return dir;
+}
+
+const RELOCATED_PREFIX = 'lingua-core-data-';
+
+/**
+ * Relocated clusters whose project directory is gone (a deleted clone) and that no server runs on
+ * are removed, so temp space does not fill up with clusters nobody can reach any more.
+ */
+function sweepAbandonedClusters(log: (line: string) => void): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith(RELOCATED_PREFIX) || !name.endsWith('.origin')) continue;
+    const marker = path.join(os.tmpdir(), name);
+    const cluster = marker.slice(0, -'.origin'.length);
+    const origin = fs.readFileSync(marker, 'utf8');
+    const projectGone = !fs.existsSync(path.dirname(path.dirname(origin)));
+    const pid = Number(fs.existsSync(path.join(cluster, 'postmaster.pid')) ? fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0] : 0);
+    if (projectGone && !alive(pid)) {
+      fs.rmSync(cluster, { recursive: true, force: true });
+      fs.rmSync(marker, { force: true });
+      log(`removed abandoned embedded cluster ${cluster} (its project ${path.dirname(path.dirname(origin))} is gone)`);
+    }
+  }
 }
 
 function initialise(binDir: string, dataDir: string, owner: RunAs | undefined, log: (line: string) => void): void {

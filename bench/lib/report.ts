@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Measured } from './measure';
+
+export interface ScenarioResult {
+  scenario: string;
+  description: string;
+  results: Measured[];
+}
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+/** Markdown table; ratios are against the raw-SQL floor of the same scenario, measured in the same run. */
+export function renderTable(results: ScenarioResult[]): string {
+  const lines = ['| scenario | implementation | median ms/op | p90 ms/op | statements/op | × floor |', '|---|---|---:|---:|---:|---:|'];
+  for (const s of results) {
+    const floor = s.results.find((r) => r.name === 'floor (raw SQL)')?.medianMs;
+    for (const r of s.results) {
+      const ratio = floor ? `${(r.medianMs / floor).toFixed(2)}×` : '';
+      lines.push(`| ${s.scenario} | ${r.name} | ${fmt(r.medianMs)} | ${fmt(r.p90Ms)} | ${r.statements ?? ''} | ${ratio} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function writeReport(dir: string, meta: Record<string, unknown>, results: ScenarioResult[]): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const md = [
+    `# lingua-core benchmark — ${new Date().toISOString()}`,
+    '',
+    ...Object.entries(meta).map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+    '',
+    renderTable(results),
+    '',
+    ...results.map((s) => `- **${s.scenario}**: ${s.description}`),
+    '',
+  ].join('\n');
+  const file = path.join(dir, `bench-${stamp}.md`);
+  fs.writeFileSync(file, md);
+  fs.writeFileSync(path.join(dir, 'latest.md'), md);
+  fs.writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
+  return file;
+}
