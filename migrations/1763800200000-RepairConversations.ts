@@ -90,7 +90,6 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
     await qr.query(`ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_last_message_order', 'last_message_order >= 0');
-    await addUpdatedAtTrigger(qr, 'conversation_sessions');
   }
 
   private async repairMessages(qr: QueryRunner): Promise<void> {
@@ -134,6 +133,8 @@ export class RepairConversations1763800200000 implements MigrationInterface {
       'last_message_order = (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
       'last_message_order <> (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
     );
+    // Only now: the counter backfill above must not bump updated_at of sessions nobody changed.
+    await addUpdatedAtTrigger(qr, 'conversation_sessions');
   }
 
   private async repairInteractions(qr: QueryRunner): Promise<void> {
