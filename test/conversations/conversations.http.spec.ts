@@ -148,16 +148,16 @@ describe('conversations over HTTP', () => {
     await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(owner.auth).send({ role: 'user', content: 'private' }).expect(201);
     await ctx.http.post(`/api/me/conversations/${s.id}/interactions`).set(owner.auth).send({ interactionType: 'cultural_note', conceptId: 'secret', nextReviewDate: '2000-01-01T00:00:00Z' }).expect(201);
 
-    const calls = [
-      ctx.http.get(`/api/me/conversations/${s.id}`),
-      ctx.http.patch(`/api/me/conversations/${s.id}`).send({ status: 'paused' }),
-      ctx.http.get(`/api/me/conversations/${s.id}/messages`),
-      ctx.http.post(`/api/me/conversations/${s.id}/messages`).send({ role: 'user', content: 'x' }),
-      ctx.http.post(`/api/me/conversations/${s.id}/interactions`).send({ interactionType: 'cultural_note' }),
-    ];
-    for (const call of calls) {
-      const res = await call.set(intruder.auth);
-      expect({ url: res.req.path, status: res.status, code: res.body.code }).toEqual({ url: res.req.path, status: 404, code: 'not_found' });
+    const calls = {
+      read: () => ctx.http.get(`/api/me/conversations/${s.id}`),
+      patch: () => ctx.http.patch(`/api/me/conversations/${s.id}`).send({ status: 'paused' }),
+      messages: () => ctx.http.get(`/api/me/conversations/${s.id}/messages`),
+      append: () => ctx.http.post(`/api/me/conversations/${s.id}/messages`).send({ role: 'user', content: 'x' }),
+      interaction: () => ctx.http.post(`/api/me/conversations/${s.id}/interactions`).send({ interactionType: 'cultural_note' }),
+    };
+    for (const [call, request] of Object.entries(calls)) {
+      const res = await request().set(intruder.auth);
+      expect({ call, status: res.status, code: res.body.code }).toEqual({ call, status: 404, code: 'not_found' });
     }
     expect((await ctx.http.get('/api/me/conversations').set(intruder.auth)).body.items).toEqual([]);
     expect((await ctx.http.get('/api/me/interactions?conceptId=secret').set(intruder.auth)).body.items).toEqual([]);
