@@ -1,3 +1,4 @@
+import { seedDemoLessons } from '../../src/lessons/lessons.demo';
 import { Learner, TestContext } from '../harness/context';
 import { validPlan } from './fixtures';
 
@@ -167,5 +168,13 @@ describe('lessons over HTTP', () => {
     expect(listMany.result.body.items.length).toBeGreaterThan(20);
     expect(listMany.count).toBe(listOne.count);
     expect(listOne.count).toBe(2);
+  });
+
+  it('the demo seeder compiles its lessons through the real service', async () => {
+    await seedDemoLessons(ctx.app);
+    const res = await ctx.http.get('/api/lessons?perPage=2').set(learner.auth).expect(200);
+    expect(res.body.items.map((l: { title: string; latestVersion: number }) => [l.title, l.latestVersion])).toEqual([
+      ['Ordering food', 1], ['Greetings and introductions', 1],
+    ]);
   });
 });
