@@ -13,24 +13,9 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
+import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
 
 const NAME = 'RepairConversations1763800200000';
-
-const STATUS = `CASE
-  WHEN lower(btrim(status)) IN ('active', 'completed', 'abandoned', 'paused') THEN lower(btrim(status))
-  WHEN lower(btrim(status)) IN ('done', 'finished', 'complete', 'closed', 'ended') THEN 'completed'
-  WHEN lower(btrim(status)) IN ('cancelled', 'canceled', 'aborted', 'expired') THEN 'abandoned'
-  ELSE 'paused' END`;
-const TYPE = `CASE
-  WHEN replace(replace(lower(btrim(session_type)), '-', '_'), ' ', '_') IN ('home', 'profile_building', 'lesson', 'practice')
-    THEN replace(replace(lower(btrim(session_type)), '-', '_'), ' ', '_')
-  WHEN lower(btrim(session_type)) IN ('profile', 'onboarding') THEN 'profile_building'
-  ELSE 'home' END`;
-const ROLE = `CASE
-  WHEN lower(btrim(role)) IN ('user', 'assistant', 'system') THEN lower(btrim(role))
-  WHEN lower(btrim(role)) IN ('human', 'learner', 'student') THEN 'user'
-  WHEN lower(btrim(role)) IN ('bot', 'ai', 'tutor', 'model') THEN 'assistant' END`;
-const INTERACTION_TYPES = `('question_asked', 'correction_received', 'grammar_practiced', 'vocabulary_learned', 'cultural_note', 'pronunciation_practice')`;
 
 /**
  * conversation_sessions, conversation_messages, conversation_interactions → SPEC §2.
