@@ -172,9 +172,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   async down(qr: QueryRunner): Promise<void> {
     await setLockTimeout(qr);
     const t = 'conversation_interactions';
-    for (const c of ['ck_conversation_interactions_confidence_self_reported', 'ck_conversation_interactions_mastery_level',
-      'ck_conversation_interactions_interaction_type', 'fk_conversation_interactions_message_id', 'fk_conversation_interactions_session_id',
-      'fk_conversation_interactions_user_id']) await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${c}`);
+    await dropConstraints(qr, t, ['ck_%_confidence_self_reported', 'ck_%_mastery_level', 'ck_%_interaction_type', 'fk_%_message_id', 'fk_%_session_id', 'fk_%_user_id']);
     await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
     await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT pk_conversation_interactions TO conversation_interactions_pkey`);
     await qr.query(`ALTER TABLE ${t} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN interaction_type DROP NOT NULL,
@@ -184,9 +182,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
     const m = 'conversation_messages';
     await dropUpdatedAtTrigger(qr, m);
-    for (const c of ['ck_conversation_messages_message_order', 'ck_conversation_messages_role', 'fk_conversation_messages_session_id']) {
-      await qr.query(`ALTER TABLE ${m} DROP CONSTRAINT IF EXISTS ${c}`);
-    }
+    await dropConstraints(qr, m, ['ck_%_message_order', 'ck_%_role', 'fk_%_session_id']);
     await qr.query(`ALTER TABLE ${m} ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES conversation_sessions(id)`);
     await qr.query(`ALTER TABLE ${m} RENAME CONSTRAINT pk_conversation_messages TO conversation_messages_pkey`);
     await qr.query(`ALTER TABLE ${m} ALTER COLUMN session_id DROP NOT NULL, ALTER COLUMN role DROP NOT NULL,
@@ -195,8 +191,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
     const s = 'conversation_sessions';
     await dropUpdatedAtTrigger(qr, s);
-    for (const c of ['ck_conversation_sessions_last_message_order', 'ck_conversation_sessions_status', 'ck_conversation_sessions_session_type',
-      'fk_conversation_sessions_user_id']) await qr.query(`ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);
+    await dropConstraints(qr, s, ['ck_%_last_message_order', 'ck_%_status', 'ck_%_session_type', 'fk_%_user_id']);
     await qr.query(`ALTER TABLE ${s} DROP COLUMN last_message_order`);
     await qr.query(`ALTER TABLE ${s} ADD CONSTRAINT conversation_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
     await qr.query(`ALTER TABLE ${s} RENAME CONSTRAINT pk_conversation_sessions TO conversation_sessions_pkey`);
@@ -213,3 +208,8 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
 const legacyTimes = `ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
       ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`;
+
+/** Drops `<prefix>_<table>_<rest>` constraints given as 'ck_%_rest' patterns. */
+async function dropConstraints(qr: QueryRunner, table: string, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${pattern.replace('%', table)}`);
+}
