@@ -2,6 +2,10 @@ import { CreateLegacyBaseline1763800000000 } from './1763800000000-CreateLegacyB
 import { CreateSharedInfrastructure1763800000100 } from './1763800000100-CreateSharedInfrastructure';
 import { RepairUsers1763800000200 } from './1763800000200-RepairUsers';
 import { IndexUsers1763800000300 } from './1763800000300-IndexUsers';
+import { RepairConversations1763800200000 } from './1763800200000-RepairConversations';
+import { IndexConversations1763800200100 } from './1763800200100-IndexConversations';
+import { RepairLessons1763800200200 } from './1763800200200-RepairLessons';
+import { IndexLessons1763800200300 } from './1763800200300-IndexLessons';
 
 /** The migration chain, in order. Listed explicitly so it works from ts-node, dist/ and embedding apps. */
 export const LINGUA_MIGRATIONS = [
@@ -9,4 +13,8 @@ export const LINGUA_MIGRATIONS = [
   CreateSharedInfrastructure1763800000100,
   RepairUsers1763800000200,
   IndexUsers1763800000300,
+  RepairConversations1763800200000,
+  IndexConversations1763800200100,
+  RepairLessons1763800200200,
+  IndexLessons1763800200300,
 ];

@@ -1,4 +1,6 @@
+import { CONVERSATIONS_ENTITIES } from '../conversations/conversations.entities';
+import { LESSONS_ENTITIES } from '../lessons/lessons.entities';
 import { USERS_ENTITIES } from '../users/users.entities';
 
 /** Every entity lingua-core maps; modules register their own with `TypeOrmModule.forFeature`. */
-export const LINGUA_ENTITIES = [...USERS_ENTITIES];
+export const LINGUA_ENTITIES = [...USERS_ENTITIES, ...CONVERSATIONS_ENTITIES, ...LESSONS_ENTITIES];

@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { seedDemoLessons } from '../lessons/lessons.demo';
 import { UsersService } from '../users/users.service';
 
 export const DEMO_LEARNER_EMAIL = 'demo.learner@lingua.local';
@@ -31,4 +32,4 @@ export async function seedDemo(app: INestApplicationContext): Promise<{ learnerI
 }
 
 /** Feature modules add their demo catalogue here (run once, on first start). */
-export const DEMO_SEEDERS: Array<(app: INestApplicationContext) => Promise<void>> = [];
+export const DEMO_SEEDERS: Array<(app: INestApplicationContext) => Promise<void>> = [seedDemoLessons];

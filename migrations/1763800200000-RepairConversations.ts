@@ -1,0 +1,215 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  addCheck,
+  addForeignKey,
+  addUpdatedAtTrigger,
+  backfillInBatches,
+  dropUpdatedAtTrigger,
+  quarantineRows,
+  recordOriginals,
+  restoreQuarantined,
+  setLockTimeout,
+  setNotNull,
+  toTimestamp,
+  toTimestamptz,
+} from '../src/database/migration-helpers';
+import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
+
+const NAME = 'RepairConversations1763800200000';
+
+/**
+ * conversation_sessions, conversation_messages, conversation_interactions → SPEC §2.
+ * Repair rules (docs/modules/conversations-lessons.md, "Repair rules"); every row changed in place
+ * has its original recorded in quarantined_rows (repaired_in_place), so `down` restores it exactly:
+ * - sessions: user_id NULL → quarantined (no_owner) with their messages (session_quarantined).
+ *   status: known synonyms mapped ('done', 'finished', … → completed; 'cancelled', … → abandoned),
+ *   anything else or NULL → paused (resumable, decided by the learner). session_type: case and
+ *   '-'/' ' normalised, 'profile'/'onboarding' → profile_building, anything else or NULL → home.
+ *   conversation_context NULL → {}. last_message_order (new) = the session's highest message order.
+ * - messages: session_id NULL → quarantined (no_session). role: case normalised, human/learner/
+ *   student → user, bot/ai/tutor/model → assistant, anything else → quarantined (invalid_role).
+ *   content NULL → ''. A session whose orders contain a duplicate, a zero/negative or a NULL is
+ *   renumbered 1..n by (message_order, created_at, id); other sessions are untouched.
+ * - interactions: user_id NULL → quarantined (no_owner); unknown interaction_type → quarantined
+ *   (invalid_interaction_type); mastery_level / confidence_self_reported outside 1–5 clamped into
+ *   it (9 → 5, 0 → 1); session_id / message_id pointing at nothing → NULL; metadata NULL → {}.
+ * - created_at/updated_at NULL → now(); all times become timestamptz (legacy values are UTC).
+ * The unique (session_id, message_order) is built concurrently by IndexConversations.
+ */
+export class RepairConversations1763800200000 implements MigrationInterface {
+  name = NAME;
+
+  async up(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    await toTimestamptz(qr, 'conversation_sessions', ['created_at', 'updated_at']);
+    await toTimestamptz(qr, 'conversation_messages', ['created_at', 'updated_at']);
+    await toTimestamptz(qr, 'conversation_interactions', ['created_at', 'next_review_date']);
+    await this.repairSessions(qr);
+    await this.repairMessages(qr);
+    await this.repairInteractions(qr);
+  }
+
+  private async repairSessions(qr: QueryRunner): Promise<void> {
+    const ownerless = 'SELECT id FROM conversation_sessions WHERE user_id IS NULL';
+    await quarantineRows(qr, 'conversation_messages', `t.session_id IN (${ownerless})`, 'session_quarantined: its conversation has no owner', NAME);
+    await quarantineRows(qr, 'conversation_sessions', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
+    await recordOriginals(
+      qr,
+      'conversation_sessions',
+      `t.status IS DISTINCT FROM (${STATUS.replace(/status/g, 't.status')}) OR t.session_type IS DISTINCT FROM (${TYPE.replace(/session_type/g, 't.session_type')})
+        OR t.conversation_context IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
+      'repaired: status/session_type mapped, NULL context or times filled',
+      NAME,
+    );
+    await backfillInBatches(qr, 'conversation_sessions', `status = ${STATUS}`, `status IS DISTINCT FROM (${STATUS})`);
+    await backfillInBatches(qr, 'conversation_sessions', `session_type = ${TYPE}`, `session_type IS DISTINCT FROM (${TYPE})`);
+    await backfillInBatches(qr, 'conversation_sessions', `conversation_context = '{}'::jsonb`, 'conversation_context IS NULL');
+    await this.timestampsNotNull(qr, 'conversation_sessions', true);
+
+    await qr.query(`ALTER TABLE conversation_sessions RENAME CONSTRAINT conversation_sessions_pkey TO pk_conversation_sessions`);
+    await qr.query(`ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
+    await addForeignKey(qr, 'conversation_sessions', 'fk_conversation_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+    for (const column of ['user_id', 'session_type', 'status', 'conversation_context']) await setNotNull(qr, 'conversation_sessions', column);
+    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
+    await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_session_type', `session_type IN ('home', 'profile_building', 'lesson', 'practice')`);
+    await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
+    await qr.query(`ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
+    await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_last_message_order', 'last_message_order >= 0');
+  }
+
+  private async repairMessages(qr: QueryRunner): Promise<void> {
+    await quarantineRows(qr, 'conversation_messages', 't.session_id IS NULL', 'no_session: session_id is null', NAME);
+    await quarantineRows(qr, 'conversation_messages', `(${ROLE.replace(/role/g, 't.role')}) IS NULL`, 'invalid_role: not user, assistant or system', NAME);
+    // Sessions with a duplicate, non-positive or NULL order are renumbered densely, order preserved.
+    await qr.query(`DROP TABLE IF EXISTS lingua_message_renumber`);
+    await qr.query(`
+      CREATE TEMP TABLE lingua_message_renumber ON COMMIT DROP AS
+      SELECT id, rn FROM (
+        SELECT m.id, m.message_order,
+               row_number() OVER (PARTITION BY m.session_id ORDER BY m.message_order NULLS LAST, m.created_at NULLS LAST, m.id)::int AS rn
+          FROM conversation_messages m
+         WHERE m.session_id IN (SELECT session_id FROM conversation_messages GROUP BY session_id
+                                 HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0)
+      ) x WHERE message_order IS DISTINCT FROM rn`);
+    await recordOriginals(
+      qr,
+      'conversation_messages',
+      `t.id IN (SELECT id FROM lingua_message_renumber) OR t.role IS DISTINCT FROM (${ROLE.replace(/role/g, 't.role')})
+        OR t.content IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
+      'repaired: message_order renumbered, role normalised, NULL content or times filled',
+      NAME,
+    );
+    await qr.query(`UPDATE conversation_messages m SET message_order = r.rn FROM lingua_message_renumber r WHERE m.id = r.id`);
+    await backfillInBatches(qr, 'conversation_messages', `role = ${ROLE}`, `role IS DISTINCT FROM (${ROLE})`);
+    await backfillInBatches(qr, 'conversation_messages', `content = ''`, 'content IS NULL');
+    await this.timestampsNotNull(qr, 'conversation_messages', true);
+
+    await qr.query(`ALTER TABLE conversation_messages RENAME CONSTRAINT conversation_messages_pkey TO pk_conversation_messages`);
+    await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
+    await addForeignKey(qr, 'conversation_messages', 'fk_conversation_messages_session_id',
+      'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
+    for (const column of ['session_id', 'role', 'content', 'message_order']) await setNotNull(qr, 'conversation_messages', column);
+    await addCheck(qr, 'conversation_messages', 'ck_conversation_messages_role', `role IN ('user', 'assistant', 'system')`);
+    await addCheck(qr, 'conversation_messages', 'ck_conversation_messages_message_order', 'message_order > 0');
+    await addUpdatedAtTrigger(qr, 'conversation_messages');
+    await backfillInBatches(
+      qr,
+      'conversation_sessions',
+      'last_message_order = (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
+      'last_message_order <> (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
+    );
+    // Only now: the counter backfill above must not bump updated_at of sessions nobody changed.
+    await addUpdatedAtTrigger(qr, 'conversation_sessions');
+  }
+
+  private async repairInteractions(qr: QueryRunner): Promise<void> {
+    const t = 'conversation_interactions';
+    await quarantineRows(qr, t, 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
+    await quarantineRows(qr, t, `t.interaction_type IS NULL OR lower(btrim(t.interaction_type)) NOT IN ${INTERACTION_TYPES}`,
+      'invalid_interaction_type', NAME);
+    const orphanSession = 'session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = session_id)';
+    const orphanMessage = 'message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = message_id)';
+    const outOfRange = (c: string) => `${c} NOT BETWEEN 1 AND 5`;
+    await recordOriginals(
+      qr,
+      t,
+      [`t.interaction_type <> lower(btrim(t.interaction_type))`, outOfRange('t.mastery_level'), outOfRange('t.confidence_self_reported'),
+        orphanSession.replace(/session_id/g, 't.session_id'), orphanMessage.replace(/message_id/g, 't.message_id'),
+        't.metadata IS NULL', 't.created_at IS NULL'].join(' OR '),
+      'repaired: type normalised, mastery/confidence clamped to 1-5, dangling session/message cleared, NULL metadata filled',
+      NAME,
+    );
+    await backfillInBatches(qr, t, 'interaction_type = lower(btrim(interaction_type))', 'interaction_type <> lower(btrim(interaction_type))');
+    await backfillInBatches(qr, t, 'mastery_level = least(greatest(mastery_level, 1), 5)', outOfRange('mastery_level'));
+    await backfillInBatches(qr, t, 'confidence_self_reported = least(greatest(confidence_self_reported, 1), 5)', outOfRange('confidence_self_reported'));
+    await backfillInBatches(qr, t, 'session_id = NULL', orphanSession);
+    await backfillInBatches(qr, t, 'message_id = NULL', orphanMessage);
+    await backfillInBatches(qr, t, `metadata = '{}'::jsonb`, 'metadata IS NULL');
+    await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+
+    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT conversation_interactions_pkey TO pk_conversation_interactions`);
+    await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
+    await addForeignKey(qr, t, 'fk_conversation_interactions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+    await addForeignKey(qr, t, 'fk_conversation_interactions_session_id', 'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
+    await addForeignKey(qr, t, 'fk_conversation_interactions_message_id', 'FOREIGN KEY (message_id) REFERENCES conversation_messages(id) ON DELETE SET NULL');
+    for (const column of ['user_id', 'interaction_type', 'metadata', 'created_at']) await setNotNull(qr, t, column);
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
+    await addCheck(qr, t, 'ck_conversation_interactions_interaction_type', `interaction_type IN ${INTERACTION_TYPES}`);
+    await addCheck(qr, t, 'ck_conversation_interactions_mastery_level', 'mastery_level BETWEEN 1 AND 5');
+    await addCheck(qr, t, 'ck_conversation_interactions_confidence_self_reported', 'confidence_self_reported BETWEEN 1 AND 5');
+  }
+
+  private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
+    await backfillInBatches(qr, table, 'created_at = now()', 'created_at IS NULL');
+    await setNotNull(qr, table, 'created_at');
+    await qr.query(`ALTER TABLE ${table} ALTER COLUMN created_at SET DEFAULT now()`);
+    if (!withUpdatedAt) return;
+    await backfillInBatches(qr, table, 'updated_at = created_at', 'updated_at IS NULL');
+    await setNotNull(qr, table, 'updated_at');
+    await qr.query(`ALTER TABLE ${table} ALTER COLUMN updated_at SET DEFAULT now()`);
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    const t = 'conversation_interactions';
+    await dropConstraints(qr, t, ['ck_%_confidence_self_reported', 'ck_%_mastery_level', 'ck_%_interaction_type', 'fk_%_message_id', 'fk_%_session_id', 'fk_%_user_id']);
+    await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT pk_conversation_interactions TO conversation_interactions_pkey`);
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN interaction_type DROP NOT NULL,
+      ALTER COLUMN metadata DROP NOT NULL, ALTER COLUMN metadata DROP DEFAULT,
+      ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await toTimestamp(qr, t, ['created_at', 'next_review_date']);
+
+    const m = 'conversation_messages';
+    await dropUpdatedAtTrigger(qr, m);
+    await dropConstraints(qr, m, ['ck_%_message_order', 'ck_%_role', 'fk_%_session_id']);
+    await qr.query(`ALTER TABLE ${m} ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES conversation_sessions(id)`);
+    await qr.query(`ALTER TABLE ${m} RENAME CONSTRAINT pk_conversation_messages TO conversation_messages_pkey`);
+    await qr.query(`ALTER TABLE ${m} ALTER COLUMN session_id DROP NOT NULL, ALTER COLUMN role DROP NOT NULL,
+      ALTER COLUMN content DROP NOT NULL, ALTER COLUMN message_order DROP NOT NULL, ${legacyTimes}`);
+    await toTimestamp(qr, m, ['created_at', 'updated_at']);
+
+    const s = 'conversation_sessions';
+    await dropUpdatedAtTrigger(qr, s);
+    await dropConstraints(qr, s, ['ck_%_last_message_order', 'ck_%_status', 'ck_%_session_type', 'fk_%_user_id']);
+    await qr.query(`ALTER TABLE ${s} DROP COLUMN last_message_order`);
+    await qr.query(`ALTER TABLE ${s} ADD CONSTRAINT conversation_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`ALTER TABLE ${s} RENAME CONSTRAINT pk_conversation_sessions TO conversation_sessions_pkey`);
+    await qr.query(`ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN session_type DROP NOT NULL,
+      ALTER COLUMN status DROP NOT NULL, ALTER COLUMN conversation_context DROP NOT NULL, ALTER COLUMN conversation_context DROP DEFAULT,
+      ${legacyTimes}`);
+    await toTimestamp(qr, s, ['created_at', 'updated_at']);
+
+    await restoreQuarantined(qr, s, NAME);
+    await restoreQuarantined(qr, m, NAME);
+    await restoreQuarantined(qr, t, NAME);
+  }
+}
+
+const legacyTimes = `ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
+      ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`;
+
+/** Drops `<prefix>_<table>_<rest>` constraints given as 'ck_%_rest' patterns. */
+async function dropConstraints(qr: QueryRunner, table: string, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${pattern.replace('%', table)}`);
+}

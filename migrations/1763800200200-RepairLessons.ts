@@ -1,0 +1,179 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  addCheck,
+  addForeignKey,
+  addUpdatedAtTrigger,
+  backfillInBatches,
+  dropUpdatedAtTrigger,
+  quarantineRows,
+  recordOriginals,
+  restoreQuarantined,
+  setLockTimeout,
+  setNotNull,
+  toTimestamp,
+  toTimestamptz,
+} from '../src/database/migration-helpers';
+
+const NAME = 'RepairLessons1763800200200';
+
+const LESSON_STATUS = `CASE
+  WHEN lower(btrim(status)) IN ('draft', 'compiling', 'completed', 'failed') THEN lower(btrim(status))
+  WHEN lower(btrim(status)) IN ('published', 'ready', 'compiled', 'done', 'complete') THEN 'completed'
+  WHEN lower(btrim(status)) IN ('error', 'errored') THEN 'failed'
+  WHEN EXISTS (SELECT 1 FROM lesson_versions v WHERE v.lesson_id = lessons.id) THEN 'completed'
+  ELSE 'draft' END`;
+const SESSION_STATUS = `CASE
+  WHEN lower(btrim(status)) IN ('in_progress', 'completed', 'abandoned') THEN lower(btrim(status))
+  WHEN lower(btrim(status)) IN ('started', 'active', 'in progress', 'ongoing') THEN 'in_progress'
+  WHEN lower(btrim(status)) IN ('done', 'finished', 'complete', 'passed') THEN 'completed'
+  WHEN lower(btrim(status)) IN ('cancelled', 'canceled', 'quit', 'aborted') THEN 'abandoned'
+  WHEN completed_at IS NOT NULL THEN 'completed'
+  ELSE 'in_progress' END`;
+const orphan = (column: string, table: string) =>
+  `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
+
+/**
+ * lessons, lesson_versions, lesson_sessions → SPEC §2. Repair rules (docs/modules/conversations-lessons.md);
+ * rows changed in place have their originals recorded in quarantined_rows, so `down` restores them:
+ * - lessons: status synonyms mapped ('published', 'ready', 'compiled', 'done' → completed;
+ *   'error' → failed); anything else or NULL → completed if the lesson has a version, else draft.
+ *   title NULL or blank → 'Untitled lesson <id>'.
+ * - lesson_versions: lesson_id NULL → quarantined (no_lesson). A lesson whose versions include a NULL
+ *   or a value ≤ 0 has them renumbered 1..n by (version, created_at, id). lesson_plan NULL → {}.
+ *   The legacy unique index idx_lesson_versions_lesson_version is adopted as the constraint
+ *   uq_lesson_versions_lesson_id_version (renamed, not rebuilt).
+ * - lesson_sessions: no user / unknown user → quarantined (orphan_user); no lesson / unknown lesson →
+ *   quarantined (orphan_lesson). status synonyms mapped; anything else or NULL → completed when
+ *   completed_at is set, else in_progress. score clamped into 0–100. started_at NULL →
+ *   coalesce(completed_at, now()). lesson_version_id (new) stays NULL: legacy sessions never
+ *   recorded the version taken.
+ */
+export class RepairLessons1763800200200 implements MigrationInterface {
+  name = NAME;
+
+  async up(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    await toTimestamptz(qr, 'lessons', ['created_at', 'updated_at']);
+    await toTimestamptz(qr, 'lesson_versions', ['created_at']);
+    await toTimestamptz(qr, 'lesson_sessions', ['started_at', 'completed_at']);
+    await this.repairLessons(qr);
+    await this.repairVersions(qr);
+    await this.repairSessions(qr);
+  }
+
+  private async repairLessons(qr: QueryRunner): Promise<void> {
+    const title = `'Untitled lesson ' || id`;
+    const blank = `title IS NULL OR btrim(title) = ''`;
+    await recordOriginals(
+      qr,
+      'lessons',
+      `t.id IN (SELECT id FROM lessons WHERE status IS DISTINCT FROM (${LESSON_STATUS}) OR ${blank} OR created_at IS NULL OR updated_at IS NULL)`,
+      'repaired: status mapped, blank title or NULL times filled',
+      NAME,
+    );
+    await backfillInBatches(qr, 'lessons', `status = ${LESSON_STATUS}`, `status IS DISTINCT FROM (${LESSON_STATUS})`);
+    await backfillInBatches(qr, 'lessons', `title = ${title}`, blank);
+    await backfillInBatches(qr, 'lessons', 'created_at = now()', 'created_at IS NULL');
+    await backfillInBatches(qr, 'lessons', 'updated_at = created_at', 'updated_at IS NULL');
+    await qr.query(`ALTER TABLE lessons RENAME CONSTRAINT lessons_pkey TO pk_lessons`);
+    for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
+    await qr.query(`ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
+    await addCheck(qr, 'lessons', 'ck_lessons_status', `status IN ('draft', 'compiling', 'completed', 'failed')`);
+    await addUpdatedAtTrigger(qr, 'lessons');
+  }
+
+  private async repairVersions(qr: QueryRunner): Promise<void> {
+    const t = 'lesson_versions';
+    await quarantineRows(qr, t, 't.lesson_id IS NULL', 'no_lesson: lesson_id is null', NAME);
+    await qr.query(`DROP TABLE IF EXISTS lingua_version_renumber`);
+    await qr.query(`
+      CREATE TEMP TABLE lingua_version_renumber ON COMMIT DROP AS
+      SELECT id, rn FROM (
+        SELECT v.id, v.version,
+               row_number() OVER (PARTITION BY v.lesson_id ORDER BY v.version NULLS LAST, v.created_at NULLS LAST, v.id)::int AS rn
+          FROM lesson_versions v
+         WHERE v.lesson_id IN (SELECT lesson_id FROM lesson_versions GROUP BY lesson_id HAVING bool_or(version IS NULL OR version <= 0))
+      ) x WHERE version IS DISTINCT FROM rn`);
+    await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber) OR t.lesson_plan IS NULL OR t.created_at IS NULL',
+      'repaired: version renumbered, NULL plan or time filled', NAME);
+    // Through NULL first: the legacy unique index allows any number of NULLs, so no transient duplicate.
+    await qr.query(`UPDATE lesson_versions SET version = NULL WHERE id IN (SELECT id FROM lingua_version_renumber)`);
+    await qr.query(`UPDATE lesson_versions v SET version = r.rn FROM lingua_version_renumber r WHERE v.id = r.id`);
+    await backfillInBatches(qr, t, `lesson_plan = '{}'::jsonb`, 'lesson_plan IS NULL');
+    await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+
+    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT lesson_versions_pkey TO pk_lesson_versions`);
+    await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
+    await addForeignKey(qr, t, 'fk_lesson_versions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE');
+    for (const column of ['lesson_id', 'version', 'lesson_plan', 'created_at']) await setNotNull(qr, t, column);
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN created_at SET DEFAULT now()`);
+    await addCheck(qr, t, 'ck_lesson_versions_version', 'version > 0');
+    const [legacy] = await qr.query(`SELECT to_regclass('public.idx_lesson_versions_lesson_version') IS NOT NULL AS present`);
+    if (!legacy.present) await qr.query(`CREATE UNIQUE INDEX idx_lesson_versions_lesson_version ON ${t} (lesson_id, version)`);
+    await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT uq_lesson_versions_lesson_id_version UNIQUE USING INDEX idx_lesson_versions_lesson_version`);
+  }
+
+  private async repairSessions(qr: QueryRunner): Promise<void> {
+    const t = 'lesson_sessions';
+    await quarantineRows(qr, t, orphan('user_id', 'users'), 'orphan_user: user_id is null or names no user', NAME);
+    await quarantineRows(qr, t, orphan('lesson_id', 'lessons'), 'orphan_lesson: lesson_id is null or names no lesson', NAME);
+    await recordOriginals(
+      qr,
+      t,
+      `t.id IN (SELECT id FROM lesson_sessions WHERE status IS DISTINCT FROM (${SESSION_STATUS}) OR score NOT BETWEEN 0 AND 100 OR started_at IS NULL)`,
+      'repaired: status mapped, score clamped to 0-100, NULL started_at filled',
+      NAME,
+    );
+    await backfillInBatches(qr, t, `status = ${SESSION_STATUS}`, `status IS DISTINCT FROM (${SESSION_STATUS})`);
+    await backfillInBatches(qr, t, 'score = least(greatest(score, 0), 100)', 'score NOT BETWEEN 0 AND 100');
+    await backfillInBatches(qr, t, 'started_at = coalesce(completed_at, now())', 'started_at IS NULL');
+
+    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT lesson_sessions_pkey TO pk_lesson_sessions`);
+    await qr.query(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lesson_version_id integer`);
+    await addForeignKey(qr, t, 'fk_lesson_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
+    await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE RESTRICT');
+    await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_version_id',
+      'FOREIGN KEY (lesson_version_id) REFERENCES lesson_versions(id) ON DELETE RESTRICT');
+    for (const column of ['user_id', 'lesson_id', 'status', 'started_at']) await setNotNull(qr, t, column);
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
+    await addCheck(qr, t, 'ck_lesson_sessions_status', `status IN ('in_progress', 'completed', 'abandoned')`);
+    await addCheck(qr, t, 'ck_lesson_sessions_score', 'score BETWEEN 0 AND 100');
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await setLockTimeout(qr);
+    const s = 'lesson_sessions';
+    for (const c of ['ck_lesson_sessions_score', 'ck_lesson_sessions_status', 'fk_lesson_sessions_lesson_version_id',
+      'fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_user_id']) await qr.query(`ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);
+    await qr.query(`ALTER TABLE ${s} DROP COLUMN lesson_version_id`);
+    await qr.query(`ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN lesson_id DROP NOT NULL,
+      ALTER COLUMN status DROP NOT NULL, ALTER COLUMN status DROP DEFAULT, ALTER COLUMN started_at DROP NOT NULL, ALTER COLUMN started_at DROP DEFAULT`);
+    await qr.query(`ALTER TABLE ${s} RENAME CONSTRAINT pk_lesson_sessions TO lesson_sessions_pkey`);
+    await toTimestamp(qr, s, ['started_at', 'completed_at']);
+
+    const v = 'lesson_versions';
+    // Dropping the constraint drops its index; the legacy index is rebuilt after the originals are back.
+    for (const c of ['uq_lesson_versions_lesson_id_version', 'ck_lesson_versions_version', 'fk_lesson_versions_lesson_id']) {
+      await qr.query(`ALTER TABLE ${v} DROP CONSTRAINT IF EXISTS ${c}`);
+    }
+    await qr.query(`ALTER TABLE ${v} ADD CONSTRAINT lesson_versions_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES lessons(id)`);
+    await qr.query(`ALTER TABLE ${v} ALTER COLUMN lesson_id DROP NOT NULL, ALTER COLUMN version DROP NOT NULL,
+      ALTER COLUMN lesson_plan DROP NOT NULL, ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await qr.query(`ALTER TABLE ${v} RENAME CONSTRAINT pk_lesson_versions TO lesson_versions_pkey`);
+    await toTimestamp(qr, v, ['created_at']);
+
+    const l = 'lessons';
+    await dropUpdatedAtTrigger(qr, l);
+    await qr.query(`ALTER TABLE ${l} DROP CONSTRAINT IF EXISTS ck_lessons_status`);
+    await qr.query(`ALTER TABLE ${l} ALTER COLUMN title DROP NOT NULL, ALTER COLUMN status DROP NOT NULL,
+      ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
+      ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await qr.query(`ALTER TABLE ${l} RENAME CONSTRAINT pk_lessons TO lessons_pkey`);
+    await toTimestamp(qr, l, ['created_at', 'updated_at']);
+
+    await restoreQuarantined(qr, l, NAME);
+    await restoreQuarantined(qr, v, NAME);
+    await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS idx_lesson_versions_lesson_version ON ${v} (lesson_id, version)`);
+    await restoreQuarantined(qr, s, NAME);
+  }
+}

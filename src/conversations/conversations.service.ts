@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, stateConflict, validationFailed } from '../common/api-error';
+import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
+import { ConversationsRepository } from './conversations.repository';
+import {
+  AppendMessageDto,
+  ConversationDto,
+  ConversationListQuery,
+  CreateConversationDto,
+  MessageDto,
+  MessageListQuery,
+  MessagePage,
+  UpdateConversationDto,
+} from './dto/conversation.dto';
+import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery } from './dto/interaction.dto';
+import { InteractionsRepository } from './interactions.repository';
+import { toConversationDto, toInteractionDto, toMessageDto } from './conversations.mapper';
+
+/**
+ * A learner's conversations, their ordered messages and the learning interactions recorded in
+ * them. Every query is filtered by the learner: another learner's conversation is a 404.
+ */
+@Injectable()
+export class ConversationsService {
+  constructor(
+    private readonly repo: ConversationsRepository,
+    private readonly interactions: InteractionsRepository,
+  ) {}
+
+  async create(userId: number, dto: CreateConversationDto): Promise<ConversationDto> {
+    return toConversationDto(await this.repo.insertSession(userId, dto.sessionType, dto.conversationContext ?? {}));
+  }
+
+  async get(userId: number, id: number): Promise<ConversationDto> {
+    const session = await this.repo.findSession(userId, id);
+    if (!session) throw notFound('Conversation');
+    return toConversationDto(session);
+  }
+
+  async list(userId: number, query: ConversationListQuery): Promise<CursorPage<ConversationDto>> {
+    const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.repo.listSessionsQuery(userId, query, beforeId, query.limit + 1).getMany();
+    return toCursorPage(rows, query.limit, toConversationDto, (s) => [s.id]);
+  }
+
+  /** Completed and abandoned conversations are closed: their status cannot change any more (409). */
+  async update(userId: number, id: number, dto: UpdateConversationDto): Promise<ConversationDto> {
+    if (dto.status === undefined && dto.conversationContext === undefined) {
+      throw validationFailed('Nothing to update: send status and/or conversationContext.');
+    }
+    const updated = await this.repo.updateSession(userId, id, { status: dto.status, conversationContext: dto.conversationContext });
+    if (updated) return toConversationDto(updated);
+    const current = await this.repo.findSession(userId, id);
+    if (!current) throw notFound('Conversation');
+    throw stateConflict(`The conversation is ${current.status}; its status can no longer change.`);
+  }
+
+  /** Concurrent appends get distinct consecutive orders (one statement; see ConversationsRepository). */
+  async appendMessage(userId: number, conversationId: number, dto: AppendMessageDto): Promise<MessageDto> {
+    const message = await this.repo.appendMessage(userId, conversationId, dto.role, dto.content);
+    if (message) return toMessageDto(message);
+    const current = await this.repo.findSession(userId, conversationId);
+    if (!current) throw notFound('Conversation');
+    throw stateConflict(`The conversation is ${current.status}; no more messages can be added.`);
+  }
+
+  async listMessages(userId: number, conversationId: number, { afterOrder, limit }: MessageListQuery): Promise<MessagePage> {
+    const rows = await this.repo.messagePage(userId, conversationId, afterOrder, limit + 1);
+    if (!rows) throw notFound('Conversation');
+    const page = rows.slice(0, limit);
+    return { items: page.map(toMessageDto), nextAfterOrder: rows.length > limit ? page[page.length - 1].messageOrder : null };
+  }
+
+  async recordInteraction(userId: number, conversationId: number, dto: CreateInteractionDto): Promise<InteractionDto> {
+    const created = await this.interactions.insert(userId, conversationId, {
+      interactionType: dto.interactionType,
+      messageId: dto.messageId ?? null,
+      conceptId: dto.conceptId ?? null,
+      masteryLevel: dto.masteryLevel ?? null,
+      confidenceSelfReported: dto.confidenceSelfReported ?? null,
+      nextReviewDate: dto.nextReviewDate ?? null,
+      metadata: dto.metadata ?? {},
+    });
+    if (created) return toInteractionDto(created);
+    if (!(await this.repo.findSession(userId, conversationId))) throw notFound('Conversation');
+    throw notFound('Message in this conversation');
+  }
+
+  async listInteractions(userId: number, query: InteractionListQuery): Promise<CursorPage<InteractionDto>> {
+    const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.interactions.listQuery(userId, query, beforeId, query.limit + 1).getMany();
+    return toCursorPage(rows, query.limit, toInteractionDto, (i) => [i.id]);
+  }
+
+  async dueInteractions(userId: number, query: DueInteractionsQuery): Promise<InteractionDto[]> {
+    const rows = await this.interactions.dueQuery(userId, query.before ?? new Date(), query.limit).getMany();
+    return rows.map(toInteractionDto);
+  }
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
+import { CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
+import { CONVERSATION_STATUSES, ConversationStatus, SESSION_TYPES, SessionType } from '../entities/conversation-session.entity';
+import { MESSAGE_ROLES, MessageRole } from '../entities/conversation-message.entity';
+import { IsJsonObjectParam } from '../../common/json-param';
+
+export class ConversationDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ enum: SESSION_TYPES }) sessionType: SessionType;
+  @ApiProperty({ enum: CONVERSATION_STATUSES }) status: ConversationStatus;
+  @ApiProperty({ type: 'object', additionalProperties: true }) conversationContext: Record<string, unknown>;
+  @ApiProperty({ description: 'Number of messages (the order of the last one)' }) messageCount: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class CreateConversationDto {
+  @ApiProperty({ enum: SESSION_TYPES })
+  @IsIn(SESSION_TYPES)
+  sessionType: SessionType;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional() @IsJsonObject()
+  conversationContext?: Record<string, unknown>;
+}
+
+/** Status moves between active and paused, or ends as completed/abandoned; the context is replaced whole. */
+export class UpdateConversationDto {
+  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
+  @IsOptional() @IsIn(CONVERSATION_STATUSES)
+  status?: ConversationStatus;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional() @IsJsonObject()
+  conversationContext?: Record<string, unknown>;
+}
+
+export class ConversationListQuery extends CursorQuery {
+  @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
+  @IsOptional() @IsIn(CONVERSATION_STATUSES)
+  status?: ConversationStatus;
+
+  @ApiPropertyOptional({ enum: SESSION_TYPES })
+  @IsOptional() @IsIn(SESSION_TYPES)
+  sessionType?: SessionType;
+
+  @ApiPropertyOptional({ description: 'JSON object the conversationContext must contain (`@>`)', example: '{"topic":"travel"}' })
+  @IsOptional()
+  @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
+  @IsJsonObjectParam()
+  context?: Record<string, unknown>;
+}
+
+export class MessageDto {
+  @ApiProperty() id: number;
+  @ApiProperty() conversationId: number;
+  @ApiProperty({ enum: MESSAGE_ROLES }) role: MessageRole;
+  @ApiProperty() content: string;
+  @ApiProperty() messageOrder: number;
+  @ApiProperty() createdAt: string;
+}
+
+export class AppendMessageDto {
+  @ApiProperty({ enum: MESSAGE_ROLES })
+  @IsIn(MESSAGE_ROLES)
+  role: MessageRole;
+
+  @ApiProperty({ maxLength: 20_000 })
+  @IsString() @Length(1, 20_000)
+  content: string;
+}
+
+export class MessageListQuery {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return messages with messageOrder greater than this' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647)
+  afterOrder: number = 0;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  limit: number = 50;
+}
+
+export class MessagePage {
+  @ApiProperty({ type: [MessageDto] }) items: MessageDto[];
+  @ApiProperty({ nullable: true, type: Number, description: 'afterOrder for the next page; null at the end' }) nextAfterOrder: number | null;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, stateConflict, validationFailed } from '../common/api-error';
+import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
+import { LessonSessionDto, LessonSessionListQuery, StartLessonSessionDto, UpdateLessonSessionDto } from './dto/lesson.dto';
+import { LessonSessionsRepository } from './lesson-sessions.repository';
+import { toLessonSessionDto } from './lessons.mapper';
+import { LessonsRepository } from './lessons.repository';
+
+/** A learner's lesson sessions; another learner's session is a 404. */
+@Injectable()
+export class LessonSessionsService {
+  constructor(
+    private readonly repo: LessonSessionsRepository,
+    private readonly lessons: LessonsRepository,
+  ) {}
+
+  async start(userId: number, dto: StartLessonSessionDto): Promise<LessonSessionDto> {
+    const row = await this.repo.start(userId, dto.lessonId, dto.version ?? null);
+    if (row) return toLessonSessionDto(row);
+    if (!(await this.lessons.exists(dto.lessonId))) throw notFound('Lesson');
+    if (dto.version !== undefined) throw notFound('Lesson version');
+    throw stateConflict('The lesson has no compiled version yet.');
+  }
+
+  async list(userId: number, query: LessonSessionListQuery): Promise<CursorPage<LessonSessionDto>> {
+    const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.repo.page(userId, query.status, beforeId, query.limit + 1);
+    return toCursorPage(rows, query.limit, toLessonSessionDto, (s) => [s.id]);
+  }
+
+  async update(userId: number, id: number, dto: UpdateLessonSessionDto): Promise<LessonSessionDto> {
+    if (dto.status === undefined && dto.score === undefined) throw validationFailed('Nothing to update: send status and/or score.');
+    const row = await this.repo.update(userId, id, dto.status ?? null, dto.score ?? null);
+    if (row) return toLessonSessionDto(row);
+    const current = await this.repo.find(userId, id);
+    if (!current) throw notFound('Lesson session');
+    throw stateConflict(`The lesson session is ${current.status}; it can no longer change.`);
+  }
+}
