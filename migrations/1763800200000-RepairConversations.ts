@@ -3,12 +3,14 @@ import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
+  atomically,
   backfillInBatches,
   dropUpdatedAtTrigger,
   quarantineRows,
   recordOriginals,
+  renameConstraint,
   restoreQuarantined,
-  setLockTimeout,
+  setMigrationTimeouts,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -35,12 +37,15 @@ const NAME = 'RepairConversations1763800200000';
  *   it (9 → 5, 0 → 1); session_id / message_id pointing at nothing → NULL; metadata NULL → {}.
  * - created_at/updated_at NULL → now(); all times become timestamptz (legacy values are UTC).
  * The unique (session_id, message_order) is built concurrently by IndexConversations.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md); a record of the
+ * originals and the change it records run together in one short transaction.
  */
 export class RepairConversations1763800200000 implements MigrationInterface {
   name = NAME;
+  transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr, { guardedSteps: true });
     await toTimestamptz(qr, 'conversation_sessions', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_messages', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_interactions', ['created_at', 'next_review_date']);
@@ -53,27 +58,32 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     const ownerless = 'SELECT id FROM conversation_sessions WHERE user_id IS NULL';
     await quarantineRows(qr, 'conversation_messages', `t.session_id IN (${ownerless})`, 'session_quarantined: its conversation has no owner', NAME);
     await quarantineRows(qr, 'conversation_sessions', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
-    await recordOriginals(
-      qr,
-      'conversation_sessions',
-      `t.status IS DISTINCT FROM (${STATUS.replace(/status/g, 't.status')}) OR t.session_type IS DISTINCT FROM (${TYPE.replace(/session_type/g, 't.session_type')})
-        OR t.conversation_context IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
-      'repaired: status/session_type mapped, NULL context or times filled',
-      NAME,
-    );
-    await backfillInBatches(qr, 'conversation_sessions', `status = ${STATUS}`, `status IS DISTINCT FROM (${STATUS})`);
-    await backfillInBatches(qr, 'conversation_sessions', `session_type = ${TYPE}`, `session_type IS DISTINCT FROM (${TYPE})`);
-    await backfillInBatches(qr, 'conversation_sessions', `conversation_context = '{}'::jsonb`, 'conversation_context IS NULL');
+    await atomically(qr, async () => {
+      await recordOriginals(
+        qr,
+        'conversation_sessions',
+        `t.status IS DISTINCT FROM (${STATUS.replace(/status/g, 't.status')}) OR t.session_type IS DISTINCT FROM (${TYPE.replace(/session_type/g, 't.session_type')})
+          OR t.conversation_context IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
+        'repaired: status/session_type mapped, NULL context or times filled',
+        NAME,
+      );
+      await backfillInBatches(qr, 'conversation_sessions', `status = ${STATUS}`, `status IS DISTINCT FROM (${STATUS})`);
+      await backfillInBatches(qr, 'conversation_sessions', `session_type = ${TYPE}`, `session_type IS DISTINCT FROM (${TYPE})`);
+      await backfillInBatches(qr, 'conversation_sessions', `conversation_context = '{}'::jsonb`, 'conversation_context IS NULL');
+      await this.fillTimestamps(qr, 'conversation_sessions', true);
+    });
     await this.timestampsNotNull(qr, 'conversation_sessions', true);
 
-    await qr.query(`ALTER TABLE conversation_sessions RENAME CONSTRAINT conversation_sessions_pkey TO pk_conversation_sessions`);
+    await renameConstraint(qr, 'conversation_sessions', 'conversation_sessions_pkey', 'pk_conversation_sessions');
     await qr.query(`ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
     await addForeignKey(qr, 'conversation_sessions', 'fk_conversation_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     for (const column of ['user_id', 'session_type', 'status', 'conversation_context']) await setNotNull(qr, 'conversation_sessions', column);
     await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_session_type', `session_type IN ('home', 'profile_building', 'lesson', 'practice')`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
-    await qr.query(`ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
+    await qr.query(`-- counts messages (message_order is integer too)
+      -- squawk-ignore prefer-bigint-over-int
+      ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_last_message_order', 'last_message_order >= 0');
   }
 
@@ -81,30 +91,35 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await quarantineRows(qr, 'conversation_messages', 't.session_id IS NULL', 'no_session: session_id is null', NAME);
     await quarantineRows(qr, 'conversation_messages', `(${ROLE.replace(/role/g, 't.role')}) IS NULL`, 'invalid_role: not user, assistant or system', NAME);
     // Sessions with a duplicate, non-positive or NULL order are renumbered densely, order preserved.
-    await qr.query(`DROP TABLE IF EXISTS lingua_message_renumber`);
-    await qr.query(`
-      CREATE TEMP TABLE lingua_message_renumber ON COMMIT DROP AS
-      SELECT id, rn FROM (
-        SELECT m.id, m.message_order,
-               row_number() OVER (PARTITION BY m.session_id ORDER BY m.message_order NULLS LAST, m.created_at NULLS LAST, m.id)::int AS rn
-          FROM conversation_messages m
-         WHERE m.session_id IN (SELECT session_id FROM conversation_messages GROUP BY session_id
-                                 HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0)
-      ) x WHERE message_order IS DISTINCT FROM rn`);
-    await recordOriginals(
-      qr,
-      'conversation_messages',
-      `t.id IN (SELECT id FROM lingua_message_renumber) OR t.role IS DISTINCT FROM (${ROLE.replace(/role/g, 't.role')})
-        OR t.content IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
-      'repaired: message_order renumbered, role normalised, NULL content or times filled',
-      NAME,
-    );
-    await qr.query(`UPDATE conversation_messages m SET message_order = r.rn FROM lingua_message_renumber r WHERE m.id = r.id`);
-    await backfillInBatches(qr, 'conversation_messages', `role = ${ROLE}`, `role IS DISTINCT FROM (${ROLE})`);
-    await backfillInBatches(qr, 'conversation_messages', `content = ''`, 'content IS NULL');
+    await atomically(qr, async () => {
+      await qr.query(`-- a scratch temp table of this step
+        -- squawk-ignore ban-drop-table
+        DROP TABLE IF EXISTS lingua_message_renumber`);
+      await qr.query(`
+        CREATE TEMP TABLE lingua_message_renumber ON COMMIT DROP AS
+        SELECT id, rn FROM (
+          SELECT m.id, m.message_order,
+                 row_number() OVER (PARTITION BY m.session_id ORDER BY m.message_order NULLS LAST, m.created_at NULLS LAST, m.id)::int AS rn
+            FROM conversation_messages m
+           WHERE m.session_id IN (SELECT session_id FROM conversation_messages GROUP BY session_id
+                                   HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0)
+        ) x WHERE message_order IS DISTINCT FROM rn`);
+      await recordOriginals(
+        qr,
+        'conversation_messages',
+        `t.id IN (SELECT id FROM lingua_message_renumber) OR t.role IS DISTINCT FROM (${ROLE.replace(/role/g, 't.role')})
+          OR t.content IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
+        'repaired: message_order renumbered, role normalised, NULL content or times filled',
+        NAME,
+      );
+      await qr.query(`UPDATE conversation_messages m SET message_order = r.rn FROM lingua_message_renumber r WHERE m.id = r.id`);
+      await backfillInBatches(qr, 'conversation_messages', `role = ${ROLE}`, `role IS DISTINCT FROM (${ROLE})`);
+      await backfillInBatches(qr, 'conversation_messages', `content = ''`, 'content IS NULL');
+      await this.fillTimestamps(qr, 'conversation_messages', true);
+    });
     await this.timestampsNotNull(qr, 'conversation_messages', true);
 
-    await qr.query(`ALTER TABLE conversation_messages RENAME CONSTRAINT conversation_messages_pkey TO pk_conversation_messages`);
+    await renameConstraint(qr, 'conversation_messages', 'conversation_messages_pkey', 'pk_conversation_messages');
     await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
     await addForeignKey(qr, 'conversation_messages', 'fk_conversation_messages_session_id',
       'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
@@ -130,24 +145,26 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     const orphanSession = 'session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = session_id)';
     const orphanMessage = 'message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = message_id)';
     const outOfRange = (c: string) => `${c} NOT BETWEEN 1 AND 5`;
-    await recordOriginals(
-      qr,
-      t,
-      [`t.interaction_type <> lower(btrim(t.interaction_type))`, outOfRange('t.mastery_level'), outOfRange('t.confidence_self_reported'),
-        orphanSession.replace(/session_id/g, 't.session_id'), orphanMessage.replace(/message_id/g, 't.message_id'),
-        't.metadata IS NULL', 't.created_at IS NULL'].join(' OR '),
-      'repaired: type normalised, mastery/confidence clamped to 1-5, dangling session/message cleared, NULL metadata filled',
-      NAME,
-    );
-    await backfillInBatches(qr, t, 'interaction_type = lower(btrim(interaction_type))', 'interaction_type <> lower(btrim(interaction_type))');
-    await backfillInBatches(qr, t, 'mastery_level = least(greatest(mastery_level, 1), 5)', outOfRange('mastery_level'));
-    await backfillInBatches(qr, t, 'confidence_self_reported = least(greatest(confidence_self_reported, 1), 5)', outOfRange('confidence_self_reported'));
-    await backfillInBatches(qr, t, 'session_id = NULL', orphanSession);
-    await backfillInBatches(qr, t, 'message_id = NULL', orphanMessage);
-    await backfillInBatches(qr, t, `metadata = '{}'::jsonb`, 'metadata IS NULL');
-    await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+    await atomically(qr, async () => {
+      await recordOriginals(
+        qr,
+        t,
+        [`t.interaction_type <> lower(btrim(t.interaction_type))`, outOfRange('t.mastery_level'), outOfRange('t.confidence_self_reported'),
+          orphanSession.replace(/session_id/g, 't.session_id'), orphanMessage.replace(/message_id/g, 't.message_id'),
+          't.metadata IS NULL', 't.created_at IS NULL'].join(' OR '),
+        'repaired: type normalised, mastery/confidence clamped to 1-5, dangling session/message cleared, NULL metadata filled',
+        NAME,
+      );
+      await backfillInBatches(qr, t, 'interaction_type = lower(btrim(interaction_type))', 'interaction_type <> lower(btrim(interaction_type))');
+      await backfillInBatches(qr, t, 'mastery_level = least(greatest(mastery_level, 1), 5)', outOfRange('mastery_level'));
+      await backfillInBatches(qr, t, 'confidence_self_reported = least(greatest(confidence_self_reported, 1), 5)', outOfRange('confidence_self_reported'));
+      await backfillInBatches(qr, t, 'session_id = NULL', orphanSession);
+      await backfillInBatches(qr, t, 'message_id = NULL', orphanMessage);
+      await backfillInBatches(qr, t, `metadata = '{}'::jsonb`, 'metadata IS NULL');
+      await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+    });
 
-    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT conversation_interactions_pkey TO pk_conversation_interactions`);
+    await renameConstraint(qr, t, 'conversation_interactions_pkey', 'pk_conversation_interactions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
     await addForeignKey(qr, t, 'fk_conversation_interactions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_session_id', 'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
@@ -159,18 +176,21 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addCheck(qr, t, 'ck_conversation_interactions_confidence_self_reported', 'confidence_self_reported BETWEEN 1 AND 5');
   }
 
-  private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
+  private async fillTimestamps(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
     await backfillInBatches(qr, table, 'created_at = now()', 'created_at IS NULL');
+    if (withUpdatedAt) await backfillInBatches(qr, table, 'updated_at = created_at', 'updated_at IS NULL');
+  }
+
+  private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
     await setNotNull(qr, table, 'created_at');
     await qr.query(`ALTER TABLE ${table} ALTER COLUMN created_at SET DEFAULT now()`);
     if (!withUpdatedAt) return;
-    await backfillInBatches(qr, table, 'updated_at = created_at', 'updated_at IS NULL');
     await setNotNull(qr, table, 'updated_at');
     await qr.query(`ALTER TABLE ${table} ALTER COLUMN updated_at SET DEFAULT now()`);
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr);
     const t = 'conversation_interactions';
     await dropConstraints(qr, t, ['ck_%_confidence_self_reported', 'ck_%_mastery_level', 'ck_%_interaction_type', 'fk_%_message_id', 'fk_%_session_id', 'fk_%_user_id']);
     await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);

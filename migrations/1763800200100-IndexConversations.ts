@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition, setLockTimeout } from '../src/database/migration-helpers';
+import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
 
 /**
  * Indexes for the conversations module, each serving one query (docs/modules/conversations-lessons.md,
@@ -36,6 +36,7 @@ export class IndexConversations1763800200100 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr, { guardedSteps: true });
     await createIndexesConcurrently(qr, INDEXES);
     const [attached] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'uq_conversation_messages_session_id_message_order'`);
     if (!attached) {
@@ -45,7 +46,7 @@ export class IndexConversations1763800200100 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr);
     await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS uq_conversation_messages_session_id_message_order`);
     await dropIndexes(qr, INDEXES);
   }

@@ -3,12 +3,15 @@ import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
+  atomically,
   backfillInBatches,
+  createIndexesConcurrently,
   dropUpdatedAtTrigger,
   quarantineRows,
   recordOriginals,
+  renameConstraint,
   restoreQuarantined,
-  setLockTimeout,
+  setMigrationTimeouts,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -47,12 +50,15 @@ const orphan = (column: string, table: string) =>
  *   completed_at is set, else in_progress. score clamped into 0–100. started_at NULL →
  *   coalesce(completed_at, now()). lesson_version_id (new) stays NULL: legacy sessions never
  *   recorded the version taken.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md); a record of the
+ * originals and the change it records run together in one short transaction.
  */
 export class RepairLessons1763800200200 implements MigrationInterface {
   name = NAME;
+  transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr, { guardedSteps: true });
     await toTimestamptz(qr, 'lessons', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'lesson_versions', ['created_at']);
     await toTimestamptz(qr, 'lesson_sessions', ['started_at', 'completed_at']);
@@ -64,18 +70,20 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   private async repairLessons(qr: QueryRunner): Promise<void> {
     const title = `'Untitled lesson ' || id`;
     const blank = `title IS NULL OR btrim(title) = ''`;
-    await recordOriginals(
-      qr,
-      'lessons',
-      `t.id IN (SELECT id FROM lessons WHERE status IS DISTINCT FROM (${LESSON_STATUS}) OR ${blank} OR created_at IS NULL OR updated_at IS NULL)`,
-      'repaired: status mapped, blank title or NULL times filled',
-      NAME,
-    );
-    await backfillInBatches(qr, 'lessons', `status = ${LESSON_STATUS}`, `status IS DISTINCT FROM (${LESSON_STATUS})`);
-    await backfillInBatches(qr, 'lessons', `title = ${title}`, blank);
-    await backfillInBatches(qr, 'lessons', 'created_at = now()', 'created_at IS NULL');
-    await backfillInBatches(qr, 'lessons', 'updated_at = created_at', 'updated_at IS NULL');
-    await qr.query(`ALTER TABLE lessons RENAME CONSTRAINT lessons_pkey TO pk_lessons`);
+    await atomically(qr, async () => {
+      await recordOriginals(
+        qr,
+        'lessons',
+        `t.id IN (SELECT id FROM lessons WHERE status IS DISTINCT FROM (${LESSON_STATUS}) OR ${blank} OR created_at IS NULL OR updated_at IS NULL)`,
+        'repaired: status mapped, blank title or NULL times filled',
+        NAME,
+      );
+      await backfillInBatches(qr, 'lessons', `status = ${LESSON_STATUS}`, `status IS DISTINCT FROM (${LESSON_STATUS})`);
+      await backfillInBatches(qr, 'lessons', `title = ${title}`, blank);
+      await backfillInBatches(qr, 'lessons', 'created_at = now()', 'created_at IS NULL');
+      await backfillInBatches(qr, 'lessons', 'updated_at = created_at', 'updated_at IS NULL');
+    });
+    await renameConstraint(qr, 'lessons', 'lessons_pkey', 'pk_lessons');
     for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
     await qr.query(`ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
     await addCheck(qr, 'lessons', 'ck_lessons_status', `status IN ('draft', 'compiling', 'completed', 'failed')`);
@@ -85,51 +93,63 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   private async repairVersions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_versions';
     await quarantineRows(qr, t, 't.lesson_id IS NULL', 'no_lesson: lesson_id is null', NAME);
-    await qr.query(`DROP TABLE IF EXISTS lingua_version_renumber`);
-    await qr.query(`
-      CREATE TEMP TABLE lingua_version_renumber ON COMMIT DROP AS
-      SELECT id, rn FROM (
-        SELECT v.id, v.version,
-               row_number() OVER (PARTITION BY v.lesson_id ORDER BY v.version NULLS LAST, v.created_at NULLS LAST, v.id)::int AS rn
-          FROM lesson_versions v
-         WHERE v.lesson_id IN (SELECT lesson_id FROM lesson_versions GROUP BY lesson_id HAVING bool_or(version IS NULL OR version <= 0))
-      ) x WHERE version IS DISTINCT FROM rn`);
-    await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber) OR t.lesson_plan IS NULL OR t.created_at IS NULL',
-      'repaired: version renumbered, NULL plan or time filled', NAME);
-    // Through NULL first: the legacy unique index allows any number of NULLs, so no transient duplicate.
-    await qr.query(`UPDATE lesson_versions SET version = NULL WHERE id IN (SELECT id FROM lingua_version_renumber)`);
-    await qr.query(`UPDATE lesson_versions v SET version = r.rn FROM lingua_version_renumber r WHERE v.id = r.id`);
-    await backfillInBatches(qr, t, `lesson_plan = '{}'::jsonb`, 'lesson_plan IS NULL');
-    await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+    await atomically(qr, async () => {
+      await qr.query(`-- a scratch temp table of this step
+        -- squawk-ignore ban-drop-table
+        DROP TABLE IF EXISTS lingua_version_renumber`);
+      await qr.query(`
+        CREATE TEMP TABLE lingua_version_renumber ON COMMIT DROP AS
+        SELECT id, rn FROM (
+          SELECT v.id, v.version,
+                 row_number() OVER (PARTITION BY v.lesson_id ORDER BY v.version NULLS LAST, v.created_at NULLS LAST, v.id)::int AS rn
+            FROM lesson_versions v
+           WHERE v.lesson_id IN (SELECT lesson_id FROM lesson_versions GROUP BY lesson_id HAVING bool_or(version IS NULL OR version <= 0))
+        ) x WHERE version IS DISTINCT FROM rn`);
+      await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber) OR t.lesson_plan IS NULL OR t.created_at IS NULL',
+        'repaired: version renumbered, NULL plan or time filled', NAME);
+      // Through NULL first: the legacy unique index allows any number of NULLs, so no transient duplicate.
+      await qr.query(`UPDATE lesson_versions SET version = NULL WHERE id IN (SELECT id FROM lingua_version_renumber)`);
+      await qr.query(`UPDATE lesson_versions v SET version = r.rn FROM lingua_version_renumber r WHERE v.id = r.id`);
+      await backfillInBatches(qr, t, `lesson_plan = '{}'::jsonb`, 'lesson_plan IS NULL');
+      await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
+    });
 
-    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT lesson_versions_pkey TO pk_lesson_versions`);
+    await renameConstraint(qr, t, 'lesson_versions_pkey', 'pk_lesson_versions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
     await addForeignKey(qr, t, 'fk_lesson_versions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE');
     for (const column of ['lesson_id', 'version', 'lesson_plan', 'created_at']) await setNotNull(qr, t, column);
     await qr.query(`ALTER TABLE ${t} ALTER COLUMN created_at SET DEFAULT now()`);
     await addCheck(qr, t, 'ck_lesson_versions_version', 'version > 0');
-    const [legacy] = await qr.query(`SELECT to_regclass('public.idx_lesson_versions_lesson_version') IS NOT NULL AS present`);
-    if (!legacy.present) await qr.query(`CREATE UNIQUE INDEX idx_lesson_versions_lesson_version ON ${t} (lesson_id, version)`);
-    await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT uq_lesson_versions_lesson_id_version UNIQUE USING INDEX idx_lesson_versions_lesson_version`);
+    const [adopted] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'uq_lesson_versions_lesson_id_version'`);
+    if (!adopted) {
+      await createIndexesConcurrently(qr, [
+        ['idx_lesson_versions_lesson_version', `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx_lesson_versions_lesson_version ON ${t} (lesson_id, version)`],
+      ]);
+      await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT uq_lesson_versions_lesson_id_version UNIQUE USING INDEX idx_lesson_versions_lesson_version`);
+    }
   }
 
   private async repairSessions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_sessions';
     await quarantineRows(qr, t, orphan('user_id', 'users'), 'orphan_user: user_id is null or names no user', NAME);
     await quarantineRows(qr, t, orphan('lesson_id', 'lessons'), 'orphan_lesson: lesson_id is null or names no lesson', NAME);
-    await recordOriginals(
-      qr,
-      t,
-      `t.id IN (SELECT id FROM lesson_sessions WHERE status IS DISTINCT FROM (${SESSION_STATUS}) OR score NOT BETWEEN 0 AND 100 OR started_at IS NULL)`,
-      'repaired: status mapped, score clamped to 0-100, NULL started_at filled',
-      NAME,
-    );
-    await backfillInBatches(qr, t, `status = ${SESSION_STATUS}`, `status IS DISTINCT FROM (${SESSION_STATUS})`);
-    await backfillInBatches(qr, t, 'score = least(greatest(score, 0), 100)', 'score NOT BETWEEN 0 AND 100');
-    await backfillInBatches(qr, t, 'started_at = coalesce(completed_at, now())', 'started_at IS NULL');
+    await atomically(qr, async () => {
+      await recordOriginals(
+        qr,
+        t,
+        `t.id IN (SELECT id FROM lesson_sessions WHERE status IS DISTINCT FROM (${SESSION_STATUS}) OR score NOT BETWEEN 0 AND 100 OR started_at IS NULL)`,
+        'repaired: status mapped, score clamped to 0-100, NULL started_at filled',
+        NAME,
+      );
+      await backfillInBatches(qr, t, `status = ${SESSION_STATUS}`, `status IS DISTINCT FROM (${SESSION_STATUS})`);
+      await backfillInBatches(qr, t, 'score = least(greatest(score, 0), 100)', 'score NOT BETWEEN 0 AND 100');
+      await backfillInBatches(qr, t, 'started_at = coalesce(completed_at, now())', 'started_at IS NULL');
+    });
 
-    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT lesson_sessions_pkey TO pk_lesson_sessions`);
-    await qr.query(`ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lesson_version_id integer`);
+    await renameConstraint(qr, t, 'lesson_sessions_pkey', 'pk_lesson_sessions');
+    await qr.query(`-- references lesson_versions.id, a legacy integer key
+      -- squawk-ignore prefer-bigint-over-int
+      ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lesson_version_id integer`);
     await addForeignKey(qr, t, 'fk_lesson_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE RESTRICT');
     await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_version_id',
@@ -141,7 +161,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setLockTimeout(qr);
+    await setMigrationTimeouts(qr);
     const s = 'lesson_sessions';
     for (const c of ['ck_lesson_sessions_score', 'ck_lesson_sessions_status', 'fk_lesson_sessions_lesson_version_id',
       'fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_user_id']) await qr.query(`ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition } from '../src/database/migration-helpers';
+import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
 
 /** Indexes for the lessons module; each one's query: docs/modules/conversations-lessons.md, "Index map". */
 const INDEXES: IndexDefinition[] = [
@@ -17,10 +17,12 @@ export class IndexLessons1763800200300 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
     await createIndexesConcurrently(qr, INDEXES);
   }
 
   async down(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
     await dropIndexes(qr, INDEXES);
   }
 }

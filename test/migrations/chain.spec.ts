@@ -41,4 +41,27 @@ describe('migration chain', () => {
       await dropDatabase(db.name);
     }
   });
+
+  it('re-runs each migration over its own result without error or change (a re-run after a partial failure is safe)', async () => {
+    const db = await createEmptyDatabase();
+    const ds = await migrationDataSource(db.url);
+    try {
+      const qr = ds.createQueryRunner();
+      try {
+        // Each migration, right after it ran, runs again over its own result (as a deploy re-runs
+        // a migration that failed part-way): no error, and the schema does not change.
+        for (const migration of ds.migrations) {
+          await migrateThrough(ds, migration.name);
+          const after = await schemaSnapshot(ds);
+          await migration.up(qr);
+          expect({ migration: migration.name, schema: await schemaSnapshot(ds) }).toEqual({ migration: migration.name, schema: after });
+        }
+      } finally {
+        await qr.release();
+      }
+    } finally {
+      await ds.destroy();
+      await dropDatabase(db.name);
+    }
+  });
 });

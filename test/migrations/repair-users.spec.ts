@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createEmptyDatabase, dropDatabase } from '../harness/context';
-import { migrateThrough, migrationDataSource, revertDownTo, schemaSnapshot } from '../harness/migrations';
+import { migrateThrough, migrationDataSource, revertDownTo } from '../harness/migrations';
 
 /** A legacy database with the users-side defects LEGACY.md lists, repaired and reverted. */
 describe('repairing legacy users, profiles and learning paths', () => {
@@ -75,26 +75,3 @@ describe('repairing legacy users, profiles and learning paths', () => {
   });
 });
 
-describe('the users repair can be re-run after a partial failure', () => {
-  it('runs RepairUsers and IndexUsers a second time over their own result without error or change', async () => {
-    const db = await createEmptyDatabase();
-    const ds = await migrationDataSource(db.url);
-    try {
-      await ds.runMigrations({ transaction: 'each' });
-      const before = await schemaSnapshot(ds);
-      const qr = ds.createQueryRunner();
-      try {
-        for (const name of ['RepairUsers1763800000200', 'IndexUsers1763800000300']) {
-          const migration = ds.migrations.find((m) => m.name === name)!;
-          await migration.up(qr);
-        }
-      } finally {
-        await qr.release();
-      }
-      expect(await schemaSnapshot(ds)).toBe(before);
-    } finally {
-      await ds.destroy();
-      await dropDatabase(db.name);
-    }
-  });
-});
