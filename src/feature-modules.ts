@@ -1,4 +1,6 @@
+import { PracticeModule } from './practice/practice.module';
 import { UsersModule } from './users/users.module';
+import { VocabularyModule } from './vocabulary/vocabulary.module';
 
 /** Every feature module the reference host mounts under /api. */
-export const FEATURE_MODULES = [UsersModule];
+export const FEATURE_MODULES = [UsersModule, VocabularyModule, PracticeModule];
