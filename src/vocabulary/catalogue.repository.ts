@@ -107,9 +107,18 @@ export class CatalogueRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async deleteWord(id: number): Promise<boolean> {
-    const result = await this.words.createQueryBuilder().delete().where('id = :id', { id }).execute();
-    return (result.affected ?? 0) > 0;
+  /**
+   * Deletes the word and, explicitly rather than by ON DELETE CASCADE, the learners' vocabulary
+   * rows for it (via ix_user_vocabulary_word_id), so the caller learns whose stats changed.
+   */
+  async deleteWord(manager: EntityManager, id: number): Promise<{ deleted: boolean; learnerIds: number[] }> {
+    // Raw SQL: TypeORM 1.1's DeleteQueryBuilder drops RETURNING rows on PostgreSQL (raw comes back empty).
+    const [learners]: [Array<{ user_id: number }>, number] = await manager.query(
+      `DELETE FROM user_vocabulary WHERE word_id = $1 RETURNING user_id`,
+      [id],
+    );
+    const result = await manager.getRepository(Word).createQueryBuilder().delete().where('id = :id', { id }).execute();
+    return { deleted: (result.affected ?? 0) > 0, learnerIds: learners.map((r) => r.user_id) };
   }
 
   /**

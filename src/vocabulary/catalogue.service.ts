@@ -96,9 +96,11 @@ export class CatalogueService {
     return this.loadWord(id);
   }
 
+  /** Also drops the word from every learner's vocabulary, and those learners' cached stats. */
   async deleteWord(id: number): Promise<void> {
-    if (!(await this.repo.deleteWord(id))) throw notFound('Word');
-    await this.cache.catalogueChanged();
+    const { deleted, learnerIds } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
+    if (!deleted) throw notFound('Word');
+    await Promise.all([this.cache.catalogueChanged(), ...learnerIds.map((userId) => this.cache.statsChanged(userId))]);
   }
 
   /**

@@ -61,8 +61,8 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     const ids: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await ctx.http.get(`/api/me/vocabulary?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(learner.auth).expect(200);
-      ids.push(...res.body.items.map((i: { wordId: number }) => i.wordId));
+      const res: { body: { items: Array<{ wordId: number }>; nextCursor: string | null } } = await ctx.http.get(`/api/me/vocabulary?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(learner.auth).expect(200);
+      ids.push(...res.body.items.map((i) => i.wordId));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(ids).toEqual([...wordsA, ...wordsB].map((w) => w.id).sort((x, y) => x - y));
