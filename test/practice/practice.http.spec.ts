@@ -30,6 +30,10 @@ describe('practice sessions over HTTP', () => {
       .send({ answerId: randomUUID(), wordId: 1, rating: 3, responseMs: 1 }).expect(404);
     await ctx.http.post(`/api/me/practice-sessions/${ids[0]}/finish`).set(other.auth).expect(404);
     expect((await ctx.http.get('/api/me/practice-sessions').set(other.auth).expect(200)).body.items).toEqual([]);
+
+    // A valid token for a learner who no longer exists.
+    const gone = await ctx.http.post('/api/me/practice-sessions').set(ctx.auth(2_000_000_000)).send({}).expect(409);
+    expect(gone.body).toMatchObject({ code: 'foreign_key_violation', constraint: 'fk_practice_sessions_user_id' });
   });
 
   it('an answer updates counters, the learner\'s FSRS card and the log in one go; a retry returns the first result', async () => {

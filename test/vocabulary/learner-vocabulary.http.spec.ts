@@ -32,6 +32,10 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
 
     await ctx.http.delete(`/api/me/vocabulary/${word.id}`).set(learner.auth).expect(204);
     await ctx.http.delete(`/api/me/vocabulary/${word.id}`).set(learner.auth).expect(404);
+
+    // A valid token for a learner who no longer exists.
+    const gone = await ctx.http.put(`/api/me/vocabulary/${word.id}`).set(ctx.auth(2_000_000_000)).expect(409);
+    expect(gone.body).toMatchObject({ code: 'foreign_key_violation', constraint: 'fk_user_vocabulary_user_id' });
   });
 
   it('the unique (user_id, word_id) and the checks hold in the database', async () => {
