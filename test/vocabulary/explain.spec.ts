@@ -10,7 +10,8 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
   let ctx: TestContext;
   let userId: number;
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    // Loading 200k rows (FK checks, four indexes) can outlast the app's 10 s statement timeout on a busy machine.
+    ctx = await TestContext.create({ env: { DB_STATEMENT_TIMEOUT_MS: '300000' } });
     const q = (sql: string) => ctx.dataSource.query(sql);
     await q(`INSERT INTO users (email, display_name) SELECT 'explain-' || g || '@example.com', 'learner ' || g FROM generate_series(1, 400) g`);
     await q(`INSERT INTO categories (name) SELECT 'explain category ' || g FROM generate_series(1, 50) g`);
