@@ -11,7 +11,7 @@ const unavailable = Symbol('cache unavailable');
 
 /**
  * A read-through cache over versioned key namespaces. A namespace ("words", "stats:42") has a
- * version stored in the cache itself; entries live under `lingua:<ns>:<version>:<key>`.
+ * version stored in the cache itself; entries live under `<CACHE_KEY_PREFIX>:<ns>:<version>:<key>`.
  * `invalidate(ns)` swaps in a new random version, so every instance sharing the store stops seeing
  * the old entries at once, with no key scans. A missing version is replaced by a fresh random one,
  * never a guessable one, so an evicted version key cannot resurrect old entries.
@@ -40,7 +40,7 @@ export class VersionedCache implements OnModuleDestroy {
       this.metrics.cacheLookups.inc({ namespace: family(namespace), result: 'error' });
       return load();
     }
-    const fullKey = `lingua:${namespace}:${version}:${key}`;
+    const fullKey = `${this.env.CACHE_KEY_PREFIX}:${namespace}:${version}:${key}`;
     const pending = this.inflight.get(fullKey);
     if (pending) return pending as Promise<T>;
     const lookup = this.lookup(namespace, fullKey, load, ttlMs).finally(() => this.inflight.delete(fullKey));
@@ -70,7 +70,7 @@ export class VersionedCache implements OnModuleDestroy {
   }
 
   private async writeVersion(namespace: string): Promise<boolean> {
-    const written = (await this.guard(() => this.cache.set(versionKey(namespace), newVersion(), VERSION_TTL_MS))) !== unavailable;
+    const written = (await this.guard(() => this.cache.set(this.versionKey(namespace), newVersion(), VERSION_TTL_MS))) !== unavailable;
     if (written) this.unflushed.delete(namespace);
     else this.unflushed.add(namespace);
     return written;
@@ -86,11 +86,15 @@ export class VersionedCache implements OnModuleDestroy {
   }
 
   private async readOrCreateVersion(namespace: string): Promise<string | typeof unavailable> {
-    const version = await this.guard(() => this.cache.get<string>(versionKey(namespace)));
+    const version = await this.guard(() => this.cache.get<string>(this.versionKey(namespace)));
     if (version === unavailable || typeof version === 'string') return version;
     const fresh = newVersion();
-    const stored = await this.guard(() => this.cache.set(versionKey(namespace), fresh, VERSION_TTL_MS));
+    const stored = await this.guard(() => this.cache.set(this.versionKey(namespace), fresh, VERSION_TTL_MS));
     return stored === unavailable ? unavailable : fresh;
+  }
+
+  private versionKey(namespace: string): string {
+    return `${this.env.CACHE_KEY_PREFIX}:${namespace}:version`;
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T | typeof unavailable> {
@@ -111,7 +115,6 @@ export class VersionedCache implements OnModuleDestroy {
   }
 }
 
-const versionKey = (namespace: string) => `lingua:${namespace}:version`;
 const newVersion = () => randomBytes(6).toString('base64url');
 /** Metric label: "stats:42" → "stats", so per-learner namespaces don't explode label cardinality. */
 const family = (namespace: string) => namespace.split(':')[0];

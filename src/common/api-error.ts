@@ -27,6 +27,8 @@ export class ApiError extends HttpException {
     readonly code: ApiErrorCode,
     message: string,
     readonly details?: FieldErrors[],
+    /** For integrity errors raised on purpose (e.g. a rejected bulk insert): the constraint's name. */
+    readonly constraint?: string,
   ) {
     super(message, status);
   }

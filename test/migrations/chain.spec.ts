@@ -42,7 +42,7 @@ describe('migration chain', () => {
     }
   });
 
-  it('re-runs each migration over its own result without error or change (a re-run after a partial failure is safe)', async () => {
+  it('re-runs each non-transactional migration over its own result without error or change (a re-run after a partial failure is safe)', async () => {
     const db = await createEmptyDatabase();
     const ds = await migrationDataSource(db.url);
     try {
@@ -52,6 +52,8 @@ describe('migration chain', () => {
         // a migration that failed part-way): no error, and the schema does not change.
         for (const migration of ds.migrations) {
           await migrateThrough(ds, migration.name);
+          // A transactional migration that fails is rolled back whole; only these can stop half-way.
+          if ((migration as { transaction?: boolean }).transaction !== false) continue;
           const after = await schemaSnapshot(ds);
           await migration.up(qr);
           expect({ migration: migration.name, schema: await schemaSnapshot(ds) }).toEqual({ migration: migration.name, schema: after });

@@ -1,0 +1,41 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
+
+/**
+ * Indexes for the vocabulary module, built CONCURRENTLY (see createIndexesConcurrently). Each index
+ * and the query it serves: docs/modules/vocabulary-practice.md, "Index map". The unique
+ * (user_id, word_id) index becomes a constraint with ADD CONSTRAINT … USING INDEX (a brief lock, no
+ * scan). If a concurrent unique build fails because the live legacy app wrote a new duplicate in the
+ * meantime, re-run RepairVocabulary's merge for it and run this migration again (it is re-runnable).
+ */
+const INDEXES: IndexDefinition[] = [
+  ['uq_categories_name', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_categories_name ON categories (lower(name))'],
+  ['uq_words_category_id_term', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_words_category_id_term ON words (category_id, lower(term))'],
+  ['ix_words_term_prefix', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_words_term_prefix ON words (lower(term) text_pattern_ops)'],
+  ['uq_user_vocabulary_user_id_word_id',
+    'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_user_vocabulary_user_id_word_id ON user_vocabulary (user_id, word_id)'],
+  ['ix_user_vocabulary_user_id_mastery_level_word_id',
+    'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_vocabulary_user_id_mastery_level_word_id ON user_vocabulary (user_id, mastery_level, word_id)'],
+  ['ix_user_vocabulary_user_id_due_at', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_vocabulary_user_id_due_at ON user_vocabulary (user_id, due_at)'],
+  ['ix_user_vocabulary_word_id', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_vocabulary_word_id ON user_vocabulary (word_id)'],
+];
+
+export class IndexVocabulary1763800100100 implements MigrationInterface {
+  name = 'IndexVocabulary1763800100100';
+  transaction = false as const;
+
+  async up(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr, { guardedSteps: true });
+    await createIndexesConcurrently(qr, INDEXES);
+    const [{ exists }] = await qr.query(`SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'uq_user_vocabulary_user_id_word_id') AS exists`);
+    if (!exists) {
+      await qr.query(`ALTER TABLE user_vocabulary ADD CONSTRAINT uq_user_vocabulary_user_id_word_id UNIQUE USING INDEX uq_user_vocabulary_user_id_word_id`);
+    }
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await setMigrationTimeouts(qr);
+    await qr.query(`ALTER TABLE user_vocabulary DROP CONSTRAINT IF EXISTS uq_user_vocabulary_user_id_word_id`);
+    await dropIndexes(qr, INDEXES);
+  }
+}

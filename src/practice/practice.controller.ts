@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentLearner } from '../common/auth';
+import { IdParam } from '../common/id-param';
+import { ApiErrors } from '../common/openapi';
+import { CursorPage, CursorQuery } from '../common/pagination';
+import { AnswerResultDto, PracticeSessionDto, PracticeSessionPageDto, StartSessionDto, SubmitAnswerDto } from './dto/practice.dto';
+import { PracticeService } from './practice.service';
+
+@ApiTags('practice')
+@ApiBearerAuth()
+@Controller('me/practice-sessions')
+export class PracticeController {
+  constructor(private readonly practice: PracticeService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: PracticeSessionDto })
+  @ApiErrors(400, 401, 409)
+  start(@CurrentLearner() userId: number, @Body() _dto: StartSessionDto): Promise<PracticeSessionDto> {
+    return this.practice.start(userId);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: PracticeSessionPageDto })
+  @ApiErrors(400, 401)
+  list(@CurrentLearner() userId: number, @Query() query: CursorQuery): Promise<CursorPage<PracticeSessionDto>> {
+    return this.practice.list(userId, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PracticeSessionDto })
+  @ApiErrors(400, 401, 404)
+  get(@CurrentLearner() userId: number, @Param('id', IdParam) id: number): Promise<PracticeSessionDto> {
+    return this.practice.get(userId, id);
+  }
+
+  @Post(':id/answers')
+  @ApiCreatedResponse({ type: AnswerResultDto, description: 'Also for a retried answerId: the first result, counted once' })
+  @ApiErrors(400, 401, 404, 409)
+  answer(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: SubmitAnswerDto): Promise<AnswerResultDto> {
+    return this.practice.answer(userId, id, dto);
+  }
+
+  @Post(':id/finish')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PracticeSessionDto })
+  @ApiErrors(400, 401, 404)
+  finish(@CurrentLearner() userId: number, @Param('id', IdParam) id: number): Promise<PracticeSessionDto> {
+    return this.practice.finish(userId, id);
+  }
+}

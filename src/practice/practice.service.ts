@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, stateConflict } from '../common/api-error';
+import { CursorPage, CursorQuery, decodeCursor, toCursorPage } from '../common/pagination';
+import { TransactionRunner } from '../database/transaction-runner';
+import { isCorrect } from '../vocabulary/srs';
+import { VocabularyService } from '../vocabulary/vocabulary.service';
+import { AnswerResultDto, PracticeSessionDto, SubmitAnswerDto } from './dto/practice.dto';
+import { toAnswerResultDto, toSessionDto } from './practice.mapper';
+import { PracticeRepository } from './practice.repository';
+
+/** Practice sessions and their answers. Learner word state goes through VocabularyService. */
+@Injectable()
+export class PracticeService {
+  constructor(
+    private readonly repo: PracticeRepository,
+    private readonly vocabulary: VocabularyService,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async start(userId: number): Promise<PracticeSessionDto> {
+    return toSessionDto(await this.repo.insertSession(userId));
+  }
+
+  async list(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<PracticeSessionDto>> {
+    const beforeId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.repo.findSessions(userId, beforeId, limit + 1);
+    return toCursorPage(rows, limit, toSessionDto, (s) => [s.id]);
+  }
+
+  async get(userId: number, id: number): Promise<PracticeSessionDto> {
+    const session = await this.repo.findSession(userId, id);
+    if (!session) throw notFound('Practice session');
+    return toSessionDto(session);
+  }
+
+  /**
+   * One transaction: lock the session (answers to a session apply one at a time, so the
+   * idempotency check below cannot race), return the stored result if this answerId was already
+   * applied, refuse a finished session, then update the learner's card (FSRS), the session counters
+   * and append the log row. Stats are invalidated after commit.
+   */
+  async answer(userId: number, sessionId: number, dto: SubmitAnswerDto): Promise<AnswerResultDto> {
+    const { result, applied } = await this.tx.run(async (manager) => {
+      const session = await this.repo.lockSession(manager, userId, sessionId);
+      if (!session) throw notFound('Practice session');
+      const previous = await this.repo.findAnswer(manager, sessionId, dto.answerId);
+      if (previous) return { result: previous, applied: false };
+      if (session.finishedAt) throw stateConflict('The practice session is finished.');
+      const now = new Date();
+      const card = await this.vocabulary.recordReview(manager, userId, dto.wordId, dto.rating, now);
+      await this.repo.countAnswer(manager, sessionId, isCorrect(dto.rating));
+      const answer = await this.repo.insertAnswer(manager, {
+        sessionId,
+        userId,
+        wordId: dto.wordId,
+        answerId: dto.answerId,
+        rating: dto.rating,
+        responseMs: dto.responseMs,
+        answeredAt: now,
+        state: card.state,
+        dueAt: card.dueAt,
+        stability: card.stability,
+        difficulty: card.difficulty,
+        masteryLevel: card.masteryLevel,
+      });
+      return { result: answer, applied: true };
+    });
+    if (applied) await this.vocabulary.reviewsCommitted(userId);
+    return toAnswerResultDto(result);
+  }
+
+  /** Idempotent: finishing a finished session returns it unchanged. */
+  async finish(userId: number, id: number): Promise<PracticeSessionDto> {
+    const finished = await this.repo.finishSession(userId, id);
+    if (finished) return toSessionDto(finished);
+    return this.get(userId, id);
+  }
+}

@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthorGuard } from '../common/auth';
+import { IdParam } from '../common/id-param';
+import { ApiErrors } from '../common/openapi';
+import { Page } from '../common/pagination';
+import { CatalogueService } from './catalogue.service';
+import {
+  BulkCreateWordsDto,
+  CategoryDto,
+  CategoryListDto,
+  CreateCategoryDto,
+  CreateWordDto,
+  UpdateCategoryDto,
+  UpdateWordDto,
+  WordDto,
+  WordListDto,
+  WordPageDto,
+  WordQuery,
+} from './dto/catalogue.dto';
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Controller()
+export class CatalogueController {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Get('categories')
+  @ApiOkResponse({ type: CategoryListDto })
+  @ApiErrors(401)
+  listCategories(): Promise<CategoryListDto> {
+    return this.catalogue.listCategories();
+  }
+
+  @Post('categories')
+  @UseGuards(AuthorGuard)
+  @ApiCreatedResponse({ type: CategoryDto })
+  @ApiErrors(400, 401, 403, 409)
+  createCategory(@Body() dto: CreateCategoryDto): Promise<CategoryDto> {
+    return this.catalogue.createCategory(dto);
+  }
+
+  @Patch('categories/:id')
+  @UseGuards(AuthorGuard)
+  @ApiOkResponse({ type: CategoryDto })
+  @ApiErrors(400, 401, 403, 404, 409)
+  updateCategory(@Param('id', IdParam) id: number, @Body() dto: UpdateCategoryDto): Promise<CategoryDto> {
+    return this.catalogue.updateCategory(id, dto);
+  }
+
+  @Delete('categories/:id')
+  @UseGuards(AuthorGuard)
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404, 409)
+  deleteCategory(@Param('id', IdParam) id: number): Promise<void> {
+    return this.catalogue.deleteCategory(id);
+  }
+
+  @Get('words')
+  @ApiOkResponse({ type: WordPageDto })
+  @ApiErrors(400, 401)
+  listWords(@Query() query: WordQuery): Promise<Page<WordDto>> {
+    return this.catalogue.listWords(query);
+  }
+
+  @Post('words/bulk')
+  @UseGuards(AuthorGuard)
+  @ApiCreatedResponse({ type: WordListDto })
+  @ApiErrors(400, 401, 403, 409)
+  bulkCreateWords(@Body() dto: BulkCreateWordsDto): Promise<WordListDto> {
+    return this.catalogue.bulkCreateWords(dto);
+  }
+
+  @Get('words/:id')
+  @ApiOkResponse({ type: WordDto })
+  @ApiErrors(400, 401, 404)
+  getWord(@Param('id', IdParam) id: number): Promise<WordDto> {
+    return this.catalogue.getWord(id);
+  }
+
+  @Post('words')
+  @UseGuards(AuthorGuard)
+  @ApiCreatedResponse({ type: WordDto })
+  @ApiErrors(400, 401, 403, 409)
+  createWord(@Body() dto: CreateWordDto): Promise<WordDto> {
+    return this.catalogue.createWord(dto);
+  }
+
+  @Patch('words/:id')
+  @UseGuards(AuthorGuard)
+  @ApiOkResponse({ type: WordDto })
+  @ApiErrors(400, 401, 403, 404, 409)
+  updateWord(@Param('id', IdParam) id: number, @Body() dto: UpdateWordDto): Promise<WordDto> {
+    return this.catalogue.updateWord(id, dto);
+  }
+
+  @Delete('words/:id')
+  @UseGuards(AuthorGuard)
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404)
+  deleteWord(@Param('id', IdParam) id: number): Promise<void> {
+    return this.catalogue.deleteWord(id);
+  }
+}

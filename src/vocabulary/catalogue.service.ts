@@ -1,0 +1,160 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ApiError, FieldErrors, notFound, validationFailed } from '../common/api-error';
+import { offsetOf, Page, parseSort, toPage } from '../common/pagination';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CatalogueRepository, NewWord } from './catalogue.repository';
+import {
+  BulkCreateWordsDto,
+  CategoryDto,
+  CategoryListDto,
+  CreateCategoryDto,
+  CreateWordDto,
+  UpdateCategoryDto,
+  UpdateWordDto,
+  WordDto,
+  WordListDto,
+  WordQuery,
+  WordSortField,
+} from './dto/catalogue.dto';
+import { toCategoryDto, toWordDto } from './vocabulary.mapper';
+import { VocabularyCache } from './vocabulary.cache';
+
+const definedOnly = <T extends object>(dto: T): Partial<T> =>
+  Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
+ * `categories` and `words` namespaces after it has committed.
+ */
+@Injectable()
+export class CatalogueService {
+  constructor(
+    private readonly repo: CatalogueRepository,
+    private readonly cache: VocabularyCache,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  listCategories(): Promise<CategoryListDto> {
+    return this.cache.categories(async () => ({
+      items: (await this.repo.findCategoriesWithCounts()).map((r) => toCategoryDto(r.category, r.wordCount)),
+    }));
+  }
+
+  /** A duplicate name (any case) raises uq_categories_name → 409. */
+  async createCategory(dto: CreateCategoryDto): Promise<CategoryDto> {
+    const category = await this.repo.insertCategory({ name: dto.name, description: dto.description ?? null });
+    await this.cache.catalogueChanged();
+    return toCategoryDto(category, 0);
+  }
+
+  async updateCategory(id: number, dto: UpdateCategoryDto): Promise<CategoryDto> {
+    const changes = definedOnly(dto);
+    if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send name and/or description.');
+    const category = await this.repo.updateCategory(id, changes);
+    if (!category) throw notFound('Category');
+    await this.cache.catalogueChanged();
+    return toCategoryDto(category, await this.repo.countWordsInCategory(id));
+  }
+
+  /** A category that still has words cannot be deleted: fk_words_category_id (RESTRICT) → 409. */
+  async deleteCategory(id: number): Promise<void> {
+    if (!(await this.repo.deleteCategory(id))) throw notFound('Category');
+    await this.cache.catalogueChanged();
+  }
+
+  listWords(query: WordQuery): Promise<Page<WordDto>> {
+    const sort = parseSort<WordSortField>(query.sort, 'term');
+    const filter = { categoryId: query.categoryId, difficulty: query.difficulty, q: query.q };
+    const key = JSON.stringify({ ...filter, q: query.q?.toLowerCase(), sort, page: query.page, perPage: query.perPage });
+    return this.cache.words(key, async () => {
+      const [words, total] = await this.repo.findWordPage(filter, sort, offsetOf(query), query.perPage);
+      return toPage(words.map((w) => toWordDto(w)), total, query);
+    });
+  }
+
+  async getWord(id: number): Promise<WordDto> {
+    const word = await this.cache.words(`id:${id}`, async () => {
+      const found = await this.repo.findWord(id);
+      return found ? toWordDto(found) : null;
+    });
+    if (!word) throw notFound('Word');
+    return word;
+  }
+
+  /** Unknown category → fk_words_category_id; same term in the category (any case) → uq_words_category_id_term. */
+  async createWord(dto: CreateWordDto): Promise<WordDto> {
+    const id = await this.repo.insertWord(this.newWord(dto));
+    await this.cache.catalogueChanged();
+    return this.loadWord(id);
+  }
+
+  async updateWord(id: number, dto: UpdateWordDto): Promise<WordDto> {
+    const changes = definedOnly(dto);
+    if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update.');
+    if (!(await this.repo.updateWord(id, changes))) throw notFound('Word');
+    await this.cache.catalogueChanged();
+    return this.loadWord(id);
+  }
+
+  /** Also drops the word from every learner's vocabulary, and those learners' cached stats. */
+  async deleteWord(id: number): Promise<void> {
+    const { deleted, learnerIds } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
+    if (!deleted) throw notFound('Word');
+    await Promise.all([this.cache.catalogueChanged(), ...learnerIds.map((userId) => this.cache.statsChanged(userId))]);
+  }
+
+  /**
+   * Up to 1000 words in one transaction, all or nothing. Rows the database would reject (unknown
+   * category, term already in the category, the same term twice in the batch) are all reported, by
+   * index, in one 409 whose code and constraint are those of the first bad row. The constraints
+   * stay the authority: a concurrent writer still gets its 409 from the INSERT itself.
+   */
+  async bulkCreateWords(dto: BulkCreateWordsDto): Promise<WordListDto> {
+    const rows = dto.words.map((w) => this.newWord(w));
+    const items = await this.tx.run(async (manager) => {
+      const checks = await this.repo.checkBulkRows(manager, rows);
+      const problems: BulkProblem[] = [];
+      const seen = new Map<string, number>();
+      checks.forEach(({ i, categoryName, termTaken }) => {
+        const key = `${rows[i].categoryId}:${rows[i].term.toLowerCase()}`;
+        const first = seen.get(key);
+        if (categoryName === null) {
+          problems.push({ field: `words.${i}.categoryId`, messages: ['no such category (fk_words_category_id)'], constraint: 'fk_words_category_id', code: 'foreign_key_violation' });
+        } else if (termTaken) {
+          problems.push({ field: `words.${i}.term`, messages: ['already in this category (uq_words_category_id_term)'], constraint: 'uq_words_category_id_term', code: 'unique_violation' });
+        } else if (first !== undefined) {
+          problems.push({ field: `words.${i}.term`, messages: [`same term as words.${first} (uq_words_category_id_term)`], constraint: 'uq_words_category_id_term', code: 'unique_violation' });
+        }
+        if (first === undefined) seen.set(key, i);
+      });
+      if (problems.length > 0) throw bulkRowsRejected(problems);
+      const names = new Map(checks.map((c) => [rows[c.i].categoryId, c.categoryName as string]));
+      const inserted = await this.repo.insertWords(manager, rows);
+      return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
+    });
+    await this.cache.catalogueChanged();
+    return { items };
+  }
+
+  private async loadWord(id: number): Promise<WordDto> {
+    const word = await this.repo.findWord(id);
+    if (!word) throw notFound('Word');
+    return toWordDto(word);
+  }
+
+  private newWord(dto: CreateWordDto): NewWord {
+    return { term: dto.term, translation: dto.translation, categoryId: dto.categoryId, difficultyLevel: dto.difficultyLevel ?? 1 };
+  }
+}
+
+type BulkProblem = FieldErrors & { constraint: string; code: 'unique_violation' | 'foreign_key_violation' };
+
+/** 409 listing every rejected row of a bulk insert; code and constraint are the first row's. */
+const bulkRowsRejected = (problems: BulkProblem[]) =>
+  new ApiError(
+    HttpStatus.CONFLICT,
+    problems[0].code,
+    `${problems.length} row(s) of the batch would violate a constraint; nothing was inserted.`,
+    problems.map(({ field, messages }) => ({ field, messages })),
+    problems[0].constraint,
+  );

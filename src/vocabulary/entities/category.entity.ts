@@ -1,0 +1,25 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * A catalogue category. The name is unique case-insensitively through the expression index
+ * `uq_categories_name` on lower(name) (built in migrations; TypeORM cannot declare it).
+ */
+@Entity({ name: 'categories' })
+@Index('uq_categories_name', { synchronize: false })
+@Check('ck_categories_name_not_blank', `btrim(name) <> ''`)
+export class Category {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_categories' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

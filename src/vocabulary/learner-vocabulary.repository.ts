@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { UserVocabulary } from './entities/user-vocabulary.entity';
+import { ScheduledCard } from './srs';
+
+export interface LearnerListFilter {
+  categoryId?: number;
+  mastery?: number;
+  afterWordId?: number;
+  /** Only this word (single-item reads). */
+  wordId?: number;
+}
+
+export interface StatsRow {
+  by_mastery: Record<string, number>;
+  due_now: number;
+  next_due_at: Date | null;
+}
+
+/**
+ * A learner's stats in one statement, each part an index-only range on that learner:
+ * counts by mastery (ix_user_vocabulary_user_id_mastery_level_word_id), due now and the next due
+ * time (ix_user_vocabulary_user_id_due_at). $1 user id, $2 now.
+ */
+export const LEARNER_STATS_SQL = `
+  SELECT (SELECT coalesce(jsonb_object_agg(m.mastery_level, m.n), '{}'::jsonb)
+            FROM (SELECT mastery_level, count(*)::int AS n FROM user_vocabulary WHERE user_id = $1 GROUP BY mastery_level) m) AS by_mastery,
+         (SELECT count(*)::int FROM user_vocabulary WHERE user_id = $1 AND due_at <= $2) AS due_now,
+         (SELECT min(due_at) FROM user_vocabulary WHERE user_id = $1 AND due_at > $2) AS next_due_at`;
+
+/** SQL for a learner's words and their spaced-repetition cards. */
+@Injectable()
+export class LearnerVocabularyRepository {
+  constructor(@InjectRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
+
+  /**
+   * The learner's words with word and category, ordered by word id, keyset after `afterWordId`:
+   * one statement, a range on uq_user_vocabulary_user_id_word_id (or, filtered by mastery, on
+   * ix_user_vocabulary_user_id_mastery_level_word_id).
+   */
+  listQuery(userId: number, filter: LearnerListFilter, limit: number): SelectQueryBuilder<UserVocabulary> {
+    const qb = this.withWord(this.vocabulary.createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
+    if (filter.mastery !== undefined) qb.andWhere('uv.mastery_level = :mastery', { mastery: filter.mastery });
+    if (filter.categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId: filter.categoryId });
+    if (filter.wordId !== undefined) qb.andWhere('uv.word_id = :wordId', { wordId: filter.wordId });
+    if (filter.afterWordId !== undefined) qb.andWhere('uv.word_id > :afterWordId', { afterWordId: filter.afterWordId });
+    return qb.orderBy('uv.word_id', 'ASC').limit(limit);
+  }
+
+  /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at. */
+  dueQuery(userId: number, now: Date, limit: number): SelectQueryBuilder<UserVocabulary> {
+    return this.withWord(this.vocabulary.createQueryBuilder('uv'))
+      .where('uv.user_id = :userId AND uv.due_at <= :now', { userId, now })
+      .orderBy('uv.due_at', 'ASC')
+      .limit(limit);
+  }
+
+  async stats(userId: number, now: Date): Promise<StatsRow> {
+    const [row] = await this.vocabulary.query(LEARNER_STATS_SQL, [userId, now]);
+    return row as StatsRow;
+  }
+
+  /** Starts learning a word; false when the learner already had it. Unknown word → fk_user_vocabulary_word_id. */
+  async insertIfAbsent(userId: number, wordId: number, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager)
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, wordId })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return result.raw.length > 0;
+  }
+
+  async delete(userId: number, wordId: number): Promise<boolean> {
+    const result = await this.vocabulary
+      .createQueryBuilder()
+      .delete()
+      .where('user_id = :userId AND word_id = :wordId', { userId, wordId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The learner's card for a word, row-locked until the transaction ends. */
+  async lockCard(manager: EntityManager, userId: number, wordId: number): Promise<UserVocabulary | null> {
+    return this.repo(manager)
+      .createQueryBuilder('uv')
+      .where('uv.user_id = :userId AND uv.word_id = :wordId', { userId, wordId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** Writes the scheduled card and counts the answer (the row is locked by lockCard). */
+  async saveReview(manager: EntityManager, id: number, card: ScheduledCard, correct: boolean): Promise<void> {
+    const values = {
+      dueAt: card.dueAt,
+      stability: card.stability,
+      difficulty: card.difficulty,
+      reps: card.reps,
+      lapses: card.lapses,
+      state: card.state,
+      learningSteps: card.learningSteps,
+      lastReviewedAt: card.lastReviewedAt,
+      masteryLevel: card.masteryLevel,
+      timesSeen: () => 'times_seen + 1',
+      timesCorrect: () => (correct ? 'times_correct + 1' : 'times_correct'),
+    };
+    await this.repo(manager).createQueryBuilder().update().set(values as QueryDeepPartialEntity<UserVocabulary>).where('id = :id', { id }).execute();
+  }
+
+  private withWord(qb: SelectQueryBuilder<UserVocabulary>): SelectQueryBuilder<UserVocabulary> {
+    return qb.innerJoinAndSelect('uv.word', 'w').innerJoinAndSelect('w.category', 'c');
+  }
+
+  private repo(manager?: EntityManager): Repository<UserVocabulary> {
+    return manager?.getRepository(UserVocabulary) ?? this.vocabulary;
+  }
+}
+

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { notFound } from '../common/api-error';
+import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
+import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
+import { LearnerVocabularyRepository } from './learner-vocabulary.repository';
+import { isCorrect, ReviewRating, scheduleReview, ScheduledCard } from './srs';
+import { VocabularyCache } from './vocabulary.cache';
+import { toStatsDto, toVocabularyItemDto } from './vocabulary.mapper';
+
+/**
+ * A learner's vocabulary and its spaced-repetition cards. Other modules (practice) inject this and
+ * never touch user_vocabulary themselves; `recordReview` joins the caller's transaction.
+ */
+@Injectable()
+export class VocabularyService {
+  constructor(
+    private readonly repo: LearnerVocabularyRepository,
+    private readonly cache: VocabularyCache,
+  ) {}
+
+  async list(userId: number, { categoryId, mastery, limit, cursor }: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
+    const afterWordId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
+    const rows = await this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1).getMany();
+    return toCursorPage(rows, limit, toVocabularyItemDto, (uv) => [uv.wordId]);
+  }
+
+  /** Idempotent: starting a word already being learned changes nothing. Unknown word → 409 fk_user_vocabulary_word_id. */
+  async startLearning(userId: number, wordId: number): Promise<{ created: boolean; item: VocabularyItemDto }> {
+    const created = await this.repo.insertIfAbsent(userId, wordId);
+    if (created) await this.cache.statsChanged(userId);
+    const row = await this.repo.listQuery(userId, { wordId }, 1).getOne();
+    // Only a concurrent DELETE between the two statements gets here.
+    if (!row) throw notFound('Vocabulary word');
+    return { created, item: toVocabularyItemDto(row) };
+  }
+
+  async stopLearning(userId: number, wordId: number): Promise<void> {
+    if (!(await this.repo.delete(userId, wordId))) throw notFound('Vocabulary word');
+    await this.cache.statsChanged(userId);
+  }
+
+  async due(userId: number, limit: number): Promise<DueListDto> {
+    const rows = await this.repo.dueQuery(userId, new Date(), limit).getMany();
+    return { items: rows.map(toVocabularyItemDto) };
+  }
+
+  /**
+   * Cached per learner and invalidated by every write to the learner's vocabulary. `dueNow` also
+   * changes with the clock alone, so an entry is dropped once its `nextDueAt` has passed.
+   */
+  async stats(userId: number): Promise<VocabularyStatsDto> {
+    const load = async () => toStatsDto(await this.repo.stats(userId, new Date()));
+    const cached = await this.cache.stats(userId, load);
+    if (cached.nextDueAt === null || Date.parse(cached.nextDueAt) > Date.now()) return cached;
+    await this.cache.statsChanged(userId);
+    return this.cache.stats(userId, load);
+  }
+
+  /**
+   * Records one answer on the learner's card inside the caller's transaction: locks the card row
+   * (creating it first if the learner was not learning the word yet), schedules the next review
+   * with FSRS and counts the answer. Call `reviewsCommitted` after the transaction commits.
+   */
+  async recordReview(manager: EntityManager, userId: number, wordId: number, rating: ReviewRating, now: Date): Promise<ScheduledCard> {
+    let card = await this.repo.lockCard(manager, userId, wordId);
+    if (!card) {
+      await this.repo.insertIfAbsent(userId, wordId, manager);
+      card = await this.repo.lockCard(manager, userId, wordId);
+      if (!card) throw notFound('Vocabulary word');
+    }
+    const next = scheduleReview(card, rating, now);
+    await this.repo.saveReview(manager, card.id, next, isCorrect(rating));
+    return next;
+  }
+
+  /** Invalidates the learner's cached stats; call after a transaction with recordReview commits. */
+  reviewsCommitted(userId: number): Promise<void> {
+    return this.cache.statsChanged(userId);
+  }
+}
