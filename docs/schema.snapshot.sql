@@ -126,6 +126,10 @@ table lessons trigger CREATE TRIGGER trg_lessons_updated_at BEFORE UPDATE ON pub
 table lingua_baseline_created column table_name text NOT NULL
 table lingua_baseline_created constraint lingua_baseline_created_pkey PRIMARY KEY (table_name)
 table lingua_baseline_created index CREATE UNIQUE INDEX lingua_baseline_created_pkey ON public.lingua_baseline_created USING btree (table_name)
+table lingua_legacy_user_profile_ids column id integer NOT NULL
+table lingua_legacy_user_profile_ids column user_id integer NOT NULL
+table lingua_legacy_user_profile_ids constraint pk_lingua_legacy_user_profile_ids PRIMARY KEY (user_id)
+table lingua_legacy_user_profile_ids index CREATE UNIQUE INDEX pk_lingua_legacy_user_profile_ids ON public.lingua_legacy_user_profile_ids USING btree (user_id)
 table practice_answers column answer_id uuid NOT NULL
 table practice_answers column answered_at timestamp with time zone NOT NULL DEFAULT now()
 table practice_answers column difficulty double precision NOT NULL

@@ -5,6 +5,7 @@ import {
   addUpdatedAtTrigger,
   atomically,
   backfillInBatches,
+  columnExists,
   createIndexesConcurrently,
   dropUpdatedAtTrigger,
   quarantineRows,
@@ -28,7 +29,8 @@ const NAME = 'RepairUsers1763800000200';
  *   email set to NULL. The accounts and everything they own stay.
  * - display_name backfilled from username, else the email's local part, else "learner <id>".
  * - profiles and learning paths with no user_id cannot belong to anyone: moved to quarantine.
- * - user_profiles' surrogate id (referenced by nothing) is dropped: user_id becomes the key.
+ * - user_profiles' surrogate id (referenced by nothing) is dropped: user_id becomes the key; each
+ *   profile's legacy id is kept in lingua_legacy_user_profile_ids so `down` restores it.
  */
 export class RepairUsers1763800000200 implements MigrationInterface {
   name = NAME;
@@ -71,6 +73,12 @@ export class RepairUsers1763800000200 implements MigrationInterface {
   private async repairProfiles(qr: QueryRunner): Promise<void> {
     await toTimestamptz(qr, 'user_profiles', ['created_at', 'updated_at']);
     await quarantineRows(qr, 'user_profiles', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
+    if (await columnExists(qr, 'user_profiles', 'id')) {
+      // The surrogate id goes (user_id becomes the key); keep each profile's legacy id for `down`.
+      await qr.query(`CREATE TABLE IF NOT EXISTS lingua_legacy_user_profile_ids (
+        user_id integer CONSTRAINT pk_lingua_legacy_user_profile_ids PRIMARY KEY, id integer NOT NULL)`);
+      await qr.query(`INSERT INTO lingua_legacy_user_profile_ids (user_id, id) SELECT user_id, id FROM user_profiles ON CONFLICT (user_id) DO NOTHING`);
+    }
     await setNotNull(qr, 'user_profiles', 'user_id');
     await createIndexesConcurrently(qr, [['pk_user_profiles', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS pk_user_profiles ON user_profiles (user_id)']]);
     const [hasPk] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'pk_user_profiles'`);
@@ -128,14 +136,21 @@ export class RepairUsers1763800000200 implements MigrationInterface {
     await dropUpdatedAtTrigger(qr, 'user_profiles');
     await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT fk_user_profiles_user_id`);
     await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT pk_user_profiles`);
-    await qr.query(`ALTER TABLE user_profiles ALTER COLUMN user_id DROP NOT NULL`);
-    await qr.query(`ALTER TABLE user_profiles ADD COLUMN id serial CONSTRAINT user_profiles_pkey PRIMARY KEY`);
-    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_key UNIQUE (user_id)`);
-    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`ALTER TABLE user_profiles ALTER COLUMN user_id DROP NOT NULL, ADD COLUMN id integer`);
+    await qr.query(`UPDATE user_profiles p SET id = l.id FROM lingua_legacy_user_profile_ids l WHERE l.user_id = p.user_id`);
     await qr.query(`ALTER TABLE user_profiles ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
       ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`);
     await toTimestamp(qr, 'user_profiles', ['created_at', 'updated_at']);
     await restoreQuarantined(qr, 'user_profiles', NAME, 'user_id');
+    // Profiles created since the repair never had a legacy id: they get new ones after the highest.
+    await qr.query(`CREATE SEQUENCE user_profiles_id_seq AS integer OWNED BY user_profiles.id`);
+    await qr.query(`SELECT setval('user_profiles_id_seq', greatest((SELECT max(id) FROM user_profiles), 1))`);
+    await qr.query(`UPDATE user_profiles SET id = nextval('user_profiles_id_seq') WHERE id IS NULL`);
+    await qr.query(`ALTER TABLE user_profiles ALTER COLUMN id SET DEFAULT nextval('user_profiles_id_seq'::regclass), ALTER COLUMN id SET NOT NULL`);
+    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_pkey PRIMARY KEY (id)`);
+    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_key UNIQUE (user_id)`);
+    await qr.query(`ALTER TABLE user_profiles ADD CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await qr.query(`DROP TABLE lingua_legacy_user_profile_ids`);
 
     await dropUpdatedAtTrigger(qr, 'users');
     await qr.query(`DROP INDEX IF EXISTS uq_users_email`);

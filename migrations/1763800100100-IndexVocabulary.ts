@@ -5,8 +5,10 @@ import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTi
  * Indexes for the vocabulary module, built CONCURRENTLY (see createIndexesConcurrently). Each index
  * and the query it serves: docs/modules/vocabulary-practice.md, "Index map". The unique
  * (user_id, word_id) index becomes a constraint with ADD CONSTRAINT … USING INDEX (a brief lock, no
- * scan). If a concurrent unique build fails because the live legacy app wrote a new duplicate in the
- * meantime, re-run RepairVocabulary's merge for it and run this migration again (it is re-runnable).
+ * scan). A live legacy writer can add a new duplicate only in the moment between RepairVocabulary's
+ * merge and its column renames (after the renames legacy code cannot write these tables at all). If
+ * that happens the unique build fails (its INVALID index is dropped on the next run): move the
+ * duplicate to quarantined_rows by hand and run this migration again (it is re-runnable).
  */
 const INDEXES: IndexDefinition[] = [
   ['uq_categories_name', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_categories_name ON categories (lower(name))'],

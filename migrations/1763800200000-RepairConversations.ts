@@ -15,9 +15,48 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
+import { applyRepairStepsInBatches, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
 import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
 
 const NAME = 'RepairConversations1763800200000';
+
+const inPlace = (table: string, label: string, reason: string, where: string, set: string): RepairStep =>
+  ({ kind: 'repair', table, label, reason: `repaired: ${reason}`, where, set });
+const S = 'conversation_sessions';
+const M = 'conversation_messages';
+const I = 'conversation_interactions';
+const statusOf = STATUS.replace(/status/g, 't.status');
+const typeOf = TYPE.replace(/session_type/g, 't.session_type');
+const roleOf = ROLE.replace(/role/g, 't.role');
+const outOfRange = (c: string) => `t.${c} NOT BETWEEN 1 AND 5`;
+
+/** In-place repairs, applied in batches (each batch records its originals with the change). */
+const SESSION_REPAIRS: RepairStep[] = [
+  inPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${statusOf})`, `status = ${statusOf}`),
+  inPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${typeOf})`, `session_type = ${typeOf}`),
+  inPlace(S, 'sessions.context', 'NULL context → {}', 't.conversation_context IS NULL', `conversation_context = '{}'::jsonb`),
+  inPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  inPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+];
+const MESSAGE_REPAIRS: RepairStep[] = [
+  inPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
+  inPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),
+  inPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  inPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+];
+const INTERACTION_REPAIRS: RepairStep[] = [
+  inPlace(I, 'interactions.type', 'interaction_type normalised', 't.interaction_type <> lower(btrim(t.interaction_type))', 'interaction_type = lower(btrim(t.interaction_type))'),
+  inPlace(I, 'interactions.mastery', 'mastery_level clamped to 1-5', outOfRange('mastery_level'), 'mastery_level = least(greatest(t.mastery_level, 1), 5)'),
+  inPlace(I, 'interactions.confidence', 'confidence_self_reported clamped to 1-5', outOfRange('confidence_self_reported'),
+    'confidence_self_reported = least(greatest(t.confidence_self_reported, 1), 5)'),
+  inPlace(I, 'interactions.session', 'dangling session_id cleared',
+    't.session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = t.session_id)', 'session_id = NULL'),
+  inPlace(I, 'interactions.message', 'dangling message_id cleared',
+    't.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = t.message_id)', 'message_id = NULL'),
+  inPlace(I, 'interactions.metadata', 'NULL metadata → {}', 't.metadata IS NULL', `metadata = '{}'::jsonb`),
+  inPlace(I, 'interactions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+];
+const RENUMBER_TAG = `${NAME}#messages.message_order`;
 
 /**
  * conversation_sessions, conversation_messages, conversation_interactions → SPEC §2.
@@ -31,14 +70,17 @@ const NAME = 'RepairConversations1763800200000';
  * - messages: session_id NULL → quarantined (no_session). role: case normalised, human/learner/
  *   student → user, bot/ai/tutor/model → assistant, anything else → quarantined (invalid_role).
  *   content NULL → ''. A session whose orders contain a duplicate, a zero/negative or a NULL is
- *   renumbered 1..n by (message_order, created_at, id); other sessions are untouched.
+ *   renumbered 1..n by (message_order, created_at, id), and so is one with gaps (orders must be
+ *   consecutive: message_order n is the n-th message, and messageCount is the last order); other
+ *   sessions are untouched.
  * - interactions: user_id NULL → quarantined (no_owner); unknown interaction_type → quarantined
  *   (invalid_interaction_type); mastery_level / confidence_self_reported outside 1–5 clamped into
  *   it (9 → 5, 0 → 1); session_id / message_id pointing at nothing → NULL; metadata NULL → {}.
  * - created_at/updated_at NULL → now(); all times become timestamptz (legacy values are UTC).
  * The unique (session_id, message_order) is built concurrently by IndexConversations.
- * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md); a record of the
- * originals and the change it records run together in one short transaction.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): in-place repairs
+ * run in batches, each batch one statement recording the originals with the change; the
+ * renumbering (through a temp table) runs in one short transaction.
  */
 export class RepairConversations1763800200000 implements MigrationInterface {
   name = NAME;
@@ -58,20 +100,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     const ownerless = 'SELECT id FROM conversation_sessions WHERE user_id IS NULL';
     await quarantineRows(qr, 'conversation_messages', `t.session_id IN (${ownerless})`, 'session_quarantined: its conversation has no owner', NAME);
     await quarantineRows(qr, 'conversation_sessions', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
-    await atomically(qr, async () => {
-      await recordOriginals(
-        qr,
-        'conversation_sessions',
-        `t.status IS DISTINCT FROM (${STATUS.replace(/status/g, 't.status')}) OR t.session_type IS DISTINCT FROM (${TYPE.replace(/session_type/g, 't.session_type')})
-          OR t.conversation_context IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
-        'repaired: status/session_type mapped, NULL context or times filled',
-        NAME,
-      );
-      await backfillInBatches(qr, 'conversation_sessions', `status = ${STATUS}`, `status IS DISTINCT FROM (${STATUS})`);
-      await backfillInBatches(qr, 'conversation_sessions', `session_type = ${TYPE}`, `session_type IS DISTINCT FROM (${TYPE})`);
-      await backfillInBatches(qr, 'conversation_sessions', `conversation_context = '{}'::jsonb`, 'conversation_context IS NULL');
-      await this.fillTimestamps(qr, 'conversation_sessions', true);
-    });
+    await applyRepairStepsInBatches(qr, NAME, SESSION_REPAIRS);
     await this.timestampsNotNull(qr, 'conversation_sessions', true);
 
     await renameConstraint(qr, 'conversation_sessions', 'conversation_sessions_pkey', 'pk_conversation_sessions');
@@ -89,7 +118,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
   private async repairMessages(qr: QueryRunner): Promise<void> {
     await quarantineRows(qr, 'conversation_messages', 't.session_id IS NULL', 'no_session: session_id is null', NAME);
-    await quarantineRows(qr, 'conversation_messages', `(${ROLE.replace(/role/g, 't.role')}) IS NULL`, 'invalid_role: not user, assistant or system', NAME);
+    await quarantineRows(qr, M, `(${roleOf}) IS NULL`, 'invalid_role: not user, assistant or system', NAME);
     // Sessions with a duplicate, non-positive or NULL order are renumbered densely, order preserved.
     await atomically(qr, async () => {
       await qr.query(`-- a scratch temp table of this step
@@ -102,21 +131,13 @@ export class RepairConversations1763800200000 implements MigrationInterface {
                  row_number() OVER (PARTITION BY m.session_id ORDER BY m.message_order NULLS LAST, m.created_at NULLS LAST, m.id)::int AS rn
             FROM conversation_messages m
            WHERE m.session_id IN (SELECT session_id FROM conversation_messages GROUP BY session_id
-                                   HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0)
+                                   HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0
+                                       OR max(message_order) <> count(*))
         ) x WHERE message_order IS DISTINCT FROM rn`);
-      await recordOriginals(
-        qr,
-        'conversation_messages',
-        `t.id IN (SELECT id FROM lingua_message_renumber) OR t.role IS DISTINCT FROM (${ROLE.replace(/role/g, 't.role')})
-          OR t.content IS NULL OR t.created_at IS NULL OR t.updated_at IS NULL`,
-        'repaired: message_order renumbered, role normalised, NULL content or times filled',
-        NAME,
-      );
+      await recordOriginals(qr, M, 't.id IN (SELECT id FROM lingua_message_renumber)', 'repaired: message_order renumbered 1..n', RENUMBER_TAG);
       await qr.query(`UPDATE conversation_messages m SET message_order = r.rn FROM lingua_message_renumber r WHERE m.id = r.id`);
-      await backfillInBatches(qr, 'conversation_messages', `role = ${ROLE}`, `role IS DISTINCT FROM (${ROLE})`);
-      await backfillInBatches(qr, 'conversation_messages', `content = ''`, 'content IS NULL');
-      await this.fillTimestamps(qr, 'conversation_messages', true);
     });
+    await applyRepairStepsInBatches(qr, NAME, MESSAGE_REPAIRS);
     await this.timestampsNotNull(qr, 'conversation_messages', true);
 
     await renameConstraint(qr, 'conversation_messages', 'conversation_messages_pkey', 'pk_conversation_messages');
@@ -142,27 +163,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await quarantineRows(qr, t, 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
     await quarantineRows(qr, t, `t.interaction_type IS NULL OR lower(btrim(t.interaction_type)) NOT IN ${INTERACTION_TYPES}`,
       'invalid_interaction_type', NAME);
-    const orphanSession = 'session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = session_id)';
-    const orphanMessage = 'message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = message_id)';
-    const outOfRange = (c: string) => `${c} NOT BETWEEN 1 AND 5`;
-    await atomically(qr, async () => {
-      await recordOriginals(
-        qr,
-        t,
-        [`t.interaction_type <> lower(btrim(t.interaction_type))`, outOfRange('t.mastery_level'), outOfRange('t.confidence_self_reported'),
-          orphanSession.replace(/session_id/g, 't.session_id'), orphanMessage.replace(/message_id/g, 't.message_id'),
-          't.metadata IS NULL', 't.created_at IS NULL'].join(' OR '),
-        'repaired: type normalised, mastery/confidence clamped to 1-5, dangling session/message cleared, NULL metadata filled',
-        NAME,
-      );
-      await backfillInBatches(qr, t, 'interaction_type = lower(btrim(interaction_type))', 'interaction_type <> lower(btrim(interaction_type))');
-      await backfillInBatches(qr, t, 'mastery_level = least(greatest(mastery_level, 1), 5)', outOfRange('mastery_level'));
-      await backfillInBatches(qr, t, 'confidence_self_reported = least(greatest(confidence_self_reported, 1), 5)', outOfRange('confidence_self_reported'));
-      await backfillInBatches(qr, t, 'session_id = NULL', orphanSession);
-      await backfillInBatches(qr, t, 'message_id = NULL', orphanMessage);
-      await backfillInBatches(qr, t, `metadata = '{}'::jsonb`, 'metadata IS NULL');
-      await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
-    });
+    await applyRepairStepsInBatches(qr, NAME, INTERACTION_REPAIRS);
 
     await renameConstraint(qr, t, 'conversation_interactions_pkey', 'pk_conversation_interactions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
@@ -174,11 +175,6 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addCheck(qr, t, 'ck_conversation_interactions_interaction_type', `interaction_type IN ${INTERACTION_TYPES}`);
     await addCheck(qr, t, 'ck_conversation_interactions_mastery_level', 'mastery_level BETWEEN 1 AND 5');
     await addCheck(qr, t, 'ck_conversation_interactions_confidence_self_reported', 'confidence_self_reported BETWEEN 1 AND 5');
-  }
-
-  private async fillTimestamps(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
-    await backfillInBatches(qr, table, 'created_at = now()', 'created_at IS NULL');
-    if (withUpdatedAt) await backfillInBatches(qr, table, 'updated_at = created_at', 'updated_at IS NULL');
   }
 
   private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
@@ -220,6 +216,11 @@ export class RepairConversations1763800200000 implements MigrationInterface {
       ${legacyTimes}`);
     await toTimestamp(qr, s, ['created_at', 'updated_at']);
 
+    // In-place repairs in the reverse of their order, then the rows moved to quarantine.
+    await revertRepairSteps(qr, NAME, INTERACTION_REPAIRS);
+    await revertRepairSteps(qr, NAME, MESSAGE_REPAIRS);
+    await restoreQuarantined(qr, m, RENUMBER_TAG);
+    await revertRepairSteps(qr, NAME, SESSION_REPAIRS);
     await restoreQuarantined(qr, s, NAME);
     await restoreQuarantined(qr, m, NAME);
     await restoreQuarantined(qr, t, NAME);

@@ -4,7 +4,6 @@ import {
   addForeignKey,
   addUpdatedAtTrigger,
   atomically,
-  backfillInBatches,
   createIndexesConcurrently,
   dropUpdatedAtTrigger,
   quarantineRows,
@@ -16,6 +15,7 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
+import { applyRepairStepsInBatches, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
 
 const NAME = 'RepairLessons1763800200200';
 
@@ -32,6 +32,29 @@ const SESSION_STATUS = `CASE
   WHEN lower(btrim(status)) IN ('cancelled', 'canceled', 'quit', 'aborted') THEN 'abandoned'
   WHEN completed_at IS NOT NULL THEN 'completed'
   ELSE 'in_progress' END`;
+const inPlace = (table: string, label: string, reason: string, where: string, set: string): RepairStep =>
+  ({ kind: 'repair', table, label, reason: `repaired: ${reason}`, where, set });
+const lessonStatusOf = LESSON_STATUS.replace(/lessons\.id/g, 't.id');
+
+/** In-place repairs, applied in batches (each batch records its originals with the change). */
+const LESSON_REPAIRS: RepairStep[] = [
+  inPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
+  inPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
+  inPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  inPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+];
+const VERSION_REPAIRS: RepairStep[] = [
+  inPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
+  inPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+];
+const SESSION_REPAIRS: RepairStep[] = [
+  inPlace('lesson_sessions', 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${SESSION_STATUS})`, `status = ${SESSION_STATUS}`),
+  inPlace('lesson_sessions', 'sessions.score', 'score clamped to 0-100', 't.score NOT BETWEEN 0 AND 100', 'score = least(greatest(t.score, 0), 100)'),
+  inPlace('lesson_sessions', 'sessions.started_at', 'NULL started_at → completed_at or migration time', 't.started_at IS NULL',
+    'started_at = coalesce(t.completed_at, now())'),
+];
+const RENUMBER_TAG = `${NAME}#versions.version`;
+
 const orphan = (column: string, table: string) =>
   `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
 
@@ -50,8 +73,9 @@ const orphan = (column: string, table: string) =>
  *   completed_at is set, else in_progress. score clamped into 0–100. started_at NULL →
  *   coalesce(completed_at, now()). lesson_version_id (new) stays NULL: legacy sessions never
  *   recorded the version taken.
- * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md); a record of the
- * originals and the change it records run together in one short transaction.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): in-place repairs
+ * run in batches, each batch one statement recording the originals with the change; the
+ * renumbering (through a temp table) runs in one short transaction.
  */
 export class RepairLessons1763800200200 implements MigrationInterface {
   name = NAME;
@@ -68,21 +92,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   }
 
   private async repairLessons(qr: QueryRunner): Promise<void> {
-    const title = `'Untitled lesson ' || id`;
-    const blank = `title IS NULL OR btrim(title) = ''`;
-    await atomically(qr, async () => {
-      await recordOriginals(
-        qr,
-        'lessons',
-        `t.id IN (SELECT id FROM lessons WHERE status IS DISTINCT FROM (${LESSON_STATUS}) OR ${blank} OR created_at IS NULL OR updated_at IS NULL)`,
-        'repaired: status mapped, blank title or NULL times filled',
-        NAME,
-      );
-      await backfillInBatches(qr, 'lessons', `status = ${LESSON_STATUS}`, `status IS DISTINCT FROM (${LESSON_STATUS})`);
-      await backfillInBatches(qr, 'lessons', `title = ${title}`, blank);
-      await backfillInBatches(qr, 'lessons', 'created_at = now()', 'created_at IS NULL');
-      await backfillInBatches(qr, 'lessons', 'updated_at = created_at', 'updated_at IS NULL');
-    });
+    await applyRepairStepsInBatches(qr, NAME, LESSON_REPAIRS);
     await renameConstraint(qr, 'lessons', 'lessons_pkey', 'pk_lessons');
     for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
     await qr.query(`ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
@@ -105,14 +115,12 @@ export class RepairLessons1763800200200 implements MigrationInterface {
             FROM lesson_versions v
            WHERE v.lesson_id IN (SELECT lesson_id FROM lesson_versions GROUP BY lesson_id HAVING bool_or(version IS NULL OR version <= 0))
         ) x WHERE version IS DISTINCT FROM rn`);
-      await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber) OR t.lesson_plan IS NULL OR t.created_at IS NULL',
-        'repaired: version renumbered, NULL plan or time filled', NAME);
+      await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber)', 'repaired: version renumbered 1..n', RENUMBER_TAG);
       // Through NULL first: the legacy unique index allows any number of NULLs, so no transient duplicate.
       await qr.query(`UPDATE lesson_versions SET version = NULL WHERE id IN (SELECT id FROM lingua_version_renumber)`);
       await qr.query(`UPDATE lesson_versions v SET version = r.rn FROM lingua_version_renumber r WHERE v.id = r.id`);
-      await backfillInBatches(qr, t, `lesson_plan = '{}'::jsonb`, 'lesson_plan IS NULL');
-      await backfillInBatches(qr, t, 'created_at = now()', 'created_at IS NULL');
     });
+    await applyRepairStepsInBatches(qr, NAME, VERSION_REPAIRS);
 
     await renameConstraint(qr, t, 'lesson_versions_pkey', 'pk_lesson_versions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
@@ -133,18 +141,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     const t = 'lesson_sessions';
     await quarantineRows(qr, t, orphan('user_id', 'users'), 'orphan_user: user_id is null or names no user', NAME);
     await quarantineRows(qr, t, orphan('lesson_id', 'lessons'), 'orphan_lesson: lesson_id is null or names no lesson', NAME);
-    await atomically(qr, async () => {
-      await recordOriginals(
-        qr,
-        t,
-        `t.id IN (SELECT id FROM lesson_sessions WHERE status IS DISTINCT FROM (${SESSION_STATUS}) OR score NOT BETWEEN 0 AND 100 OR started_at IS NULL)`,
-        'repaired: status mapped, score clamped to 0-100, NULL started_at filled',
-        NAME,
-      );
-      await backfillInBatches(qr, t, `status = ${SESSION_STATUS}`, `status IS DISTINCT FROM (${SESSION_STATUS})`);
-      await backfillInBatches(qr, t, 'score = least(greatest(score, 0), 100)', 'score NOT BETWEEN 0 AND 100');
-      await backfillInBatches(qr, t, 'started_at = coalesce(completed_at, now())', 'started_at IS NULL');
-    });
+    await applyRepairStepsInBatches(qr, NAME, SESSION_REPAIRS);
 
     await renameConstraint(qr, t, 'lesson_sessions_pkey', 'pk_lesson_sessions');
     await qr.query(`-- references lesson_versions.id, a legacy integer key
@@ -191,9 +188,14 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await qr.query(`ALTER TABLE ${l} RENAME CONSTRAINT pk_lessons TO lessons_pkey`);
     await toTimestamp(qr, l, ['created_at', 'updated_at']);
 
+    // In-place repairs in the reverse of their order, then the rows moved to quarantine.
+    await revertRepairSteps(qr, NAME, LESSON_REPAIRS);
     await restoreQuarantined(qr, l, NAME);
+    await revertRepairSteps(qr, NAME, VERSION_REPAIRS);
+    await restoreQuarantined(qr, v, RENUMBER_TAG);
     await restoreQuarantined(qr, v, NAME);
     await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS idx_lesson_versions_lesson_version ON ${v} (lesson_id, version)`);
+    await revertRepairSteps(qr, NAME, SESSION_REPAIRS);
     await restoreQuarantined(qr, s, NAME);
   }
 }

@@ -1,3 +1,4 @@
+import { createKeyv } from '@cacheable/memory';
 import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
@@ -8,12 +9,14 @@ import { VersionedCache } from './versioned-cache';
 const logger = new Logger('Cache');
 
 /**
- * In-process memory by default; Redis (shared by every instance) when REDIS_URL is set. The Redis
+ * In-process memory by default — a bounded LRU (CACHE_MEMORY_MAX_ENTRIES) whose expired entries are
+ * swept every 30 s, since keys come from request parameters; Redis (shared by every instance) when
+ * REDIS_URL is set. The Redis
  * client fails fast while Redis is down (no offline queue, short connect timeout), so a cache outage
  * costs ~milliseconds per request and reads fall through to PostgreSQL.
  */
 export function createCacheStore(env: AppEnv): Keyv {
-  if (!env.REDIS_URL) return new Keyv();
+  if (!env.REDIS_URL) return createKeyv({ lruSize: env.CACHE_MEMORY_MAX_ENTRIES, checkInterval: 30_000 });
   const redis = new KeyvRedis(
     {
       url: env.REDIS_URL,

@@ -38,13 +38,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const body = this.toBody(exception, requestIdOf(req as never));
-    const retryAfter = body.statusCode === 503 ? retryAfterSeconds(body.code) ?? 5 : undefined;
-    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     this.metrics?.count(body.code);
     if (body.statusCode >= 500) {
       this.logger.error({ requestId: body.requestId, code: body.code, err: exception }, 'request failed');
     }
     if (res.headersSent) return;
+    const retryAfter = body.statusCode === 503 ? retryAfterSeconds(body.code) ?? 5 : undefined;
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
 

@@ -1,7 +1,8 @@
 import { ParseIntPipe } from '@nestjs/common';
 import { validationFailed } from './api-error';
 
-const MAX_INT4 = 2_147_483_647;
+/** The largest int4: ids and references above it are a 400, not a database error. */
+export const MAX_INT4 = 2_147_483_647;
 
 /** `@Param('id', IdParam)`: a positive int4, else 400 before any query runs. */
 export class IdParam extends ParseIntPipe {

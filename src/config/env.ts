@@ -23,6 +23,7 @@ export class AppEnv {
 
   @IsOptional() @IsString() REDIS_URL?: string = undefined;
   @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000) CACHE_TTL_MS = 60_000;
+  @Transform(toInt) @IsInt() @Min(100) @Max(10_000_000) CACHE_MEMORY_MAX_ENTRIES = 10_000;
   /** Prefix of every cache key: instances that share a Redis but not a database need different ones. */
   @IsString() @Matches(/^[\w.-]{1,64}$/) CACHE_KEY_PREFIX = 'lingua';
 

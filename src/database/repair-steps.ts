@@ -45,6 +45,34 @@ async function applyAll(qr: QueryRunner, migration: string, steps: RepairStep[],
   }
 }
 
+/**
+ * Applies independent repair steps (no `from`/`join`: each row is fixed from its own values) in
+ * batches of `batchSize` rows, each batch ONE statement that records the originals and fixes them
+ * together — so outside a transaction every batch commits on its own, holds its row locks briefly,
+ * and a failure can never leave a change without its record (or a record twice). Re-running picks up
+ * where it stopped: fixed rows no longer match `where`.
+ */
+export async function applyRepairStepsInBatches(qr: QueryRunner, migration: string, steps: RepairStep[], batchSize = 5_000): Promise<void> {
+  for (const step of steps) {
+    if (step.kind === 'quarantine') {
+      await quarantineRows(qr, step.table, step.where, step.reason, repairTag(migration, step));
+      continue;
+    }
+    if (step.from || step.join) throw new Error(`repair step ${step.label} joins other rows: use applyRepairSteps`);
+    for (;;) {
+      const [{ n }]: Array<{ n: number }> = await qr.query(
+        `WITH batch AS (SELECT t.id AS k FROM ${step.table} t WHERE ${step.where} ORDER BY t.id LIMIT ${batchSize} FOR UPDATE OF t),
+              kept AS (INSERT INTO quarantined_rows (source_table, reason, migration, row_data, repaired_in_place)
+                       SELECT $1, $2, $3, to_jsonb(t), true FROM ${step.table} t JOIN batch b ON b.k = t.id),
+              fixed AS (UPDATE ${step.table} t SET ${step.set} FROM batch b WHERE t.id = b.k RETURNING 1)
+         SELECT count(*)::int AS n FROM fixed`,
+        [step.table, step.reason, repairTag(migration, step)],
+      );
+      if (n < batchSize) break;
+    }
+  }
+}
+
 /** For `down`, once the tables are back in their legacy shape: undoes the steps in reverse. */
 export async function revertRepairSteps(qr: QueryRunner, migration: string, steps: RepairStep[]): Promise<void> {
   for (const step of [...steps].reverse()) await restoreQuarantined(qr, step.table, repairTag(migration, step));

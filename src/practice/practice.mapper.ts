@@ -1,5 +1,5 @@
 import { iso } from '../common/dates';
-import { CARD_STATES } from '../vocabulary/srs';
+import { CARD_STATES, isCorrect, ReviewRating } from '../vocabulary/srs';
 import { AnswerResultDto, PracticeSessionDto } from './dto/practice.dto';
 import { PracticeAnswer } from './entities/practice-answer.entity';
 import { PracticeSession } from './entities/practice-session.entity';
@@ -18,7 +18,7 @@ export const toAnswerResultDto = (a: PracticeAnswer): AnswerResultDto => ({
   sessionId: a.sessionId,
   wordId: a.wordId,
   rating: a.rating,
-  correct: a.rating >= 2,
+  correct: isCorrect(a.rating as ReviewRating),
   responseMs: a.responseMs,
   answeredAt: iso(a.answeredAt) as string,
   card: {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../common/api-error';
+import { definedOnly } from '../common/defined-only';
 import { CursorPage, CursorQuery, decodeCursor, offsetOf, Page, toCursorPage, toPage } from '../common/pagination';
 import {
   CreateLearningPathDto,
@@ -66,7 +67,7 @@ export class UsersService {
   }
 
   async updateLearningPath(userId: number, id: number, dto: UpdateLearningPathDto): Promise<LearningPathDto> {
-    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    const changes = definedOnly(dto);
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send pathData and/or progressData.');
     const updated = await this.repo.updateLearningPath(userId, id, changes);
     if (!updated) throw notFound('Learning path');

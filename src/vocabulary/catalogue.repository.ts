@@ -112,6 +112,10 @@ export class CatalogueRepository {
    * rows for it (via ix_user_vocabulary_word_id), so the caller learns whose stats changed.
    */
   async deleteWord(manager: EntityManager, id: number): Promise<{ deleted: boolean; learnerIds: number[] }> {
+    // Lock the word first: a concurrent PUT /me/vocabulary/:wordId then waits on its foreign-key
+    // check and fails (409) after we commit, instead of slipping a row in between our two DELETEs
+    // that the cascade would remove without its learner's stats being invalidated.
+    await manager.query(`SELECT 1 FROM words WHERE id = $1 FOR UPDATE`, [id]);
     // Raw SQL: TypeORM 1.1's DeleteQueryBuilder drops RETURNING rows on PostgreSQL (raw comes back empty).
     const [learners]: [Array<{ user_id: number }>, number] = await manager.query(
       `DELETE FROM user_vocabulary WHERE word_id = $1 RETURNING user_id`,

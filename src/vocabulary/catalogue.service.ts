@@ -16,11 +16,9 @@ import {
   WordQuery,
   WordSortField,
 } from './dto/catalogue.dto';
+import { definedOnly } from '../common/defined-only';
 import { toCategoryDto, toWordDto } from './vocabulary.mapper';
 import { VocabularyCache } from './vocabulary.cache';
-
-const definedOnly = <T extends object>(dto: T): Partial<T> =>
-  Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the

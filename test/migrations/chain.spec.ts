@@ -42,7 +42,7 @@ describe('migration chain', () => {
     }
   });
 
-  it('re-runs each non-transactional migration over its own result without error or change (a re-run after a partial failure is safe)', async () => {
+  it('re-runs each non-transactional migration over its own completed result without error or change', async () => {
     const db = await createEmptyDatabase();
     const ds = await migrationDataSource(db.url);
     try {

@@ -6,6 +6,7 @@ import { CursorQuery, PageQuery } from '../../common/pagination';
 import { IsJsonObjectParam } from '../../common/json-param';
 import { LESSON_STATUSES, LessonStatus } from '../entities/lesson.entity';
 import { LESSON_SESSION_STATUSES, LessonSessionStatus } from '../entities/lesson-session.entity';
+import { MAX_INT4 } from '../../common/id-param';
 
 export class LessonDto {
   @ApiProperty() id: number;
@@ -77,11 +78,11 @@ export class LessonSessionDto {
 
 export class StartLessonSessionDto {
   @ApiProperty()
-  @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsInt() @Min(1) @Max(MAX_INT4)
   lessonId: number;
 
   @ApiPropertyOptional({ description: 'Version to take (default: the latest)' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4)
   version?: number;
 }
 

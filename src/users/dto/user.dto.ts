@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsJsonObjectParam } from '../../common/json-param';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
 import { PageQuery } from '../../common/pagination';
 
@@ -62,10 +63,7 @@ export class ReplaceProfileDto {
 export class ProfileSearchQuery extends PageQuery {
   @ApiProperty({ description: 'JSON object the learner\'s learningGoals must contain (`@>`)', example: '{"travel":true}' })
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
-  @ValidateBy({
-    name: 'isJsonObjectParam',
-    validator: { validate: (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) },
-  }, { message: 'learningGoals must be a JSON object' })
+  @IsJsonObjectParam()
   learningGoals: Record<string, unknown>;
 }
 

@@ -16,8 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery, sortValues } from '../../common/pagination';
+import { MAX_INT4 } from '../../common/id-param';
 
-const MAX_INT4 = 2_147_483_647;
 const NOT_BLANK = /\S/;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

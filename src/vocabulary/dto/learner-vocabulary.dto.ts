@@ -4,6 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
 import { CARD_STATES, CardStateName } from '../srs';
 import { CategoryRefDto } from './catalogue.dto';
+import { MAX_INT4 } from '../../common/id-param';
 
 export class VocabularyWordDto {
   @ApiProperty() id: number;
@@ -54,7 +55,7 @@ export class VocabularyStatsDto {
 /** `GET /me/vocabulary?categoryId&mastery&limit&cursor` (ordered by word id). */
 export class LearnerVocabularyQuery extends CursorQuery {
   @ApiPropertyOptional()
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT4)
   categoryId?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 5 })
