@@ -56,6 +56,26 @@ describe('VersionedCache (in-process memory)', () => {
   });
 });
 
+describe('the in-process cache is bounded', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await TestContext.create({ env: { CACHE_MEMORY_MAX_ENTRIES: '100' } });
+  });
+  afterAll(() => ctx.close());
+
+  it('evicts the least recently used entries beyond CACHE_MEMORY_MAX_ENTRIES', async () => {
+    const cache = ctx.get(VersionedCache);
+    const space = ns();
+    const { calls, load } = counter('v', 0);
+    for (let i = 0; i < 300; i++) await cache.getOrLoad(space, `k${i}`, load);
+    expect(calls.n).toBe(300);
+    await cache.getOrLoad(space, 'k299', load); // recent: still cached
+    expect(calls.n).toBe(300);
+    await cache.getOrLoad(space, 'k0', load); // long evicted: loaded again
+    expect(calls.n).toBe(301);
+  });
+});
+
 describe('VersionedCache on Redis, shared by two app instances', () => {
   let a: TestContext;
   let b: TestContext;

@@ -78,4 +78,23 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
     const prefix = await ctx.explain(`SELECT id FROM words w WHERE lower(w.term) LIKE $1`, ['term 123%']);
     expect(prefix.usesIndex('ix_words_term_prefix')).toBe(true);
   });
+
+  it('the word page route\'s own statements use their indexes: by category, and by term prefix', async () => {
+    const learner = await ctx.newLearner();
+    const [{ id: categoryId }] = await ctx.dataSource.query(`SELECT id FROM categories WHERE name = 'explain category 9'`);
+    const cases: Array<[string, string]> = [
+      [`/api/words?categoryId=${categoryId}&perPage=50`, 'uq_words_category_id_term'],
+      [`/api/words?q=${encodeURIComponent('term 123')}&perPage=50`, 'ix_words_term_prefix'],
+    ];
+    for (const [url, index] of cases) {
+      const { queries, result } = await ctx.countStatements(() => ctx.http.get(url).set(learner.auth));
+      expect(result.status).toBe(200);
+      expect(queries.length).toBeGreaterThan(0);
+      for (const { sql, parameters } of queries) {
+        const plan = await ctx.explain(sql, parameters);
+        expect({ url, plan: plan.text, usesIndex: plan.usesIndex(index) }).toMatchObject({ url, usesIndex: true });
+        noSeqScanOnBigTables(plan.seqScans());
+      }
+    }
+  });
 });
