@@ -95,9 +95,9 @@ export function generationSteps(size: DataSize): GenerationStep[] {
     },
     {
       label: `vocabulary of ${size.learners} learners (${vMin}–${vMax} words each)`,
-      // Each learner walks the word list from a random start with a step coprime to nothing that
-      // repeats before the end (odd, not a multiple of 5 when the list length is a multiple of 10):
-      // distinct words, spread over categories. Due dates spread from 25 days ago to 15 days ahead.
+      // Each learner walks the word list from a random start with a step coprime to the list length
+      // (odd and not a multiple of 5, for 500 or 5,000 words), so its k < length words are distinct
+      // and spread over the categories. Due dates spread from 25 days ago to 15 days ahead.
       sql: `INSERT INTO user_vocabulary (user_id, word_id, mastery_level, times_seen, times_correct, due_at, stability,
                                          difficulty, reps, lapses, state, last_reviewed_at, created_at)
             SELECT l.id, w.ids[1 + (l.start + s.i * l.step) % w.n], r.mastery, r.seen, floor(r.seen * random())::int,

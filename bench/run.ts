@@ -33,8 +33,11 @@ import { BenchContext, chooseFixtures, FloorDb, Scenario } from './scenarios/con
 import { selectScenarios } from './scenarios/index';
 
 const REPORT_DIR = path.join(__dirname, 'reports');
-/** The profile-search document: common enough to page through, selective enough to need the index. */
-const PROFILE_GOALS = { travel: true, level: 'B1' };
+/**
+ * Profile-search documents: one matching ~8% of the generated profiles (many pages), one matching
+ * under 1% (where an index pays most).
+ */
+const PROFILE_GOALS = { common: { travel: true, level: 'B1' }, rare: { exam: 'DELE', level: 'C1', focus: ['speaking'] } };
 
 const bar = (phase: string, total: number) => {
   const b = new SingleBar({

@@ -39,7 +39,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   const scenarioArg = flags.get('scenario') ?? env.BENCH_SCENARIO;
   return {
     quick,
-    rounds: int(flags.get('rounds') ?? env.BENCH_ROUNDS, quick ? 3 : 15, 'rounds'),
+    rounds: int(flags.get('rounds') ?? env.BENCH_ROUNDS, quick ? 3 : 25, 'rounds'),
     roundMs: int(flags.get('round-ms') ?? env.BENCH_ROUND_MS, quick ? 20 : 150, 'round-ms'),
     warmup: quick ? 2 : 5,
     scenarios: typeof scenarioArg === 'string' && scenarioArg ? scenarioArg.split(',').map((s) => s.trim()).filter(Boolean) : [],

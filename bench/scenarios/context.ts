@@ -25,8 +25,14 @@ export interface Fixtures {
   conversationId: number;
   conversationUserId: number;
   conversationMessages: number;
-  profileGoals: Record<string, unknown>;
-  profileMatches: number;
+  profiles: number;
+  /** Profile-search documents: a common one (~8% of profiles) and a selective one (under 1%). */
+  profileSearches: { common: ProfileSearchFixture; rare: ProfileSearchFixture };
+}
+
+export interface ProfileSearchFixture {
+  goals: Record<string, unknown>;
+  matches: number;
 }
 
 export interface BenchContext {
@@ -61,7 +67,7 @@ export const NAIVE = 'naive baseline';
 export { FLOOR } from '../lib/report';
 
 /** Picks the fixtures with a few small queries (outside any timing). */
-export async function chooseFixtures(floor: FloorDb, goals: Record<string, unknown>): Promise<Fixtures> {
+export async function chooseFixtures(floor: FloorDb, goals: { common: Record<string, unknown>; rare: Record<string, unknown> }): Promise<Fixtures> {
   const [learner] = await floor.query<{ user_id: number; n: number }>(
     `SELECT user_id, count(*)::int AS n FROM user_vocabulary GROUP BY user_id ORDER BY n DESC, user_id LIMIT 1`,
   );
@@ -72,9 +78,12 @@ export async function chooseFixtures(floor: FloorDb, goals: Record<string, unkno
     `SELECT s.id, s.user_id, count(*)::int AS n FROM conversation_sessions s JOIN conversation_messages m ON m.session_id = s.id
       GROUP BY s.id ORDER BY n DESC, s.id LIMIT 1`,
   );
-  const [profiles] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles WHERE learning_goals @> $1::jsonb`, [
-    JSON.stringify(goals),
-  ]);
+  const search = async (doc: Record<string, unknown>): Promise<ProfileSearchFixture> => {
+    const [{ n }] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles WHERE learning_goals @> $1::jsonb`, [JSON.stringify(doc)]);
+    return { goals: doc, matches: n };
+  };
+  const [{ n: profiles }] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles`);
+  const profileSearches = { common: await search(goals.common), rare: await search(goals.rare) };
   floor.statements = 0;
   return {
     learnerId: learner.user_id,
@@ -84,7 +93,7 @@ export async function chooseFixtures(floor: FloorDb, goals: Record<string, unkno
     conversationId: conversation.id,
     conversationUserId: conversation.user_id,
     conversationMessages: conversation.n,
-    profileGoals: goals,
-    profileMatches: profiles.n,
+    profiles,
+    profileSearches,
   };
 }

@@ -12,7 +12,8 @@ export const SCENARIOS: Array<{ name: string; build: (ctx: BenchContext) => Scen
   { name: 'word-page', build: (ctx) => wordPage(ctx) },
   { name: 'due-queue-20', build: (ctx) => dueQueue(ctx, 20) },
   { name: 'vocab-stats', build: (ctx) => vocabularyStats(ctx) },
-  { name: 'profile-search', build: (ctx) => profileSearch(ctx) },
+  { name: 'profile-search', build: (ctx) => profileSearch(ctx, 'common') },
+  { name: 'profile-search-rare', build: (ctx) => profileSearch(ctx, 'rare') },
   { name: 'messages-page-50', build: (ctx) => messagePage(ctx, 50) },
 ];
 

@@ -10,15 +10,15 @@ interface ProfilePage {
 }
 
 /** GET /profiles/search?learningGoals=<json>: learners whose goals contain the document, paged by id. */
-export function profileSearch(ctx: BenchContext, perPage = 20): Scenario {
-  const { profileGoals: goals } = ctx.fixtures;
+export function profileSearch(ctx: BenchContext, which: 'common' | 'rare', perPage = 20): Scenario {
+  const { goals, matches } = ctx.fixtures.profileSearches[which];
   const users = ctx.app.get(UsersService);
   const ds = ctx.dataSource;
   const json = JSON.stringify(goals);
   return {
-    name: 'profile-search',
+    name: which === 'common' ? 'profile-search' : 'profile-search-rare',
     description:
-      `learners whose learning_goals contain ${json} (${ctx.fixtures.profileMatches} matches), first page of ${perPage} with the total: ` +
+      `learners whose learning_goals contain ${json} (${matches} of ${ctx.fixtures.profiles} profiles), first page of ${perPage} with the total: ` +
       `ours = UsersService.searchProfiles (containment in a MATERIALIZED CTE on the GIN index, then join, page and count); naive = the ` +
       `legacy schema had no GIN index, so the containment runs with bitmap scans disabled (SET LOCAL enable_bitmapscan = off: a GIN ` +
       `index is only usable through one) in a transaction, page and count via getManyAndCount, then one query per profile for its ` +
