@@ -30,7 +30,7 @@ import { measure } from './lib/measure';
 import { parseOptions } from './lib/options';
 import { renderTable, ScenarioResult, writeReport } from './lib/report';
 import { BenchContext, chooseFixtures, FloorDb, Scenario } from './scenarios/context';
-import { selectScenarios } from './scenarios/index';
+import { SCENARIOS, selectScenarios } from './scenarios/index';
 
 const REPORT_DIR = path.join(__dirname, 'reports');
 /**
@@ -64,14 +64,14 @@ async function main(): Promise<void> {
   let db: BenchDatabase | undefined;
   let app: INestApplicationContext | undefined;
   let pool: Pool | undefined;
-  let closing = false;
-  const cleanup = async () => {
-    closing = true;
-    await app?.close().catch((err: unknown) => log(`closing the app failed: ${String(err)}`));
-    await pool?.end().catch(() => undefined);
-    await db?.dispose().catch((err: unknown) => log(`removing the benchmark database failed: ${String(err)}`));
-    app = pool = db = undefined;
-  };
+  let closing: Promise<void> | undefined;
+  /** Idempotent: a signal and main's own `finally` share one clean-up. */
+  const cleanup = () =>
+    (closing ??= (async () => {
+      await app?.close().catch((err: unknown) => log(`closing the app failed: ${String(err)}`));
+      await pool?.end().catch(() => undefined);
+      await db?.dispose().catch((err: unknown) => log(`removing the benchmark database failed: ${String(err)}`));
+    })());
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: cleaning up`);
     void cleanup().finally(() => process.exit(130));
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
 
     pool = new Pool({ connectionString: db.url, max: 4 });
     // Idle clients see the server's shutdown at the end of the run: only errors before that matter.
-    pool.on('error', (err) => closing || log(`floor pool: ${err.message}`));
+    pool.on('error', (err) => closing ?? log(`floor pool: ${err.message}`));
     const floor = new FloorDb(pool);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppEnv).useValue(env).compile();
     app = await moduleRef.init();
@@ -136,8 +136,10 @@ async function main(): Promise<void> {
       method: `${options.rounds} rounds; per round each implementation runs ops calibrated to ~${options.roundMs} ms, interleaved, order alternating; ${options.warmup} warm-up ops each`,
       duration: `${((Date.now() - started) / 1000).toFixed(0)} s`,
     };
-    const file = writeReport(REPORT_DIR, meta, results);
-    log(`report: ${path.relative(process.cwd(), file)} (and bench/reports/latest.md)`);
+    // latest.md is what the docs quote: only a full run of every scenario replaces it.
+    const complete = !options.quick && scenarios.length === SCENARIOS.length;
+    const file = writeReport(REPORT_DIR, meta, results, { latest: complete });
+    log(`report: ${path.relative(process.cwd(), file)}${complete ? ' and bench/reports/latest.md' : ' (a quick or partial run: bench/reports/latest.md left as it was)'}`);
   } finally {
     await cleanup();
   }

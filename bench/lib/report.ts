@@ -29,10 +29,10 @@ export function renderTable(results: ScenarioResult[]): string {
 }
 
 /**
- * Writes `bench-<stamp>.md` and `.json` (build artefacts, git-ignored) and `latest.md` (committed
- * from a full run). Returns the timestamped markdown file.
+ * Writes `bench-<stamp>.md` and `.json` (build artefacts, git-ignored) and, for a complete run
+ * (`latest`), `latest.md`, which is committed. Returns the timestamped markdown file.
  */
-export function writeReport(dir: string, meta: Record<string, unknown>, results: ScenarioResult[]): string {
+export function writeReport(dir: string, meta: Record<string, unknown>, results: ScenarioResult[], { latest }: { latest: boolean }): string {
   fs.mkdirSync(dir, { recursive: true });
   const now = new Date();
   const stamp = now.toISOString().replace(/[:.]/g, '-');
@@ -51,7 +51,7 @@ export function writeReport(dir: string, meta: Record<string, unknown>, results:
   ].join('\n');
   const file = path.join(dir, `bench-${stamp}.md`);
   fs.writeFileSync(file, md);
-  fs.writeFileSync(path.join(dir, 'latest.md'), md);
+  if (latest) fs.writeFileSync(path.join(dir, 'latest.md'), md);
   fs.writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify({ meta, results }, null, 2));
   return file;
 }
