@@ -55,26 +55,29 @@ export class UsersRepository {
   }
 
   /**
-   * Learners whose learning_goals contain `goals`. The containment runs first, in a MATERIALIZED CTE
-   * served by the GIN index ix_user_profiles_learning_goals; only then are the matches joined, sorted
-   * and paged. Written as one query, the planner may instead walk pk order and filter every profile
-   * hoping to fill the page early — fast for common goals, a full scan for rare ones.
+   * Learners whose learning_goals contain `goals`: two statements, the page and the total.
+   * The page runs the containment first, in a MATERIALIZED CTE served by the GIN index
+   * ix_user_profiles_learning_goals, and only then joins, sorts and pages the matches (written as
+   * one query, the planner may walk pk order filtering every profile — a full scan for rare goals).
+   * The total counts the matching profiles alone: every profile has its learner (FK, cascade), so
+   * re-joining users to count them, as getManyAndCount would, only adds a scan.
    */
   async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number): Promise<[UserWithProfileRow[], number]> {
-    const matches = this.profiles
-      .createQueryBuilder('m')
-      .select('m.user_id', 'user_id')
-      .where('m.learning_goals @> :goals::jsonb', { goals: JSON.stringify(goals) });
-    const [users, total] = await this.users
-      .createQueryBuilder('u')
-      .addCommonTableExpression(matches, 'matches', { materialized: true })
-      .innerJoin('matches', 'x', 'x.user_id = u.id')
-      .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
-      .setParameters(matches.getParameters())
-      .orderBy('u.id', 'ASC')
-      .offset(offset)
-      .limit(limit)
-      .getManyAndCount();
+    const document = JSON.stringify(goals);
+    const matches = this.profiles.createQueryBuilder('m').select('m.user_id', 'user_id').where('m.learning_goals @> :goals::jsonb', { goals: document });
+    const [users, total] = await Promise.all([
+      this.users
+        .createQueryBuilder('u')
+        .addCommonTableExpression(matches, 'matches', { materialized: true })
+        .innerJoin('matches', 'x', 'x.user_id = u.id')
+        .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
+        .setParameters(matches.getParameters())
+        .orderBy('u.id', 'ASC')
+        .offset(offset)
+        .limit(limit)
+        .getMany(),
+      this.profiles.createQueryBuilder('m').where('m.learning_goals @> :goals::jsonb', { goals: document }).getCount(),
+    ]);
     const rows = users.map((u) => {
       const { profile, ...rest } = u as User & { profile: UserProfile };
       return { user: rest as User, profile };
