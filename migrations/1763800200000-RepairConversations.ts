@@ -15,13 +15,11 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
-import { applyRepairStepsInBatches, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
+import { applyRepairStepsInBatches, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
 import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
 
 const NAME = 'RepairConversations1763800200000';
 
-const inPlace = (table: string, label: string, reason: string, where: string, set: string): RepairStep =>
-  ({ kind: 'repair', table, label, reason: `repaired: ${reason}`, where, set });
 const S = 'conversation_sessions';
 const M = 'conversation_messages';
 const I = 'conversation_interactions';
@@ -32,29 +30,29 @@ const outOfRange = (c: string) => `t.${c} NOT BETWEEN 1 AND 5`;
 
 /** In-place repairs, applied in batches (each batch records its originals with the change). */
 const SESSION_REPAIRS: RepairStep[] = [
-  inPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${statusOf})`, `status = ${statusOf}`),
-  inPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${typeOf})`, `session_type = ${typeOf}`),
-  inPlace(S, 'sessions.context', 'NULL context → {}', 't.conversation_context IS NULL', `conversation_context = '{}'::jsonb`),
-  inPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
-  inPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+  repairInPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${statusOf})`, `status = ${statusOf}`),
+  repairInPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${typeOf})`, `session_type = ${typeOf}`),
+  repairInPlace(S, 'sessions.context', 'NULL context → {}', 't.conversation_context IS NULL', `conversation_context = '{}'::jsonb`),
+  repairInPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  repairInPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
 const MESSAGE_REPAIRS: RepairStep[] = [
-  inPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
-  inPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),
-  inPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
-  inPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+  repairInPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
+  repairInPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),
+  repairInPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  repairInPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
 const INTERACTION_REPAIRS: RepairStep[] = [
-  inPlace(I, 'interactions.type', 'interaction_type normalised', 't.interaction_type <> lower(btrim(t.interaction_type))', 'interaction_type = lower(btrim(t.interaction_type))'),
-  inPlace(I, 'interactions.mastery', 'mastery_level clamped to 1-5', outOfRange('mastery_level'), 'mastery_level = least(greatest(t.mastery_level, 1), 5)'),
-  inPlace(I, 'interactions.confidence', 'confidence_self_reported clamped to 1-5', outOfRange('confidence_self_reported'),
+  repairInPlace(I, 'interactions.type', 'interaction_type normalised', 't.interaction_type <> lower(btrim(t.interaction_type))', 'interaction_type = lower(btrim(t.interaction_type))'),
+  repairInPlace(I, 'interactions.mastery', 'mastery_level clamped to 1-5', outOfRange('mastery_level'), 'mastery_level = least(greatest(t.mastery_level, 1), 5)'),
+  repairInPlace(I, 'interactions.confidence', 'confidence_self_reported clamped to 1-5', outOfRange('confidence_self_reported'),
     'confidence_self_reported = least(greatest(t.confidence_self_reported, 1), 5)'),
-  inPlace(I, 'interactions.session', 'dangling session_id cleared',
+  repairInPlace(I, 'interactions.session', 'dangling session_id cleared',
     't.session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = t.session_id)', 'session_id = NULL'),
-  inPlace(I, 'interactions.message', 'dangling message_id cleared',
+  repairInPlace(I, 'interactions.message', 'dangling message_id cleared',
     't.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = t.message_id)', 'message_id = NULL'),
-  inPlace(I, 'interactions.metadata', 'NULL metadata → {}', 't.metadata IS NULL', `metadata = '{}'::jsonb`),
-  inPlace(I, 'interactions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  repairInPlace(I, 'interactions.metadata', 'NULL metadata → {}', 't.metadata IS NULL', `metadata = '{}'::jsonb`),
+  repairInPlace(I, 'interactions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
 ];
 const RENUMBER_TAG = `${NAME}#messages.message_order`;
 

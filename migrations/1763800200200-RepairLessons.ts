@@ -15,7 +15,7 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
-import { applyRepairStepsInBatches, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
+import { applyRepairStepsInBatches, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
 
 const NAME = 'RepairLessons1763800200200';
 
@@ -32,25 +32,23 @@ const SESSION_STATUS = `CASE
   WHEN lower(btrim(status)) IN ('cancelled', 'canceled', 'quit', 'aborted') THEN 'abandoned'
   WHEN completed_at IS NOT NULL THEN 'completed'
   ELSE 'in_progress' END`;
-const inPlace = (table: string, label: string, reason: string, where: string, set: string): RepairStep =>
-  ({ kind: 'repair', table, label, reason: `repaired: ${reason}`, where, set });
 const lessonStatusOf = LESSON_STATUS.replace(/lessons\.id/g, 't.id');
 
 /** In-place repairs, applied in batches (each batch records its originals with the change). */
 const LESSON_REPAIRS: RepairStep[] = [
-  inPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
-  inPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
-  inPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
-  inPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
+  repairInPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
+  repairInPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
+  repairInPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  repairInPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
 const VERSION_REPAIRS: RepairStep[] = [
-  inPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
-  inPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
+  repairInPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
+  repairInPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
 ];
 const SESSION_REPAIRS: RepairStep[] = [
-  inPlace('lesson_sessions', 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${SESSION_STATUS})`, `status = ${SESSION_STATUS}`),
-  inPlace('lesson_sessions', 'sessions.score', 'score clamped to 0-100', 't.score NOT BETWEEN 0 AND 100', 'score = least(greatest(t.score, 0), 100)'),
-  inPlace('lesson_sessions', 'sessions.started_at', 'NULL started_at → completed_at or migration time', 't.started_at IS NULL',
+  repairInPlace('lesson_sessions', 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${SESSION_STATUS})`, `status = ${SESSION_STATUS}`),
+  repairInPlace('lesson_sessions', 'sessions.score', 'score clamped to 0-100', 't.score NOT BETWEEN 0 AND 100', 'score = least(greatest(t.score, 0), 100)'),
+  repairInPlace('lesson_sessions', 'sessions.started_at', 'NULL started_at → completed_at or migration time', 't.started_at IS NULL',
     'started_at = coalesce(t.completed_at, now())'),
 ];
 const RENUMBER_TAG = `${NAME}#versions.version`;

@@ -17,6 +17,16 @@ export type RepairStep =
   | { kind: 'quarantine'; table: string; label: string; reason: string; where: string }
   | { kind: 'repair'; table: string; label: string; reason: string; where: string; set: string; from?: string; join?: string };
 
+/** A `repair` step fixing each matching row from its own values (`t` is the row), reason prefixed `repaired: `. */
+export const repairInPlace = (table: string, label: string, reason: string, where: string, set: string): RepairStep => ({
+  kind: 'repair',
+  table,
+  label,
+  reason: `repaired: ${reason}`,
+  where,
+  set,
+});
+
 export const repairTag = (migration: string, step: RepairStep) => `${migration}#${step.label}`;
 
 /**
