@@ -25,12 +25,16 @@ import { AppEnv, validateEnv } from '../src/config/env';
 import { observeQueries } from '../src/database/query-observer';
 import { runPendingMigrations } from '../src/host/run-migrations';
 import { countRows, FULL_SIZE, GenerationStep, generationSteps, QUICK_SIZE, RowCounts } from './data';
-import { BenchDatabase, provisionDatabase } from './lib/database';
+import { scratchDatabase, ScratchDatabase } from '../scripts/lib/scratch-postgres';
 import { measure } from './lib/measure';
 import { parseOptions } from './lib/options';
 import { renderTable, ScenarioResult, writeReport } from './lib/report';
 import { BenchContext, chooseFixtures, FloorDb, Scenario } from './scenarios/context';
 import { SCENARIOS, selectScenarios } from './scenarios/index';
+
+/** The embedded server's settings: durability off (the data is throwaway; reads are what is timed). */
+const BENCH_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', shared_buffers: '256MB' };
+const settingsText = Object.entries(BENCH_SERVER_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
 
 const REPORT_DIR = path.join(__dirname, 'reports');
 /**
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = os.loadavg();
 
-  let db: BenchDatabase | undefined;
+  let db: ScratchDatabase | undefined;
   let app: INestApplicationContext | undefined;
   let pool: Pool | undefined;
   let closing: Promise<void> | undefined;
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
     (closing ??= (async () => {
       await app?.close().catch((err: unknown) => log(`closing the app failed: ${String(err)}`));
       await pool?.end().catch(() => undefined);
-      await db?.dispose().catch((err: unknown) => log(`removing the benchmark database failed: ${String(err)}`));
+      await db?.drop().catch((err: unknown) => log(`removing the benchmark database failed: ${String(err)}`));
     })());
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: cleaning up`);
@@ -80,8 +84,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    db = await provisionDatabase(log);
-    log(`database: ${db.kind}`);
+    db = await scratchDatabase('bench', process.env.BENCH_DATABASE_URL, { prefix: 'lingua-bench-pg-', settings: BENCH_SERVER_SETTINGS, log });
+    log(`database: ${db.description}`);
     const env = validateEnv({
       DATABASE_URL: db.url,
       LOG_LEVEL: 'silent',
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
       commit: gitCommit(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}`,
       runtime: `Node ${process.version}, PostgreSQL ${pgVersion}`,
-      database: db.kind,
+      database: process.env.BENCH_DATABASE_URL ? db.description : `${db.description}; ${settingsText}`,
       rows,
       fixtures: ctx.fixtures,
       method: `${options.rounds} rounds; per round each implementation runs ops calibrated to ~${options.roundMs} ms, interleaved, order alternating; ${options.warmup} warm-up ops each`,

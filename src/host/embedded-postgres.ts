@@ -189,7 +189,7 @@ function sweepAbandonedClusters(log: (line: string) => void): void {
     const origin = fs.readFileSync(marker, 'utf8');
     const projectGone = !fs.existsSync(path.dirname(path.dirname(origin)));
     const pid = Number(fs.existsSync(path.join(cluster, 'postmaster.pid')) ? fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0] : 0);
-    if (projectGone && !alive(pid)) {
+    if (projectGone && !isProcessAlive(pid)) {
       fs.rmSync(cluster, { recursive: true, force: true });
       fs.rmSync(marker, { force: true });
       log(`removed abandoned embedded cluster ${cluster} (its project ${path.dirname(path.dirname(origin))} is gone)`);
@@ -211,20 +211,20 @@ function initialise(binDir: string, dataDir: string, owner: RunAs | undefined, l
  * A previous run killed with SIGKILL leaves its postgres running with init as parent: stop it.
  * A postmaster.pid naming a live process that is not orphaned means another instance uses the dir.
  */
-async function stopOrphan(dataDir: string, log: (line: string) => void): Promise<void> {
+export async function stopOrphan(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!alive(pid)) return; // PostgreSQL itself replaces a stale lock file.
+  if (!isProcessAlive(pid)) return; // PostgreSQL itself replaces a stale lock file.
   const ppid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
   if (ppid !== 1) throw new Error(`${dataDir} is in use by another running PostgreSQL (pid ${pid}); stop it or set EMBEDDED_PG_DIR.`);
   log(`stopping an orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-function alive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -6,6 +6,7 @@ import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
 import { runPendingMigrations } from '../../src/host/run-migrations';
 import { TestContext } from '../harness/context';
 import { ProbeModule } from '../harness/probe.module';
+import { TEST_CLUSTER_PREFIX } from '../harness/servers';
 
 /**
  * A PostgreSQL server of this test's own (whatever server the rest of the suite uses), stopped and
@@ -15,7 +16,7 @@ import { ProbeModule } from '../harness/probe.module';
 describe('PostgreSQL stopped and restarted under a running app', () => {
   let server: EmbeddedPostgres;
   let ctx: TestContext;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `lingua-test-pg-${process.pid}-restart-`));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${TEST_CLUSTER_PREFIX}${process.pid}-restart-`));
 
   beforeAll(async () => {
     server = await EmbeddedPostgres.start({ dataDir, settings: { fsync: 'off' } });

@@ -2,7 +2,6 @@ import { INestApplication, Type } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -11,7 +10,7 @@ import { AppEnv, validateEnv } from '../../src/config/env';
 import { ObservedQuery, observeQueries } from '../../src/database/query-observer';
 import { configureApp } from '../../src/host/configure-app';
 import { UsersService } from '../../src/users/users.service';
-import { withDatabase } from './urls';
+import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
 
@@ -160,21 +159,11 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: requiredEnv('LINGUA_TEST_ADMIN_URL') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function createDatabaseFromTemplate(): Promise<string> {
   const name = `lingua_t_${requiredEnv('LINGUA_TEST_RUN')}_${randomBytes(4).toString('hex')}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${requiredEnv('LINGUA_TEST_TEMPLATE')}`);
+      await adminQuery(requiredEnv('LINGUA_TEST_ADMIN_URL'), `CREATE DATABASE ${name} TEMPLATE ${requiredEnv('LINGUA_TEST_TEMPLATE')}`);
       return name;
     } catch (err) {
       // 55006: another file's CREATE DATABASE is reading the template at this instant.
@@ -185,12 +174,12 @@ export async function createDatabaseFromTemplate(): Promise<string> {
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(requiredEnv('LINGUA_TEST_ADMIN_URL'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /** Same server, new empty database (for migration tests that start from nothing or from legacy). */
 export async function createEmptyDatabase(): Promise<{ name: string; url: string }> {
   const name = `lingua_t_${requiredEnv('LINGUA_TEST_RUN')}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  await adminQuery(requiredEnv('LINGUA_TEST_ADMIN_URL'), `CREATE DATABASE ${name}`);
   return { name, url: withDatabase(requiredEnv('LINGUA_TEST_ADMIN_URL'), name) };
 }

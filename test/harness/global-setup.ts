@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { validateEnv } from '../../src/config/env';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startTestServer, TestServer } from './servers';
-import { withDatabase } from './urls';
+import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
 
 declare global {
   var __linguaTestServer: TestServer | undefined;
@@ -20,10 +19,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__linguaTestServer = server;
   const run = `${process.pid}_${Date.now().toString(36)}`;
   const template = `lingua_tpl_${run}`;
-  const admin = new Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${template}`);
-  await admin.end();
+  await adminQuery(server.adminUrl, `CREATE DATABASE ${template}`);
 
   const templateUrl = withDatabase(server.adminUrl, template);
   const env = validateEnv({ DATABASE_URL: templateUrl });

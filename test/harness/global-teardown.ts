@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { adminQuery } from '../../scripts/lib/scratch-postgres';
 
 export default async function globalTeardown(): Promise<void> {
   const server = globalThis.__linguaTestServer;
@@ -6,14 +6,11 @@ export default async function globalTeardown(): Promise<void> {
   if (server && template) {
     // On a shared server (TEST_DATABASE_URL) leave nothing behind: the template and any per-file
     // database a crashed test file did not drop.
-    const admin = new Client({ connectionString: server.adminUrl });
-    await admin.connect();
-    const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [template, `lingua_t_${process.env.LINGUA_TEST_RUN}_%`],
+    const databases = await adminQuery(
+      server.adminUrl,
+      `SELECT datname FROM pg_database WHERE datname = '${template}' OR datname LIKE 'lingua_t_${process.env.LINGUA_TEST_RUN}_%'`,
     );
-    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-    await admin.end();
+    for (const { datname } of databases) await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
   await server?.stop();
 }

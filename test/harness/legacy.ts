@@ -1,9 +1,7 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import { validateEnv } from '../../src/config/env';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createEmptyDatabase, dropDatabase } from './context';
+import { migrateThrough, migrationDataSource, revertDownTo } from './migrations';
 
 /**
  * A legacy database for repair tests: an empty database with only the baseline migration applied
@@ -18,18 +16,13 @@ export class LegacyDatabase {
 
   static async create(): Promise<LegacyDatabase> {
     const { name, url } = await createEmptyDatabase();
-    const baseline = await LegacyDatabase.dataSource(url, [LINGUA_MIGRATIONS[0]]);
-    await baseline.runMigrations({ transaction: 'each' });
+    const baseline = await migrationDataSource(url);
+    await migrateThrough(baseline, LINGUA_MIGRATIONS[0].name);
     await baseline.destroy();
     const sql = new Client({ connectionString: url });
     await sql.connect();
     await sql.query(`SET TimeZone = 'UTC'`);
     return new LegacyDatabase(name, url, sql);
-  }
-
-  private static async dataSource(url: string, migrations = LINGUA_MIGRATIONS): Promise<DataSource> {
-    const ds = new DataSource({ ...buildDataSourceOptions(validateEnv({ DATABASE_URL: url }), { role: 'migrations', logging: false }), migrations });
-    return ds.initialize();
   }
 
   async rows(table: string): Promise<Array<Record<string, unknown>>> {
@@ -38,7 +31,7 @@ export class LegacyDatabase {
 
   /** Runs the rest of the chain. */
   async migrateUp(): Promise<void> {
-    const ds = await LegacyDatabase.dataSource(this.url);
+    const ds = await migrationDataSource(this.url);
     try {
       await ds.runMigrations({ transaction: 'each' });
     } finally {
@@ -48,13 +41,9 @@ export class LegacyDatabase {
 
   /** undoLastMigration until only the baseline is left. */
   async revertToBaseline(): Promise<void> {
-    const ds = await LegacyDatabase.dataSource(this.url);
+    const ds = await migrationDataSource(this.url);
     try {
-      for (;;) {
-        const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM migrations`);
-        if (n <= 1) return;
-        await ds.undoLastMigration({ transaction: 'each' });
-      }
+      await revertDownTo(ds, 1);
     } finally {
       await ds.destroy();
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
+import { startScratchServer } from '../../scripts/lib/scratch-postgres';
 
 export interface TestServer {
   kind: 'TEST_DATABASE_URL' | 'testcontainers' | 'embedded';
@@ -10,6 +10,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** Also the prefix of other test-owned clusters (server-restart.spec), so a killed run's are swept. */
+export const TEST_CLUSTER_PREFIX = 'lingua-test-pg-';
 const TEST_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: 300 };
 
 /**
@@ -24,17 +26,8 @@ export async function startTestServer(log: (line: string) => void): Promise<Test
   }
   const container = await tryTestcontainers(log);
   if (container) return container;
-  sweepStaleClusters();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `lingua-test-pg-${process.pid}-`));
-  const server = await EmbeddedPostgres.start({ dataDir, settings: TEST_SETTINGS });
-  return {
-    kind: 'embedded',
-    adminUrl: server.url,
-    stop: async () => {
-      await server.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startScratchServer(TEST_CLUSTER_PREFIX, TEST_SETTINGS, log);
+  return { kind: 'embedded', adminUrl: server.url, stop: server.stop };
 }
 
 function dockerConfigured(): boolean {
@@ -63,18 +56,5 @@ async function tryTestcontainers(log: (line: string) => void): Promise<TestServe
   } catch (err) {
     log(`no container runtime (${(err as Error).message.split('\n')[0]}); using embedded PostgreSQL`);
     return undefined;
-  }
-}
-
-/** Test clusters left by a run that was killed (its pid is gone) are removed. */
-function sweepStaleClusters(): void {
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    const match = /^lingua-test-pg-(\d+)-/.exec(name);
-    if (!match) continue;
-    try {
-      process.kill(Number(match[1]), 0);
-    } catch {
-      fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    }
   }
 }

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { redundantIndexes } from '../../src/database/db-health';
 import { createDatabaseFromTemplate, dropDatabase } from '../harness/context';
 import { migrationDataSource } from '../harness/migrations';
-import { withDatabase } from '../harness/urls';
+import { withDatabase } from '../../scripts/lib/scratch-postgres';
 
 /** Rules of SPEC §2 that hold for the whole migrated schema, whatever module a table belongs to. */
 describe('schema rules', () => {

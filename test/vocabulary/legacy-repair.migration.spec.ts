@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import { validateEnv } from '../../src/config/env';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { createEmptyDatabase, dropDatabase } from '../harness/context';
+import { migrateThrough, migrationDataSource, revertDownTo } from '../harness/migrations';
 
 /**
  * A legacy database with every defect LEGACY.md lists for categories, words, user_vocabulary and
@@ -51,14 +50,9 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
 
   beforeAll(async () => {
     database = await createEmptyDatabase();
-    const options = buildDataSourceOptions(validateEnv({ DATABASE_URL: database.url }), { role: 'migrations', logging: false });
-    const baseline = new DataSource({ ...options, migrations: LINGUA_MIGRATIONS.slice(0, 1) } as typeof options);
-    await baseline.initialize();
-    await baseline.runMigrations({ transaction: 'each' });
-    await baseline.query(LEGACY_ROWS);
-    await baseline.destroy();
-    ds = new DataSource(options);
-    await ds.initialize();
+    ds = await migrationDataSource(database.url);
+    await migrateThrough(ds, LINGUA_MIGRATIONS[0].name);
+    await ds.query(LEGACY_ROWS);
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -120,7 +114,7 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
 
   it('reverts to the baseline with exactly the legacy rows back', async () => {
     await sql(`DELETE FROM practice_sessions WHERE user_id IS NOT NULL`);
-    while ((await sql(`SELECT count(*)::int AS n FROM migrations`))[0].n > 1) await ds.undoLastMigration({ transaction: 'each' });
+    await revertDownTo(ds, 1);
     expect(await snapshot()).toEqual(legacy);
     expect((await sql(`SELECT to_regclass('practice_answers') AS t, to_regclass('quarantined_rows') AS q`))[0]).toEqual({ t: null, q: null });
   });
