@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { setMigrationTimeouts } from '../src/database/migration-helpers';
+import { prepareMigrationSession } from '../src/database/migration-helpers';
 
 /**
  * What every repair migration shares: the `updated_at` trigger function (so raw SQL and QueryBuilder
@@ -10,7 +10,7 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
   name = 'CreateSharedInfrastructure1763800000100';
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     await qr.query(`
       CREATE OR REPLACE FUNCTION lingua_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -12,7 +12,7 @@ import {
   recordOriginals,
   renameConstraint,
   restoreQuarantined,
-  setMigrationTimeouts,
+  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -37,7 +37,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
+    await prepareMigrationSession(qr, { guardedSteps: true });
     await this.repairUsers(qr);
     await this.repairProfiles(qr);
     await this.repairLearningPaths(qr);
@@ -121,7 +121,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     await dropUpdatedAtTrigger(qr, 'learning_paths');
     await qr.query(`ALTER TABLE learning_paths
       ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN path_data DROP NOT NULL, ALTER COLUMN progress_data DROP NOT NULL,

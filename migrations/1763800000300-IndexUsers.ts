@@ -1,5 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
 
 /**
  * Indexes for the users module (see createIndexesConcurrently). Each index and the query it serves:
@@ -14,17 +13,7 @@ const INDEXES: IndexDefinition[] = [
   ['ix_learning_paths_progress_data', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_learning_paths_progress_data ON learning_paths USING gin (progress_data jsonb_path_ops)'],
 ];
 
-export class IndexUsers1763800000300 implements MigrationInterface {
+export class IndexUsers1763800000300 extends ConcurrentIndexMigration {
   name = 'IndexUsers1763800000300';
-  transaction = false as const;
-
-  async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await createIndexesConcurrently(qr, INDEXES);
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await dropIndexes(qr, INDEXES);
-  }
+  protected readonly indexes = INDEXES;
 }

@@ -8,7 +8,7 @@ import {
   dropUpdatedAtTrigger,
   renameColumn,
   renameConstraint,
-  setMigrationTimeouts,
+  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -81,8 +81,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
-    await qr.query(`SET TimeZone = 'UTC'`);
+    await prepareMigrationSession(qr, { guardedSteps: true });
     // The repairs speak the legacy column names; on a re-run after the renames below they are done.
     if (await columnExists(qr, 'words', 'word')) await applyRepairSteps(qr, NAME, VOCABULARY_REPAIRS);
 
@@ -136,7 +135,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     await dropUpdatedAtTrigger(qr, 'user_vocabulary');
     await qr.query(`ALTER TABLE user_vocabulary
       DROP CONSTRAINT ck_user_vocabulary_srs, DROP CONSTRAINT ck_user_vocabulary_state, DROP CONSTRAINT ck_user_vocabulary_times,

@@ -1,5 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
 
 /**
  * Indexes for the vocabulary module, built CONCURRENTLY (see createIndexesConcurrently). Each index
@@ -22,22 +21,8 @@ const INDEXES: IndexDefinition[] = [
   ['ix_user_vocabulary_word_id', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_user_vocabulary_word_id ON user_vocabulary (word_id)'],
 ];
 
-export class IndexVocabulary1763800100100 implements MigrationInterface {
+export class IndexVocabulary1763800100100 extends ConcurrentIndexMigration {
   name = 'IndexVocabulary1763800100100';
-  transaction = false as const;
-
-  async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
-    await createIndexesConcurrently(qr, INDEXES);
-    const [{ exists }] = await qr.query(`SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'uq_user_vocabulary_user_id_word_id') AS exists`);
-    if (!exists) {
-      await qr.query(`ALTER TABLE user_vocabulary ADD CONSTRAINT uq_user_vocabulary_user_id_word_id UNIQUE USING INDEX uq_user_vocabulary_user_id_word_id`);
-    }
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await qr.query(`ALTER TABLE user_vocabulary DROP CONSTRAINT IF EXISTS uq_user_vocabulary_user_id_word_id`);
-    await dropIndexes(qr, INDEXES);
-  }
+  protected readonly indexes = INDEXES;
+  protected readonly uniqueConstraints: Array<[string, string]> = [['user_vocabulary', 'uq_user_vocabulary_user_id_word_id']];
 }

@@ -5,7 +5,7 @@ import {
   columnExists,
   renameColumn,
   renameConstraint,
-  setMigrationTimeouts,
+  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -39,8 +39,7 @@ export class RepairPractice1763800100200 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
-    await qr.query(`SET TimeZone = 'UTC'`);
+    await prepareMigrationSession(qr, { guardedSteps: true });
     // The repairs speak the legacy column names; on a re-run after the rename below they are done.
     if (await columnExists(qr, 'practice_sessions', 'session_date')) await applyRepairSteps(qr, NAME, PRACTICE_REPAIRS);
 
@@ -58,7 +57,7 @@ export class RepairPractice1763800100200 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     await qr.query(`ALTER TABLE practice_sessions
       DROP CONSTRAINT ck_practice_sessions_duration_seconds, DROP CONSTRAINT ck_practice_sessions_answers,
       DROP CONSTRAINT ck_practice_sessions_user_id_required, DROP CONSTRAINT fk_practice_sessions_user_id,

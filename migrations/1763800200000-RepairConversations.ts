@@ -10,7 +10,7 @@ import {
   recordOriginals,
   renameConstraint,
   restoreQuarantined,
-  setMigrationTimeouts,
+  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -85,7 +85,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
+    await prepareMigrationSession(qr, { guardedSteps: true });
     await toTimestamptz(qr, 'conversation_sessions', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_messages', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_interactions', ['created_at', 'next_review_date']);
@@ -184,7 +184,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     const t = 'conversation_interactions';
     await dropConstraints(qr, t, ['ck_%_confidence_self_reported', 'ck_%_mastery_level', 'ck_%_interaction_type', 'fk_%_message_id', 'fk_%_session_id', 'fk_%_user_id']);
     await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);

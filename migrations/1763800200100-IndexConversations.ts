@@ -1,5 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
 
 /**
  * Indexes for the conversations module, each serving one query (docs/modules/conversations-lessons.md,
@@ -31,23 +30,8 @@ const INDEXES: IndexDefinition[] = [
     'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_conversation_interactions_metadata ON conversation_interactions USING gin (metadata jsonb_path_ops)'],
 ];
 
-export class IndexConversations1763800200100 implements MigrationInterface {
+export class IndexConversations1763800200100 extends ConcurrentIndexMigration {
   name = 'IndexConversations1763800200100';
-  transaction = false as const;
-
-  async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
-    await createIndexesConcurrently(qr, INDEXES);
-    const [attached] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'uq_conversation_messages_session_id_message_order'`);
-    if (!attached) {
-      await qr.query(`ALTER TABLE conversation_messages ADD CONSTRAINT uq_conversation_messages_session_id_message_order
-        UNIQUE USING INDEX uq_conversation_messages_session_id_message_order`);
-    }
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS uq_conversation_messages_session_id_message_order`);
-    await dropIndexes(qr, INDEXES);
-  }
+  protected readonly indexes = INDEXES;
+  protected readonly uniqueConstraints: Array<[string, string]> = [['conversation_messages', 'uq_conversation_messages_session_id_message_order']];
 }

@@ -4,13 +4,14 @@ import {
   addForeignKey,
   addUpdatedAtTrigger,
   atomically,
+  attachUniqueIndex,
   createIndexesConcurrently,
   dropUpdatedAtTrigger,
   quarantineRows,
   recordOriginals,
   renameConstraint,
   restoreQuarantined,
-  setMigrationTimeouts,
+  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
@@ -80,7 +81,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   transaction = false as const;
 
   async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr, { guardedSteps: true });
+    await prepareMigrationSession(qr, { guardedSteps: true });
     await toTimestamptz(qr, 'lessons', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'lesson_versions', ['created_at']);
     await toTimestamptz(qr, 'lesson_sessions', ['started_at', 'completed_at']);
@@ -131,7 +132,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
       await createIndexesConcurrently(qr, [
         ['idx_lesson_versions_lesson_version', `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx_lesson_versions_lesson_version ON ${t} (lesson_id, version)`],
       ]);
-      await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT uq_lesson_versions_lesson_id_version UNIQUE USING INDEX idx_lesson_versions_lesson_version`);
+      await attachUniqueIndex(qr, t, 'uq_lesson_versions_lesson_id_version', 'idx_lesson_versions_lesson_version');
     }
   }
 
@@ -156,7 +157,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
+    await prepareMigrationSession(qr);
     const s = 'lesson_sessions';
     for (const c of ['ck_lesson_sessions_score', 'ck_lesson_sessions_status', 'fk_lesson_sessions_lesson_version_id',
       'fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_user_id']) await qr.query(`ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);

@@ -1,5 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexesConcurrently, dropIndexes, IndexDefinition, setMigrationTimeouts } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
 
 /** Indexes for the lessons module; each one's query: docs/modules/conversations-lessons.md, "Index map". */
 const INDEXES: IndexDefinition[] = [
@@ -12,17 +11,7 @@ const INDEXES: IndexDefinition[] = [
     'CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_lesson_sessions_lesson_version_id ON lesson_sessions (lesson_version_id)'],
 ];
 
-export class IndexLessons1763800200300 implements MigrationInterface {
+export class IndexLessons1763800200300 extends ConcurrentIndexMigration {
   name = 'IndexLessons1763800200300';
-  transaction = false as const;
-
-  async up(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await createIndexesConcurrently(qr, INDEXES);
-  }
-
-  async down(qr: QueryRunner): Promise<void> {
-    await setMigrationTimeouts(qr);
-    await dropIndexes(qr, INDEXES);
-  }
+  protected readonly indexes = INDEXES;
 }

@@ -15,7 +15,7 @@ import { DataSource } from 'typeorm';
 import { validateEnv } from '../src/config/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { schemaSnapshot } from '../src/database/schema-snapshot';
-import { scratchDatabase } from './lib/target-database';
+import { scratchDatabase } from './lib/scratch-postgres';
 
 const ROOT = path.resolve(__dirname, '..');
 const SNAPSHOT = path.join(ROOT, 'docs', 'schema.snapshot.sql');
@@ -23,7 +23,7 @@ const SNAPSHOT = path.join(ROOT, 'docs', 'schema.snapshot.sql');
 async function main(): Promise<number> {
   const log = (line: string) => console.log(`[migration:check] ${line}`);
   const update = process.argv.includes('--update');
-  const db = await scratchDatabase('check', log);
+  const db = await scratchDatabase('check', process.env.DATABASE_URL, { prefix: 'lingua-scratch-pg-', settings: { fsync: 'off' }, log });
   try {
     const ds = new DataSource(buildDataSourceOptions(validateEnv({ DATABASE_URL: db.url }), { role: 'migrations', logging: false }));
     await ds.initialize();

@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { validateEnv } from '../src/config/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { observeQueries } from '../src/database/query-observer';
-import { scratchDatabase } from './lib/target-database';
+import { scratchDatabase } from './lib/scratch-postgres';
 
 const OUT = path.resolve(__dirname, '..', '.data', 'migration-sql');
 // TypeORM's own statements (its migrations table, version probes); transaction statements are kept
@@ -22,7 +22,7 @@ const BOOKKEEPING = /"migrations"|^SELECT version\(\)|current_schema\(\)|^SHOW /
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(`[migration:lint] ${line}`);
-  const db = await scratchDatabase('lint', log);
+  const db = await scratchDatabase('lint', process.env.DATABASE_URL, { prefix: 'lingua-scratch-pg-', settings: { fsync: 'off' }, log });
   let exitCode = 0;
   try {
     const ds = new DataSource(buildDataSourceOptions(validateEnv({ DATABASE_URL: db.url }), { role: 'migrations', logging: false }));

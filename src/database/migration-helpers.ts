@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Building blocks for repair migrations (docs/migrations.md). Every helper is safe to re-run, so a
@@ -9,12 +9,15 @@ import type { QueryRunner } from 'typeorm';
  * Every migration starts here. lock_timeout: wait at most this long for a lock, then fail (the
  * deploy retries; every step is re-runnable) instead of queueing all traffic behind the migration.
  * statement_timeout 0: an index build or validation on a large table may legitimately take long;
- * it is the lock_timeout that protects traffic.
+ * it is the lock_timeout that protects traffic. TimeZone UTC: legacy `timestamp` columns hold UTC,
+ * so converting them, and filling them with now(), must read and write UTC whatever DataSource runs
+ * the migration.
  */
-export async function setMigrationTimeouts(qr: QueryRunner, { lockMs = 5_000, guardedSteps = false } = {}): Promise<void> {
+export async function prepareMigrationSession(qr: QueryRunner, { lockMs = 5_000, guardedSteps = false } = {}): Promise<void> {
   const lint = guardedSteps ? GUARDED_STEPS_LINT_EXCEPTION : '';
   await qr.query(`${lint}SET lock_timeout = '${lockMs}ms'`);
   await qr.query(`SET statement_timeout = 0`);
+  await qr.query(`SET TimeZone = 'UTC'`);
 }
 
 /**
@@ -182,11 +185,10 @@ export async function dropUpdatedAtTrigger(qr: QueryRunner, table: string): Prom
 }
 
 /**
- * Legacy `timestamp` columns hold UTC. With the session TimeZone at UTC, PostgreSQL 12+ converts
- * them to timestamptz without rewriting the table.
+ * Legacy `timestamp` columns hold UTC. With the session TimeZone at UTC (prepareMigrationSession),
+ * PostgreSQL 12+ converts them to timestamptz without rewriting the table.
  */
 export async function toTimestamptz(qr: QueryRunner, table: string, columns: string[]): Promise<void> {
-  await qr.query(`SET TimeZone = 'UTC'`);
   const alters = columns.map((c) => `ALTER COLUMN ${c} TYPE timestamptz`).join(', ');
   await qr.query(`-- timestamp → timestamptz with TimeZone UTC is a catalog-only change on PostgreSQL 12+ (no rewrite)
 -- squawk-ignore changing-column-type
@@ -194,7 +196,6 @@ ALTER TABLE ${table} ${alters}`);
 }
 
 export async function toTimestamp(qr: QueryRunner, table: string, columns: string[]): Promise<void> {
-  await qr.query(`SET TimeZone = 'UTC'`);
   const alters = columns.map((c) => `ALTER COLUMN ${c} TYPE timestamp`).join(', ');
   await qr.query(`ALTER TABLE ${table} ${alters}`);
 }
@@ -223,4 +224,37 @@ export async function createIndexesConcurrently(qr: QueryRunner, indexes: IndexD
  */
 export async function dropIndexes(qr: QueryRunner, indexes: IndexDefinition[]): Promise<void> {
   for (const [name] of [...indexes].reverse()) await qr.query(`DROP INDEX IF EXISTS ${name}`);
+}
+
+/**
+ * Attaches a (concurrently built) unique index as the constraint of the same name, with
+ * `ADD CONSTRAINT … USING INDEX`: a brief lock, no scan. Re-runnable: nothing happens once attached.
+ */
+export async function attachUniqueIndex(qr: QueryRunner, table: string, constraint: string, index = constraint): Promise<void> {
+  const [attached] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = $1`, [constraint]);
+  if (!attached) await qr.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} UNIQUE USING INDEX ${index}`);
+}
+
+/**
+ * A migration that only builds indexes: `CREATE INDEX CONCURRENTLY` (so no wrapping transaction),
+ * then attaches the listed unique indexes as constraints; `down` drops them again.
+ */
+export abstract class ConcurrentIndexMigration implements MigrationInterface {
+  abstract name: string;
+  readonly transaction = false as const;
+  protected abstract readonly indexes: IndexDefinition[];
+  /** Unique indexes (among `indexes`) that become constraints of the same name: [table, name]. */
+  protected readonly uniqueConstraints: Array<[table: string, name: string]> = [];
+
+  async up(qr: QueryRunner): Promise<void> {
+    await prepareMigrationSession(qr, { guardedSteps: this.uniqueConstraints.length > 0 });
+    await createIndexesConcurrently(qr, this.indexes);
+    for (const [table, name] of this.uniqueConstraints) await attachUniqueIndex(qr, table, name);
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await prepareMigrationSession(qr);
+    for (const [table, name] of this.uniqueConstraints) await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name}`);
+    await dropIndexes(qr, this.indexes);
+  }
 }
