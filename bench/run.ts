@@ -10,21 +10,22 @@
  * the end); otherwise an embedded PostgreSQL is started in a temp directory and removed at the end.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SingleBar } from 'cli-progress';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../migrations';
 import { AppModule } from '../src/app.module';
 import { AppEnv, validateEnv } from '../src/config/env';
 import { observeQueries } from '../src/database/query-observer';
 import { runPendingMigrations } from '../src/host/run-migrations';
-import { countRows, FULL_SIZE, GenerationStep, generationSteps, QUICK_SIZE, RowCounts } from './data';
+import { FULL_SIZE, generationSteps, QUICK_SIZE } from './data';
+import { generateData } from './lib/generate';
+import { gitCommit } from './lib/git';
+import { progressBar } from './lib/progress';
 import { scratchDatabase, ScratchDatabase } from '../scripts/lib/scratch-postgres';
 import { measure } from './lib/measure';
 import { parseOptions } from './lib/options';
@@ -43,18 +44,7 @@ const REPORT_DIR = path.join(__dirname, 'reports');
  */
 const PROFILE_GOALS = { common: { travel: true, level: 'B1' }, rare: { exam: 'DELE', level: 'C1', focus: ['speaking'] } };
 
-const bar = (phase: string, total: number) => {
-  const b = new SingleBar({
-    format: `${phase.padEnd(24)} [{bar}] {value}/{total} {step}`,
-    barsize: 30,
-    hideCursor: true,
-    noTTYOutput: true,
-    notTTYSchedule: 5_000,
-    clearOnComplete: false,
-  });
-  b.start(total, 0, { step: '' });
-  return b;
-};
+const bar = progressBar;
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 
@@ -100,7 +90,7 @@ async function main(): Promise<void> {
     await runPendingMigrations(env, (line) => migrationsBar.increment({ step: line.replace('migration applied: ', '') }));
     migrationsBar.stop();
 
-    const { rows, pgVersion } = await generateData(db.url, generationSteps(size));
+    const { rows, pgVersion } = await generateData(db.url, generationSteps(size), log);
     log(`rows: ${Object.entries(rows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
 
     pool = new Pool({ connectionString: db.url, max: 4 });
@@ -149,34 +139,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** Runs the generation steps in one session (one random seed) with a progress bar. */
-async function generateData(url: string, steps: GenerationStep[]): Promise<{ rows: RowCounts; pgVersion: string }> {
-  const client = new Client({ connectionString: url, options: '-c statement_timeout=0' });
-  client.on('error', (err) => log(`data generation connection: ${err.message}`));
-  await client.connect();
-  try {
-    const dataBar = bar('data', steps.length);
-    const started = Date.now();
-    for (const step of steps) {
-      dataBar.update({ step: step.label });
-      try {
-        await client.query(step.sql);
-      } catch (err) {
-        dataBar.stop();
-        throw new Error(`data generation step "${step.label}" failed: ${(err as Error).message}`, { cause: err });
-      }
-      dataBar.increment();
-    }
-    dataBar.update({ step: `done in ${((Date.now() - started) / 1000).toFixed(1)} s` });
-    dataBar.stop();
-    const rows = await countRows(client);
-    const [{ server_version: pgVersion }] = (await client.query<{ server_version: string }>('SHOW server_version')).rows;
-    return { rows, pgVersion };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** Every implementation must return the same items in the same order; anything else stops the run. */
 async function checkSameItems(scenario: Scenario): Promise<void> {
   let reference: { name: string; identity: string } | undefined;
@@ -209,16 +171,6 @@ async function countStatements(scenario: Scenario, dataSource: DataSource, floor
     counts.set(impl.name, n + floor.statements);
   }
   return counts;
-}
-
-function gitCommit(): string {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return dirty ? `${sha} (with uncommitted changes)` : sha;
-  } catch {
-    return 'unknown';
-  }
 }
 
 main().then(

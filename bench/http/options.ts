@@ -1,0 +1,63 @@
+import { HTTP_SIZES, HttpSizeLabel } from '../data';
+
+/**
+ * `npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2]
+ *   [--learners 200] [--route name,…] [--fresh] [--profile]`
+ */
+export interface HttpBenchOptions {
+  size: HttpSizeLabel;
+  connections: number;
+  rounds: number;
+  /** Length of one timed window (one route on one server). */
+  seconds: number;
+  /** Untimed load per route and server before its first round. */
+  warmupSeconds: number;
+  learners: number;
+  routes: string[];
+  fresh: boolean;
+  /** Run the reference host under `node --cpu-prof` (profiles in bench/reports/profiles/). */
+  profile: boolean;
+}
+
+const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile]';
+const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'help'];
+const BOOLEAN = ['fresh', 'profile', 'help'];
+
+export function parseHttpOptions(argv: string[]): HttpBenchOptions {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-')) throw new Error(`Unexpected argument ${arg}\n${USAGE}`);
+    const [name, inline] = arg.replace(/^--?/, '').split('=', 2);
+    if (!FLAGS.includes(name)) throw new Error(`Unknown option ${arg}\n${USAGE}`);
+    if (BOOLEAN.includes(name)) flags.set(name, true);
+    else if (inline !== undefined) flags.set(name, inline);
+    else if (argv[i + 1] !== undefined) flags.set(name, argv[++i]);
+    else throw new Error(`${arg} needs a value`);
+  }
+  if (flags.has('help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const size = String(flags.get('size') ?? '10k').toLowerCase();
+  if (!(size in HTTP_SIZES)) throw new Error(`--size must be one of ${Object.keys(HTTP_SIZES).join(', ')}`);
+  const int = (name: string, fallback: number) => {
+    const value = flags.get(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${String(value)}`);
+    return n;
+  };
+  const route = flags.get('route');
+  return {
+    size: size as HttpSizeLabel,
+    connections: int('c', int('connections', 32)),
+    rounds: int('rounds', 3),
+    seconds: int('seconds', 5),
+    warmupSeconds: int('warmup', 2),
+    learners: int('learners', 200),
+    routes: typeof route === 'string' ? route.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    fresh: flags.has('fresh'),
+    profile: flags.has('profile'),
+  };
+}

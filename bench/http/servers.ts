@@ -1,0 +1,106 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface RunningServer {
+  name: string;
+  url: string;
+  pid: number;
+  /** Last lines of the server's stderr (for error messages). */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerEnv {
+  databaseUrl: string;
+  jwtSecret: string;
+  port: number;
+}
+
+/** Settings of ours that a developer's shell may hold: the reference host runs with its defaults. */
+const APP_VARIABLES = /^(DATABASE_URL|REDIS_URL|LOG_LEVEL|DEMO|PORT|HOST|JWT_SECRET|EMBEDDED_PG_DIR|PG[A-Z]+|DB_[A-Z_]+|CACHE_[A-Z_]+)$/;
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!APP_VARIABLES.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/**
+ * The reference host's start command is package.json's `start` script (its one definition; the
+ * benchmark follows it when the entry point moves), run directly with this node binary so that node
+ * flags such as --cpu-prof can be added. Its `prestart` (build when stale) runs first.
+ */
+export function hostCommand(nodeFlags: string[] = []): { command: string; args: string[]; prestart?: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const start = pkg.scripts.start;
+  if (!start) throw new Error('package.json has no start script');
+  const [bin, ...args] = start.trim().split(/\s+/);
+  if (bin !== 'node') throw new Error(`package.json's start script must run node (it is "${start}")`);
+  return { command: process.execPath, args: [...nodeFlags, ...args], prestart: pkg.scripts.prestart ? 'prestart' : 'build' };
+}
+
+export function buildHost(log: (line: string) => void): void {
+  const { prestart } = hostCommand();
+  log(`npm run ${prestart}`);
+  const result = spawnSync('npm', ['run', '--silent', prestart as string], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`npm run ${prestart} failed`);
+}
+
+export function startHost(env: ServerEnv, nodeFlags: string[] = []): Promise<RunningServer> {
+  const { command, args } = hostCommand(nodeFlags);
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: cleanEnv({ DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port) }),
+    // Logging stays on (the default level): its cost is part of what is measured; the lines go nowhere.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return running('ours', child, env.port);
+}
+
+export function startFloor(env: ServerEnv, nodeFlags: string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'floor.ts')], {
+    cwd: ROOT,
+    env: cleanEnv({ DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port), TS_NODE_TRANSPILE_ONLY: 'true' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return running('floor', child, env.port);
+}
+
+async function running(name: string, child: ChildProcess, port: number): Promise<RunningServer> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const url = `http://127.0.0.1:${port}`;
+  const server: RunningServer = {
+    name,
+    url,
+    pid: child.pid as number,
+    tail: () => stderr,
+    stop: async () => {
+      if (gone) return;
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`${name} exited during start-up:\n${stderr}`);
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await server.stop();
+  throw new Error(`${name} did not answer ${url}/health/live within 120 s:\n${stderr}`);
+}
