@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -34,7 +35,9 @@ import { FEATURE_MODULES } from './feature-modules';
       global: true,
       inject: [AppEnv],
       useFactory: (env: AppEnv) => ({
-        secret: env.JWT_SECRET,
+        // A KeyObject, not the string: given a string, jsonwebtoken tries createPublicKey() on it at every
+        // verify and falls back after the throw — a quarter of the CPU under load (issue 8).
+        secret: env.JWT_SECRET ? createSecretKey(Buffer.from(env.JWT_SECRET)) : undefined,
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

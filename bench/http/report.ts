@@ -96,19 +96,27 @@ export function renderMarkdown(run: HttpRun): string {
 }
 
 /**
- * `http-latest.md`/`.json` (this run) and `http-<size>.json` (the latest run at this size, which the
- * latency-against-size chart combines).
+ * A complete run (every route, not profiled) writes `http-latest.md`/`.json` and `http-<size>.json`
+ * (the latest complete run at this size, which the latency-against-size chart combines); any other run
+ * writes `http-partial.md`/`.json` (git-ignored) and leaves those alone.
  */
-export function writeHttpReport(dir: string, run: HttpRun, { latest }: { latest: boolean }): string[] {
+export function writeHttpReport(dir: string, run: HttpRun, { complete }: { complete: boolean }): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const files = [path.join(dir, `http-${run.meta.size}.json`)];
-  fs.writeFileSync(files[0], JSON.stringify(run, null, 2));
-  if (latest) {
-    files.push(path.join(dir, 'http-latest.md'), path.join(dir, 'http-latest.json'));
-    fs.writeFileSync(files[1], renderMarkdown(run));
-    fs.writeFileSync(files[2], JSON.stringify(run, null, 2));
-  }
-  return files;
+  const json = JSON.stringify(run, null, 2);
+  const files: Array<[string, string]> = complete
+    ? [
+        [`http-${run.meta.size}.json`, json],
+        ['http-latest.md', renderMarkdown(run)],
+        ['http-latest.json', json],
+      ]
+    : [
+        ['http-partial.md', renderMarkdown(run)],
+        ['http-partial.json', json],
+      ];
+  return files.map(([name, content]) => {
+    fs.writeFileSync(path.join(dir, name), content);
+    return path.join(dir, name);
+  });
 }
 
 /** Every size's latest full run, smallest first. */

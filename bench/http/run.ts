@@ -124,9 +124,9 @@ async function main(): Promise<void> {
     console.log(`\n${renderTable(results)}\n`);
     log(`load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`);
     const complete = !options.routes.length && !options.profile;
-    const files = writeHttpReport(REPORT_DIR, run, { latest: complete });
+    const files = writeHttpReport(REPORT_DIR, run, { complete });
     if (complete) files.push(...writeCharts(run));
-    log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md and the charts left as they were)'}`);
+    log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`);
     if (options.profile) log(`CPU profiles of the host: ${path.relative(process.cwd(), profileDir)}/ (open in Chrome DevTools or speedscope)`);
   } finally {
     await cleanup();

@@ -2,7 +2,7 @@ import { iso } from '../common/dates';
 import { ConversationDto, MessageDto } from './dto/conversation.dto';
 import { InteractionDto } from './dto/interaction.dto';
 import { ConversationInteraction } from './entities/conversation-interaction.entity';
-import { ConversationMessage } from './entities/conversation-message.entity';
+import type { MessageRow } from './conversations.repository';
 import { ConversationSession } from './entities/conversation-session.entity';
 
 export const toConversationDto = (s: ConversationSession): ConversationDto => ({
@@ -15,13 +15,13 @@ export const toConversationDto = (s: ConversationSession): ConversationDto => ({
   updatedAt: iso(s.updatedAt) as string,
 });
 
-export const toMessageDto = (m: ConversationMessage): MessageDto => ({
+export const toMessageDto = (m: MessageRow): MessageDto => ({
   id: m.id,
-  conversationId: m.sessionId,
+  conversationId: m.session_id,
   role: m.role,
   content: m.content,
-  messageOrder: m.messageOrder,
-  createdAt: iso(m.createdAt) as string,
+  messageOrder: m.message_order,
+  createdAt: m.created_at,
 });
 
 export const toInteractionDto = (i: ConversationInteraction): InteractionDto => ({

@@ -2,9 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { fromRawRow } from '../database/raw-rows';
-import { ConversationMessage, MessageRole } from './entities/conversation-message.entity';
+import { fromRawRow, isoText } from '../database/raw-rows';
+import { MessageRole } from './entities/conversation-message.entity';
 import { ConversationSession, ConversationStatus, SessionType } from './entities/conversation-session.entity';
+
+/** A message as the message routes return it (raw row, creation time as ISO text). */
+export interface MessageRow {
+  id: number;
+  session_id: number;
+  role: MessageRole;
+  content: string;
+  message_order: number;
+  created_at: string;
+}
 
 export interface ConversationFilters {
   status?: ConversationStatus;
@@ -26,7 +36,7 @@ export const APPEND_MESSAGE_SQL = `
   )
   INSERT INTO conversation_messages (session_id, role, content, message_order)
   SELECT s.id, $3, $4, s.last_message_order FROM s
-  RETURNING *`;
+  RETURNING id, session_id, role, content, message_order, ${isoText('created_at')} AS created_at`;
 
 /**
  * One page of a conversation's messages in order, in one statement: one row with NULL message
@@ -34,7 +44,7 @@ export const APPEND_MESSAGE_SQL = `
  * it is not the learner's. Served by uq_conversation_messages_session_id_message_order.
  */
 export const MESSAGE_PAGE_SQL = `
-  SELECT m.id, s.id AS session_id, m.role, m.content, m.message_order, m.created_at, m.updated_at
+  SELECT m.id, s.id AS session_id, m.role, m.content, m.message_order, ${isoText('m.created_at')} AS created_at
     FROM conversation_sessions s
     LEFT JOIN LATERAL (
       SELECT * FROM conversation_messages m
@@ -98,15 +108,15 @@ export class ConversationsRepository {
     return result.raw.length ? fromRawRow<ConversationSession>(result.raw[0]) : null;
   }
 
-  async appendMessage(userId: number, sessionId: number, role: MessageRole, content: string): Promise<ConversationMessage | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(APPEND_MESSAGE_SQL, [sessionId, userId, role, content]);
-    return rows.length ? fromRawRow<ConversationMessage>(rows[0]) : null;
+  async appendMessage(userId: number, sessionId: number, role: MessageRole, content: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await this.dataSource.query(APPEND_MESSAGE_SQL, [sessionId, userId, role, content]);
+    return rows[0] ?? null;
   }
 
   /** null: not the learner's conversation; otherwise the page (possibly empty). */
-  async messagePage(userId: number, sessionId: number, afterOrder: number, limit: number): Promise<ConversationMessage[] | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(MESSAGE_PAGE_SQL, [sessionId, userId, afterOrder, limit]);
+  async messagePage(userId: number, sessionId: number, afterOrder: number, limit: number): Promise<MessageRow[] | null> {
+    const rows: Array<MessageRow | { id: null }> = await this.dataSource.query(MESSAGE_PAGE_SQL, [sessionId, userId, afterOrder, limit]);
     if (!rows.length) return null;
-    return rows.filter((r) => r.id !== null).map((r) => fromRawRow<ConversationMessage>(r));
+    return rows.filter((r): r is MessageRow => r.id !== null);
   }
 }

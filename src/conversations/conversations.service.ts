@@ -68,7 +68,7 @@ export class ConversationsService {
     const rows = await this.repo.messagePage(userId, conversationId, afterOrder, limit + 1);
     if (!rows) throw notFound('Conversation');
     const page = rows.slice(0, limit);
-    return { items: page.map(toMessageDto), nextAfterOrder: rows.length > limit ? page[page.length - 1].messageOrder : null };
+    return { items: page.map(toMessageDto), nextAfterOrder: rows.length > limit ? page[page.length - 1].message_order : null };
   }
 
   async recordInteraction(userId: number, conversationId: number, dto: CreateInteractionDto): Promise<InteractionDto> {

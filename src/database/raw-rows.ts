@@ -10,3 +10,10 @@ export const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c
 
 /** count(*) and other bigint results arrive as strings. */
 export const toInt = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
+/**
+ * SQL for a timestamptz column as the ISO text responses carry (`2026-11-27T05:03:08.123Z`, the
+ * output of Date#toISOString: UTC, milliseconds truncated), formatted by PostgreSQL: hot reads select
+ * this instead of parsing a Date per value and formatting it again. NULL stays NULL.
+ */
+export const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

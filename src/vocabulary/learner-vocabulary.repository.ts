@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { isoText } from '../database/raw-rows';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
 import { ScheduledCard } from './srs';
 
@@ -12,6 +13,47 @@ export interface LearnerListFilter {
   /** Only this word (single-item reads). */
   wordId?: number;
 }
+
+/** One vocabulary item as the hot reads select it: the columns the DTO returns, times as ISO text. */
+export interface VocabularyItemRow {
+  word_id: number;
+  term: string;
+  translation: string;
+  difficulty_level: number;
+  category_id: number;
+  category_name: string;
+  mastery_level: number;
+  times_seen: number;
+  times_correct: number;
+  state: number;
+  due_at: string;
+  stability: number;
+  difficulty: number;
+  reps: number;
+  lapses: number;
+  last_reviewed_at: string | null;
+  created_at: string;
+}
+
+const ITEM_COLUMNS = [
+  'uv.word_id AS word_id',
+  'w.term AS term',
+  'w.translation AS translation',
+  'w.difficulty_level AS difficulty_level',
+  'w.category_id AS category_id',
+  'c.name AS category_name',
+  'uv.mastery_level AS mastery_level',
+  'uv.times_seen AS times_seen',
+  'uv.times_correct AS times_correct',
+  'uv.state AS state',
+  `${isoText('uv.due_at')} AS due_at`,
+  'uv.stability AS stability',
+  'uv.difficulty AS difficulty',
+  'uv.reps AS reps',
+  'uv.lapses AS lapses',
+  `${isoText('uv.last_reviewed_at')} AS last_reviewed_at`,
+  `${isoText('uv.created_at')} AS created_at`,
+];
 
 export interface StatsRow {
   by_mastery: Record<string, number>;
@@ -38,7 +80,8 @@ export class LearnerVocabularyRepository {
   /**
    * The learner's words with word and category, ordered by word id, keyset after `afterWordId`:
    * one statement, a range on uq_user_vocabulary_user_id_word_id (or, filtered by mastery, on
-   * ix_user_vocabulary_user_id_mastery_level_word_id).
+   * ix_user_vocabulary_user_id_mastery_level_word_id). Selects `VocabularyItemRow` columns only: run it
+   * with getRawMany (a hot read: no entity hydration).
    */
   listQuery(userId: number, filter: LearnerListFilter, limit: number): SelectQueryBuilder<UserVocabulary> {
     const qb = this.withWord(this.vocabulary.createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
@@ -49,7 +92,7 @@ export class LearnerVocabularyRepository {
     return qb.orderBy('uv.word_id', 'ASC').limit(limit);
   }
 
-  /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at. */
+  /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at; `VocabularyItemRow`s (getRawMany). */
   dueQuery(userId: number, now: Date, limit: number): SelectQueryBuilder<UserVocabulary> {
     return this.withWord(this.vocabulary.createQueryBuilder('uv'))
       .where('uv.user_id = :userId AND uv.due_at <= :now', { userId, now })
@@ -111,7 +154,7 @@ export class LearnerVocabularyRepository {
   }
 
   private withWord(qb: SelectQueryBuilder<UserVocabulary>): SelectQueryBuilder<UserVocabulary> {
-    return qb.innerJoinAndSelect('uv.word', 'w').innerJoinAndSelect('w.category', 'c');
+    return qb.innerJoin('uv.word', 'w').innerJoin('w.category', 'c').select(ITEM_COLUMNS);
   }
 
   private repo(manager?: EntityManager): Repository<UserVocabulary> {

@@ -2,9 +2,8 @@ import { iso } from '../common/dates';
 import { CategoryDto, WordDto } from './dto/catalogue.dto';
 import { VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { Category } from './entities/category.entity';
-import { UserVocabulary } from './entities/user-vocabulary.entity';
 import { Word } from './entities/word.entity';
-import type { StatsRow } from './learner-vocabulary.repository';
+import type { StatsRow, VocabularyItemRow } from './learner-vocabulary.repository';
 import { CARD_STATES } from './srs';
 
 export const toCategoryDto = (c: Category, wordCount: number): CategoryDto => ({
@@ -28,31 +27,28 @@ export const toWordDto = (w: Word, categoryName = w.category?.name as string): W
   updatedAt: iso(w.updatedAt) as string,
 });
 
-/** Expects the row loaded with its word and the word's category. */
-export const toVocabularyItemDto = (uv: UserVocabulary): VocabularyItemDto => {
-  const word = uv.word as Word;
-  return {
-    wordId: uv.wordId,
-    word: {
-      id: word.id,
-      term: word.term,
-      translation: word.translation,
-      difficultyLevel: word.difficultyLevel,
-      category: { id: word.categoryId, name: word.category?.name as string },
-    },
-    masteryLevel: uv.masteryLevel,
-    timesSeen: uv.timesSeen,
-    timesCorrect: uv.timesCorrect,
-    state: CARD_STATES[uv.state],
-    dueAt: iso(uv.dueAt) as string,
-    stability: uv.stability,
-    difficulty: uv.difficulty,
-    reps: uv.reps,
-    lapses: uv.lapses,
-    lastReviewedAt: iso(uv.lastReviewedAt),
-    createdAt: iso(uv.createdAt) as string,
-  };
-};
+/** A hot-read row (`LearnerVocabularyRepository.listQuery`/`dueQuery`) as the response item. */
+export const toVocabularyItemDto = (r: VocabularyItemRow): VocabularyItemDto => ({
+  wordId: r.word_id,
+  word: {
+    id: r.word_id,
+    term: r.term,
+    translation: r.translation,
+    difficultyLevel: r.difficulty_level,
+    category: { id: r.category_id, name: r.category_name },
+  },
+  masteryLevel: r.mastery_level,
+  timesSeen: r.times_seen,
+  timesCorrect: r.times_correct,
+  state: CARD_STATES[r.state],
+  dueAt: r.due_at,
+  stability: r.stability,
+  difficulty: r.difficulty,
+  reps: r.reps,
+  lapses: r.lapses,
+  lastReviewedAt: r.last_reviewed_at,
+  createdAt: r.created_at,
+});
 
 export const toStatsDto = (row: StatsRow): VocabularyStatsDto => {
   const byMastery = [0, 1, 2, 3, 4, 5].map((level) => ({ masteryLevel: level, count: row.by_mastery[String(level)] ?? 0 }));

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { notFound } from '../common/api-error';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
-import { LearnerVocabularyRepository } from './learner-vocabulary.repository';
+import { LearnerVocabularyRepository, VocabularyItemRow } from './learner-vocabulary.repository';
 import { isCorrect, ReviewRating, scheduleReview, ScheduledCard } from './srs';
 import { VocabularyCache } from './vocabulary.cache';
 import { toStatsDto, toVocabularyItemDto } from './vocabulary.mapper';
@@ -21,15 +21,15 @@ export class VocabularyService {
 
   async list(userId: number, { categoryId, mastery, limit, cursor }: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
     const afterWordId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1).getMany();
-    return toCursorPage(rows, limit, toVocabularyItemDto, (uv) => [uv.wordId]);
+    const rows = await this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1).getRawMany<VocabularyItemRow>();
+    return toCursorPage(rows, limit, toVocabularyItemDto, (r) => [r.word_id]);
   }
 
   /** Idempotent: starting a word already being learned changes nothing. Unknown word → 409 fk_user_vocabulary_word_id. */
   async startLearning(userId: number, wordId: number): Promise<{ created: boolean; item: VocabularyItemDto }> {
     const created = await this.repo.insertIfAbsent(userId, wordId);
     if (created) await this.cache.statsChanged(userId);
-    const row = await this.repo.listQuery(userId, { wordId }, 1).getOne();
+    const [row] = await this.repo.listQuery(userId, { wordId }, 1).getRawMany<VocabularyItemRow>();
     // Only a concurrent DELETE between the two statements gets here.
     if (!row) throw notFound('Vocabulary word');
     return { created, item: toVocabularyItemDto(row) };
@@ -41,7 +41,7 @@ export class VocabularyService {
   }
 
   async due(userId: number, limit: number): Promise<DueListDto> {
-    const rows = await this.repo.dueQuery(userId, new Date(), limit).getMany();
+    const rows = await this.repo.dueQuery(userId, new Date(), limit).getRawMany<VocabularyItemRow>();
     return { items: rows.map(toVocabularyItemDto) };
   }
 
