@@ -2,7 +2,7 @@ import { HTTP_SIZES, HttpSizeLabel } from '../data';
 
 /**
  * `npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2]
- *   [--learners 200] [--route name,…] [--fresh] [--profile]`
+ *   [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…]`
  */
 export interface HttpBenchOptions {
   size: HttpSizeLabel;
@@ -17,10 +17,12 @@ export interface HttpBenchOptions {
   fresh: boolean;
   /** Run the reference host under `node --cpu-prof` (profiles in bench/reports/profiles/). */
   profile: boolean;
+  /** Extra environment for the reference host (experiments such as LOG_LEVEL=silent; a partial run). */
+  hostEnv: Record<string, string>;
 }
 
-const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile]';
-const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'help'];
+const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…]';
+const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'host-env', 'help'];
 const BOOLEAN = ['fresh', 'profile', 'help'];
 
 export function parseHttpOptions(argv: string[]): HttpBenchOptions {
@@ -49,6 +51,7 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
     return n;
   };
   const route = flags.get('route');
+  const hostEnv = flags.get('host-env');
   return {
     size: size as HttpSizeLabel,
     connections: int('c', int('connections', 32)),
@@ -59,5 +62,6 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
     routes: typeof route === 'string' ? route.split(',').map((s) => s.trim()).filter(Boolean) : [],
     fresh: flags.has('fresh'),
     profile: flags.has('profile'),
+    hostEnv: Object.fromEntries(typeof hostEnv === 'string' ? hostEnv.split(',').map((kv) => kv.split('=', 2) as [string, string]) : []),
   };
 }

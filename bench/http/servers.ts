@@ -17,6 +17,8 @@ export interface ServerEnv {
   databaseUrl: string;
   jwtSecret: string;
   port: number;
+  /** Anything else (experiments only: the benchmark's figures are for the host's defaults). */
+  extra?: Record<string, string>;
 }
 
 /** Settings of ours that a developer's shell may hold: the reference host runs with its defaults. */
@@ -53,7 +55,7 @@ export function startHost(env: ServerEnv, nodeFlags: string[] = []): Promise<Run
   const { command, args } = hostCommand(nodeFlags);
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: cleanEnv({ DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port) }),
+    env: cleanEnv({ ...env.extra, DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port) }),
     // Logging stays on (the default level): its cost is part of what is measured; the lines go nowhere.
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -10,13 +10,18 @@ const logger = new Logger('Cache');
 
 /**
  * In-process memory by default — a bounded LRU (CACHE_MEMORY_MAX_ENTRIES) whose expired entries are
- * swept every 30 s, since keys come from request parameters; Redis (shared by every instance) when
+ * swept every 30 s, since keys come from request parameters; values are kept and returned by reference
+ * (callers must not mutate what the cache returns); Redis (shared by every instance) when
  * REDIS_URL is set. The Redis
  * client fails fast while Redis is down (no offline queue, short connect timeout), so a cache outage
  * costs ~milliseconds per request and reads fall through to PostgreSQL.
  */
 export function createCacheStore(env: AppEnv): Keyv {
-  if (!env.REDIS_URL) return createKeyv({ lruSize: env.CACHE_MEMORY_MAX_ENTRIES, checkInterval: 30_000 });
+  if (!env.REDIS_URL) {
+    // One Map (no hash of every key to pick a shard) and no structuredClone of every value read: cached
+    // values are response DTOs that nothing mutates, so a hit costs a Map lookup (issue 8).
+    return createKeyv({ lruSize: env.CACHE_MEMORY_MAX_ENTRIES, checkInterval: 30_000, storeHashSize: 1, useClone: false });
+  }
   const redis = new KeyvRedis(
     {
       url: env.REDIS_URL,
