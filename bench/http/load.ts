@@ -20,13 +20,18 @@ export interface LoadResult {
   requests: number;
   /** Connection errors, timeouts and non-2xx answers: any makes the window suspect. */
   failures: number;
+  /** The server process's CPU time per request (user + system): unlike req/s, barely moved by other load. */
+  cpuUsPerRequest: number;
 }
 
 /** One timed window of `route` against `baseUrl`: `connections` keep-alive connections, no pipelining. */
-export async function runLoad(baseUrl: string, route: Route, { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(server: { url: string; cpuMs(): number }, route: Route, { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
   const request: AutocannonRequest = { setupRequest: (req) => ({ ...req, ...route.next() }) };
-  const result = await autocannon({ url: baseUrl, connections, duration: seconds, pipelining: 1, timeout: 10, requests: [request] });
+  const cpuBefore = server.cpuMs();
+  const result = await autocannon({ url: server.url, connections, duration: seconds, pipelining: 1, timeout: 10, requests: [request] });
+  const cpuMs = server.cpuMs() - cpuBefore;
   return {
+    cpuUsPerRequest: (cpuMs * 1000) / Math.max(result.requests.total, 1),
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,

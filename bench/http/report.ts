@@ -12,6 +12,7 @@ export interface Summary {
   p50: number;
   p99: number;
   failures: number;
+  cpuUsPerRequest: number;
 }
 
 export interface RouteResult {
@@ -44,7 +45,13 @@ export const P99_TARGET = 3;
 
 export function summarise(samples: LoadResult[]): Summary {
   const med = (pick: (r: LoadResult) => number) => quantile(samples.map(pick).sort((a, b) => a - b), 0.5);
-  return { rps: med((r) => r.rps), p50: med((r) => r.p50), p99: med((r) => r.p99), failures: samples.reduce((s, r) => s + r.failures, 0) };
+  return {
+    rps: med((r) => r.rps),
+    p50: med((r) => r.p50),
+    p99: med((r) => r.p99),
+    failures: samples.reduce((s, r) => s + r.failures, 0),
+    cpuUsPerRequest: med((r) => r.cpuUsPerRequest),
+  };
 }
 
 const num = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -60,14 +67,14 @@ function verdict(r: RouteResult): string {
 
 export function renderTable(results: RouteResult[]): string {
   const lines = [
-    '| route | ours req/s | floor req/s | ours/floor | ours p50 ms | floor p50 ms | ours p99 ms | floor p99 ms | p99 ours/floor | target |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| route | ours req/s | floor req/s | ours/floor | ours p50 ms | floor p50 ms | ours p99 ms | floor p99 ms | p99 ours/floor | ours CPU µs/req | floor CPU µs/req | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
     const failures = r.ours.failures + r.floor.failures ? ` ⚠ ${r.ours.failures}/${r.floor.failures} failed` : '';
     lines.push(
       `| \`${r.label}\` | ${num(r.ours.rps)} | ${num(r.floor.rps)} | ${ratio(r.ours.rps / r.floor.rps)} | ${num(r.ours.p50)} | ${num(r.floor.p50)} | ` +
-        `${num(r.ours.p99)} | ${num(r.floor.p99)} | ${ratio(r.ours.p99 / r.floor.p99)} | ${verdict(r)}${failures} |`,
+        `${num(r.ours.p99)} | ${num(r.floor.p99)} | ${ratio(r.ours.p99 / r.floor.p99)} | ${num(r.ours.cpuUsPerRequest)} | ${num(r.floor.cpuUsPerRequest)} | ${verdict(r)}${failures} |`,
     );
   }
   return lines.join('\n');
@@ -89,6 +96,8 @@ export function renderMarkdown(run: HttpRun): string {
     '',
     'Req/s, p50 and p99 are medians over the rounds; ratios are ours ÷ floor from the same run. Targets',
     '(issue 8): uncached reads ≥ 0.5× the floor, cached reads ≥ 1.0×, writes ≥ 0.5×, p99 ≤ 3× the floor.',
+    'CPU µs/req is the server process\'s own CPU time (user + system, from /proc) per request, median over',
+    'the rounds: what the server costs per request whatever else the machine is doing (PostgreSQL\'s CPU not included).',
     '',
     renderTable(run.results),
     '',

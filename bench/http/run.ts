@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     servers.push(await startHost({ databaseUrl: db.url, jwtSecret: secret, port: hostPort, extra: options.hostEnv }, hostFlags));
     const [floor, ours] = servers;
     const base: Record<ServerName, string> = { ours: ours.url, floor: floor.url };
+    const byName: Record<ServerName, RunningServer> = { ours, floor };
     log(`ours ${ours.url} (pid ${ours.pid}), floor ${floor.url} (pid ${floor.pid})`);
 
     for (const route of routes) await checkSameAnswer(route, base);
@@ -82,8 +83,8 @@ async function main(): Promise<void> {
           for (const server of order) {
             bar.update({ step: `${route.name} on ${server}` });
             if (route.prime) await primeAll(base[server], route);
-            if (round === 0) await runLoad(base[server], route, { ...load, seconds: options.warmupSeconds });
-            samples.get(route.name)![server].push(await runLoad(base[server], route, load));
+            if (round === 0) await runLoad(byName[server], route, { ...load, seconds: options.warmupSeconds });
+            samples.get(route.name)![server].push(await runLoad(byName[server], route, load));
             bar.increment();
           }
         }

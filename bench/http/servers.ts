@@ -8,6 +8,8 @@ export interface RunningServer {
   name: string;
   url: string;
   pid: number;
+  /** CPU time (user + system) the process has used so far, in ms (Linux /proc; NaN elsewhere). */
+  cpuMs(): number;
   /** Last lines of the server's stderr (for error messages). */
   tail(): string;
   stop(): Promise<void>;
@@ -84,6 +86,7 @@ async function running(name: string, child: ChildProcess, port: number): Promise
     name,
     url,
     pid: child.pid as number,
+    cpuMs: () => processCpuMs(child.pid as number),
     tail: () => stderr,
     stop: async () => {
       if (gone) return;
@@ -105,4 +108,15 @@ async function running(name: string, child: ChildProcess, port: number): Promise
   }
   await server.stop();
   throw new Error(`${name} did not answer ${url}/health/live within 120 s:\n${stderr}`);
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
