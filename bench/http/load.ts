@@ -41,8 +41,15 @@ export async function runLoad(server: { url: string; cpuMs(): number }, route: R
 }
 
 /** One request, answered as JSON (the correctness check and cache priming). */
-export async function send(baseUrl: string, spec: RequestSpec): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(baseUrl + spec.path, { method: spec.method, headers: spec.headers, body: spec.body });
+export async function send(baseUrl: string, spec: RequestSpec, attempts = 3): Promise<{ status: number; body: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(baseUrl + spec.path, { method: spec.method, headers: spec.headers, body: spec.body });
+  } catch (err) {
+    // A pooled keep-alive socket the server closed as it was reused: try again on a new one.
+    if (attempts <= 1) throw err;
+    return send(baseUrl, spec, attempts - 1);
+  }
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -129,6 +129,9 @@ async function main(): Promise<void> {
     if (complete) files.push(...writeCharts(run));
     log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`);
     if (options.profile) log(`CPU profiles of the host: ${path.relative(process.cwd(), profileDir)}/ (open in Chrome DevTools or speedscope)`);
+  } catch (err) {
+    for (const s of servers) if (s.tail()) log(`${s.name}'s last stderr lines:\n${s.tail()}`);
+    throw err;
   } finally {
     await cleanup();
   }
