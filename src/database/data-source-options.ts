@@ -1,6 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
-import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import type { AppEnv } from '../config/env';
 import { LINGUA_ENTITIES } from './entities';
@@ -32,7 +31,6 @@ export function buildDataSourceOptions(
     entities: LINGUA_ENTITIES,
     migrations: LINGUA_MIGRATIONS,
     subscribers: [QueryObserverSubscriber],
-    namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
