@@ -1,6 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
-import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { LinguaDatabaseOptions, resolveDatabaseOptions } from '../lingua-core.options';
 import { LINGUA_ENTITIES } from './entities';
@@ -35,7 +34,6 @@ export function buildDataSourceOptions(
     entities: LINGUA_ENTITIES,
     migrations: LINGUA_MIGRATIONS,
     subscribers: [QueryObserverSubscriber],
-    namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
