@@ -73,6 +73,7 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
     try {
       const before = { ...process.env };
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load of the package is the point
         require('../../src/index');
       });
       expect({ ...process.env }).toEqual(before);
