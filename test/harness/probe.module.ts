@@ -1,5 +1,5 @@
 import { Body, Module, Post } from '@nestjs/common';
-import { LinguaController } from '../../src/api/lingua-controller.decorator';
+import { LinguaController } from '../../src/common/lingua-controller.decorator';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { Public } from '../../src/common/auth';
