@@ -71,11 +71,7 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
     /^\/api\/me\/vocabulary$/,
     async (userId, _m, url) => {
       const limit = intParam(url, 'limit', 20);
-      // The page of the learner's rows first, then its words: the best plan at any size (see LearnerVocabularyRepository.listQuery).
-      const { rows } = await pool.query(ITEM_SQL.replace('user_vocabulary uv', '(SELECT * FROM user_vocabulary WHERE user_id = $1 ORDER BY word_id LIMIT $2) uv') + ' ORDER BY uv.word_id', [
-        userId,
-        limit + 1,
-      ]);
+      const { rows } = await pool.query(`${ITEM_SQL} WHERE uv.user_id = $1 ORDER BY uv.word_id LIMIT $2`, [userId, limit + 1]);
       const page = rows.slice(0, limit);
       const next = rows.length > limit ? Buffer.from(JSON.stringify([page[page.length - 1].word_id])).toString('base64url') : null;
       return [200, { items: page.map(vocabularyItem), nextCursor: next }];

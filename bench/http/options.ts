@@ -2,7 +2,7 @@ import { HTTP_SIZES, HttpSizeLabel } from '../data';
 
 /**
  * `npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2]
- *   [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…]`
+ *   [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]`
  */
 export interface HttpBenchOptions {
   size: HttpSizeLabel;
@@ -19,10 +19,12 @@ export interface HttpBenchOptions {
   profile: boolean;
   /** Extra environment for the reference host (experiments such as LOG_LEVEL=silent; a partial run). */
   hostEnv: Record<string, string>;
+  /** Another entry file for the host instead of the start script's (experiments, e.g. another platform; a partial run). */
+  hostEntry?: string;
 }
 
-const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…]';
-const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'host-env', 'help'];
+const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]';
+const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'host-env', 'host-entry', 'help'];
 const BOOLEAN = ['fresh', 'profile', 'help'];
 
 export function parseHttpOptions(argv: string[]): HttpBenchOptions {
@@ -62,6 +64,7 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
     routes: typeof route === 'string' ? route.split(',').map((s) => s.trim()).filter(Boolean) : [],
     fresh: flags.has('fresh'),
     profile: flags.has('profile'),
+    hostEntry: typeof flags.get('host-entry') === 'string' ? (flags.get('host-entry') as string) : undefined,
     hostEnv: Object.fromEntries(typeof hostEnv === 'string' ? hostEnv.split(',').map((kv) => kv.split('=', 2) as [string, string]) : []),
   };
 }

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const hostFlags = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const [floorPort, hostPort] = [await freePort(), await freePort()];
     servers.push(await startFloor({ databaseUrl: db.url, jwtSecret: secret, port: floorPort }));
-    servers.push(await startHost({ databaseUrl: db.url, jwtSecret: secret, port: hostPort, extra: options.hostEnv }, hostFlags));
+    servers.push(await startHost({ databaseUrl: db.url, jwtSecret: secret, port: hostPort, extra: options.hostEnv }, hostFlags, options.hostEntry));
     const [floor, ours] = servers;
     const base: Record<ServerName, string> = { ours: ours.url, floor: floor.url };
     const byName: Record<ServerName, RunningServer> = { ours, floor };
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         size: options.size,
         rows: db.rows,
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB (shared: the load average includes other work)`,
-        runtime: `Node ${process.version}, PostgreSQL ${db.pgVersion} (given server), reference host with its defaults (pool 10, LOG_LEVEL info, in-memory cache)${options.profile ? ', under --cpu-prof' : ''}${Object.keys(options.hostEnv).length ? `, with ${JSON.stringify(options.hostEnv)}` : ''}`,
+        runtime: `Node ${process.version}, PostgreSQL ${db.pgVersion} (given server), reference host with its defaults (pool 10, LOG_LEVEL info, in-memory cache)${options.profile ? ', under --cpu-prof' : ''}${Object.keys(options.hostEnv).length ? `, with ${JSON.stringify(options.hostEnv)}` : ''}${options.hostEntry ? `, entry ${options.hostEntry}` : ''}`,
         method:
           `autocannon -c ${options.connections}, ${options.rounds} rounds × ${options.seconds} s per route and server, interleaved (route by route, ` +
           `the server order alternating), ${options.warmupSeconds} s warm-up per route and server; ${fixtures.learners.length} learners' tokens round-robin; ` +
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     };
     console.log(`\n${renderTable(results)}\n`);
     log(`load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`);
-    const complete = !options.routes.length && !options.profile && !Object.keys(options.hostEnv).length;
+    const complete = !options.routes.length && !options.profile && !Object.keys(options.hostEnv).length && !options.hostEntry;
     const files = writeHttpReport(REPORT_DIR, run, { complete });
     if (complete) files.push(...writeCharts(run));
     log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`);

@@ -37,13 +37,13 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * benchmark follows it when the entry point moves), run directly with this node binary so that node
  * flags such as --cpu-prof can be added. Its `prestart` (build when stale) runs first.
  */
-export function hostCommand(nodeFlags: string[] = []): { command: string; args: string[]; prestart?: string } {
+export function hostCommand(nodeFlags: string[] = [], entry?: string): { command: string; args: string[]; prestart?: string } {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const start = pkg.scripts.start;
   if (!start) throw new Error('package.json has no start script');
   const [bin, ...args] = start.trim().split(/\s+/);
   if (bin !== 'node') throw new Error(`package.json's start script must run node (it is "${start}")`);
-  return { command: process.execPath, args: [...nodeFlags, ...args], prestart: pkg.scripts.prestart ? 'prestart' : 'build' };
+  return { command: process.execPath, args: [...nodeFlags, ...(entry ? [entry] : args)], prestart: pkg.scripts.prestart ? 'prestart' : 'build' };
 }
 
 export function buildHost(log: (line: string) => void): void {
@@ -53,8 +53,8 @@ export function buildHost(log: (line: string) => void): void {
   if (result.status !== 0) throw new Error(`npm run ${prestart} failed`);
 }
 
-export function startHost(env: ServerEnv, nodeFlags: string[] = []): Promise<RunningServer> {
-  const { command, args } = hostCommand(nodeFlags);
+export function startHost(env: ServerEnv, nodeFlags: string[] = [], entry?: string): Promise<RunningServer> {
+  const { command, args } = hostCommand(nodeFlags, entry);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: cleanEnv({ ...env.extra, DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port) }),

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow, isoText } from '../database/raw-rows';
 import { MessageRole } from './entities/conversation-message.entity';
 import { ConversationSession, ConversationStatus, SessionType } from './entities/conversation-session.entity';
+import { LinguaDataSource } from '../database/lingua-data-source';
 
 /** A message as the message routes return it (raw row, creation time as ISO text). */
 export interface MessageRow {
@@ -58,8 +59,8 @@ export const MESSAGE_PAGE_SQL = `
 @Injectable()
 export class ConversationsRepository {
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(ConversationSession) private readonly sessions: Repository<ConversationSession>,
+    private readonly dataSource: LinguaDataSource,
+    @InjectLinguaRepository(ConversationSession) private readonly sessions: Repository<ConversationSession>,
   ) {}
 
   async insertSession(userId: number, sessionType: SessionType, conversationContext: Record<string, unknown>): Promise<ConversationSession> {

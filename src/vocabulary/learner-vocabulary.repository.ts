@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isoText } from '../database/raw-rows';
-import { Category } from './entities/category.entity';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
-import { Word } from './entities/word.entity';
 import { ScheduledCard } from './srs';
 
 export interface LearnerListFilter {
@@ -36,9 +34,6 @@ export interface VocabularyItemRow {
   last_reviewed_at: string | null;
   created_at: string;
 }
-
-/** user_vocabulary columns an item returns (the page subquery selects these). */
-const CARD_COLUMNS = ['word_id', 'mastery_level', 'times_seen', 'times_correct', 'state', 'due_at', 'stability', 'difficulty', 'reps', 'lapses', 'last_reviewed_at', 'created_at'];
 
 const ITEM_COLUMNS = [
   'uv.word_id AS word_id',
@@ -80,35 +75,21 @@ export const LEARNER_STATS_SQL = `
 /** SQL for a learner's words and their spaced-repetition cards. */
 @Injectable()
 export class LearnerVocabularyRepository {
-  constructor(@InjectRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
+  constructor(@InjectLinguaRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
 
   /**
    * The learner's words with word and category, ordered by word id, keyset after `afterWordId`:
    * one statement, a range on uq_user_vocabulary_user_id_word_id (or, filtered by mastery, on
    * ix_user_vocabulary_user_id_mastery_level_word_id). Selects `VocabularyItemRow` columns only: run it
    * with getRawMany (a hot read: no entity hydration).
-   *
-   * Without a category filter the page of the learner's rows is taken first (a LIMITed subquery) and
-   * only those rows are joined to words and categories: joined first, the planner merge-joined
-   * pk_words from its first id up to the page's last word id (6,508 index entries for a 51-row page at
-   * 1M rows, 10 ms). The category lives on words, so a category filter joins before paging.
    */
-  listQuery(userId: number, filter: LearnerListFilter, limit: number): SelectQueryBuilder<ObjectLiteral> {
-    if (filter.categoryId !== undefined) {
-      const qb = this.withWord(this.vocabulary.createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
-      this.learnerFilters(qb, 'uv', filter).andWhere('w.category_id = :categoryId', { categoryId: filter.categoryId });
-      return qb.orderBy('uv.word_id', 'ASC').limit(limit);
-    }
-    return this.vocabulary.manager
-      .createQueryBuilder()
-      .select(ITEM_COLUMNS)
-      .from((sub) => {
-        const page = sub.select(CARD_COLUMNS.map((c) => `v.${c} AS ${c}`)).from(UserVocabulary, 'v').where('v.user_id = :userId', { userId });
-        return this.learnerFilters(page, 'v', filter).orderBy('v.word_id', 'ASC').limit(limit);
-      }, 'uv')
-      .innerJoin(Word, 'w', 'w.id = uv.word_id')
-      .innerJoin(Category, 'c', 'c.id = w.category_id')
-      .orderBy('uv.word_id', 'ASC');
+  listQuery(userId: number, filter: LearnerListFilter, limit: number, manager?: EntityManager): SelectQueryBuilder<UserVocabulary> {
+    const qb = this.withWord(this.repo(manager).createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
+    if (filter.mastery !== undefined) qb.andWhere('uv.mastery_level = :mastery', { mastery: filter.mastery });
+    if (filter.categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId: filter.categoryId });
+    if (filter.wordId !== undefined) qb.andWhere('uv.word_id = :wordId', { wordId: filter.wordId });
+    if (filter.afterWordId !== undefined) qb.andWhere('uv.word_id > :afterWordId', { afterWordId: filter.afterWordId });
+    return qb.orderBy('uv.word_id', 'ASC').limit(limit);
   }
 
   /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at; `VocabularyItemRow`s (getRawMany). */
@@ -136,8 +117,8 @@ export class LearnerVocabularyRepository {
     return result.raw.length > 0;
   }
 
-  async delete(userId: number, wordId: number): Promise<boolean> {
-    const result = await this.vocabulary
+  async delete(userId: number, wordId: number, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager)
       .createQueryBuilder()
       .delete()
       .where('user_id = :userId AND word_id = :wordId', { userId, wordId })
@@ -170,13 +151,6 @@ export class LearnerVocabularyRepository {
       timesCorrect: () => (correct ? 'times_correct + 1' : 'times_correct'),
     };
     await this.repo(manager).createQueryBuilder().update().set(values as QueryDeepPartialEntity<UserVocabulary>).where('id = :id', { id }).execute();
-  }
-
-  private learnerFilters<Q extends SelectQueryBuilder<ObjectLiteral>>(qb: Q, alias: string, filter: LearnerListFilter): Q {
-    if (filter.mastery !== undefined) qb.andWhere(`${alias}.mastery_level = :mastery`, { mastery: filter.mastery });
-    if (filter.wordId !== undefined) qb.andWhere(`${alias}.word_id = :wordId`, { wordId: filter.wordId });
-    if (filter.afterWordId !== undefined) qb.andWhere(`${alias}.word_id > :afterWordId`, { afterWordId: filter.afterWordId });
-    return qb;
   }
 
   private withWord(qb: SelectQueryBuilder<UserVocabulary>): SelectQueryBuilder<UserVocabulary> {
