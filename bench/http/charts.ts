@@ -1,4 +1,7 @@
-import type { HttpRun } from './report';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HTTP_SIZES } from '../data';
+import { HttpRun, readSizeRuns } from './report';
 
 /**
  * The HTTP benchmark's two charts, written as plain SVG (no charting dependency): throughput by
@@ -122,4 +125,13 @@ export function latencyChart(runs: HttpRun[]): string {
     out.push(`<line x1="${x0}" y1="${top + plotH}" x2="${x0 + w}" y2="${top + plotH}" stroke="#333"/>`);
   });
   return svg(W, H, out);
+}
+
+/** Writes both charts into `docsDir`: throughput from `run`, latency from every size's saved run. */
+export function writeCharts(run: HttpRun, reportDir: string, docsDir: string): string[] {
+  const throughput = path.join(docsDir, 'bench-http-throughput.svg');
+  const latency = path.join(docsDir, 'bench-http-latency.svg');
+  fs.writeFileSync(throughput, throughputChart(run));
+  fs.writeFileSync(latency, latencyChart(readSizeRuns(reportDir, Object.keys(HTTP_SIZES))));
+  return [throughput, latency];
 }

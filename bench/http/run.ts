@@ -11,20 +11,18 @@
  * postgres://postgres@127.0.0.1:5432/postgres), created, migrated and filled on first use and reused after.
  */
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HTTP_SIZES } from '../data';
 import { gitCommit } from '../lib/git';
 import { quantile } from '../lib/measure';
 import { progressBar } from '../lib/progress';
-import { latencyChart, throughputChart } from './charts';
+import { writeCharts } from './charts';
 import { DEFAULT_SERVER_URL, prepareDatabase } from './database';
 import { chooseFixtures } from './fixtures';
 import { LoadResult, runLoad, send } from './load';
 import { parseHttpOptions } from './options';
-import { HttpRun, readSizeRuns, renderTable, RouteResult, ServerName, summarise, writeHttpReport } from './report';
+import { HttpRun, renderTable, RouteResult, ServerName, summarise, writeHttpReport } from './report';
 import { buildRoutes, canonical, Route } from './routes';
 import { buildHost, RunningServer, startFloor, startHost } from './servers';
 
@@ -126,7 +124,7 @@ async function main(): Promise<void> {
     log(`load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`);
     const complete = !options.routes.length && !options.profile && !Object.keys(options.hostEnv).length && !options.hostEntry;
     const files = writeHttpReport(REPORT_DIR, run, { complete });
-    if (complete) files.push(...writeCharts(run));
+    if (complete) files.push(...writeCharts(run, REPORT_DIR, DOCS_DIR));
     log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`);
     if (options.profile) log(`CPU profiles of the host: ${path.relative(process.cwd(), profileDir)}/ (open in Chrome DevTools or speedscope)`);
   } catch (err) {
@@ -161,14 +159,6 @@ async function checkSameAnswer(route: Route, base: Record<ServerName, string>): 
 async function primeAll(baseUrl: string, route: Route): Promise<void> {
   const specs = route.prime!();
   for (let i = 0; i < specs.length; i += 8) await Promise.all(specs.slice(i, i + 8).map((s) => send(baseUrl, s)));
-}
-
-function writeCharts(run: HttpRun): string[] {
-  const throughput = path.join(DOCS_DIR, 'bench-http-throughput.svg');
-  const latency = path.join(DOCS_DIR, 'bench-http-latency.svg');
-  fs.writeFileSync(throughput, throughputChart(run));
-  fs.writeFileSync(latency, latencyChart(readSizeRuns(REPORT_DIR, Object.keys(HTTP_SIZES))));
-  return [throughput, latency];
 }
 
 function freePort(): Promise<number> {
