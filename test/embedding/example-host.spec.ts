@@ -215,6 +215,16 @@ describe('the example host over HTTP', () => {
       expect(mine.body).toMatchObject({ notes: [{ title: 'First note' }], vocabulary: { total: 0 } });
     });
 
+    it('share one transaction with lingua-core’s writes: a note that cannot be saved leaves no learner behind', async () => {
+      const first = await call('POST', '/notes', { body: { title: 'Shared title', author: { email: 'fay@example.com', displayName: 'Fay' } } });
+      expect(first.status).toBe(201);
+      const clash = await call('POST', '/notes', { body: { title: 'Shared title', author: { email: 'gus@example.com', displayName: 'Gus' } } });
+      expect(clash.body).toEqual({ statusCode: 409, error: 'Conflict', message: expect.any(String) });
+      // gus was registered inside the rolled-back transaction: the email is free.
+      const gus = await call('POST', '/lingua/users', { body: learner('gus@example.com') });
+      expect(gus.status).toBe(201);
+    });
+
     it('keep Nest’s default error bodies and no lingua request id', async () => {
       const unknown = await call('GET', '/nowhere');
       expect(unknown.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /nowhere' });

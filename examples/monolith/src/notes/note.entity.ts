@@ -6,7 +6,8 @@ export class Note {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ type: 'varchar', length: 200 })
+  /** Unique: a second note with the same title is a 409 (and rolls back its author's registration). */
+  @Column({ type: 'varchar', length: 200, unique: true })
   title: string;
 
   /** The lingua-core user who wrote it (users.id). */

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, NotFoundException, Param, ParseIntPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, NotFoundException, Param, ParseIntPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
-import { UsersService, VocabularyService } from 'lingua-core';
-import { Repository } from 'typeorm';
+import { classifyDatabaseError, UsersService, VocabularyService } from 'lingua-core';
+import { DataSource, Repository } from 'typeorm';
 import { CreateNoteDto } from './notes.dto';
 import { Note } from './note.entity';
 
@@ -10,17 +10,30 @@ import { Note } from './note.entity';
 @Controller('notes')
 export class NotesController {
   constructor(
+    private readonly dataSource: DataSource,
     @InjectRepository(Note) private readonly notes: Repository<Note>,
     private readonly users: UsersService,
     private readonly vocabulary: VocabularyService,
   ) {}
 
-  /** Registers the author as a lingua-core learner, then saves the note. */
+  /**
+   * Registers the author as a lingua-core learner and saves the note in ONE transaction of the app's:
+   * `{ manager }` makes lingua-core's insert join it, so a note that cannot be saved (a duplicate
+   * title) leaves no learner behind either.
+   */
   @Post()
   async create(@Body() dto: CreateNoteDto) {
-    const author = await this.users.register({ ...dto.author, nativeLanguage: 'en', targetLanguage: 'es' });
-    const note = await this.notes.save(this.notes.create({ title: dto.title, authorId: author.id }));
-    return { note, author };
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const author = await this.users.register({ ...dto.author, nativeLanguage: 'en', targetLanguage: 'es' }, { manager });
+        const note = await manager.save(manager.create(Note, { title: dto.title, authorId: author.id }));
+        return { note, author };
+      });
+    } catch (err) {
+      // lingua-core's error filter covers its own controllers only: the app maps errors on its routes.
+      if (classifyDatabaseError(err)?.code === 'unique_violation') throw new ConflictException('That title or author email is taken');
+      throw err;
+    }
   }
 
   @Get(':id')
