@@ -87,6 +87,13 @@ describe('installed into the example host', () => {
   });
 });
 
+describe('lingua-core’s type declarations', () => {
+  it('compile in the host without skipLibCheck (no type package the host lacks)', async () => {
+    const check = await run('npx', ['--no', '--', 'tsc', '-p', 'tsconfig.json', '--noEmit', '--skipLibCheck', 'false'], { cwd: appDir });
+    expect({ code: check.code, errors: check.stdout.split('\n').filter((line) => line.includes('error TS')) }).toEqual({ code: 0, errors: [] });
+  }, 120_000);
+});
+
 describe('the host’s migrations (TypeORM CLI, compiled ormconfig.js)', () => {
   it('runs lingua-core’s chain and the host’s, then generate --check finds no drift', async () => {
     const { url, run: migration } = await migratedDatabase();

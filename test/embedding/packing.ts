@@ -12,7 +12,10 @@ export interface PackedTarball {
   files: string[];
 }
 
-/** `npm pack` of the working tree (its `prepare` script builds dist/). */
+/**
+ * `npm pack` of the working tree into `destination`; its `prepare` script rebuilds the checkout's
+ * dist/ from the sources first, as for a git install.
+ */
 export async function packLinguaCore(destination: string): Promise<PackedTarball> {
   const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
   // Lifecycle scripts print to stdout before the JSON.
