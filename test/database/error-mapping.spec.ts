@@ -1,6 +1,28 @@
+import { LoggerService } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
+import { sqlStateOf } from '../../src/database/transactions';
+import { openClient } from '../harness/barriers';
 import { TestContext } from '../harness/context';
 import { ProbeModule } from '../harness/probe.module';
+
+
+/**
+ * Routes the app's Nest logger to an in-memory logger for the duration of a test (the filter logs
+ * through Nest's Logger), so a test can read what the app logged for a request.
+ */
+function captureErrorLogs(ctx: TestContext): { entries: Array<Record<string, unknown>>; restore: () => void } {
+  const entries: Array<Record<string, unknown>> = [];
+  const capture: LoggerService = {
+    log: () => undefined,
+    warn: () => undefined,
+    error: (message: unknown) => {
+      if (typeof message === 'object' && message) entries.push(message as Record<string, unknown>);
+    },
+  };
+  ctx.app.useLogger(capture);
+  return { entries, restore: () => ctx.app.useLogger(ctx.app.get(PinoLogger)) };
+}
 
 /**
  * Each row of the SQLSTATE/error-class → API error mapping (docs/errors.md), produced for real
@@ -15,7 +37,21 @@ describe('database errors become SPEC §3 error bodies', () => {
     await sql(`CREATE TABLE probe_parent (id int PRIMARY KEY, v int NOT NULL DEFAULT 0 CONSTRAINT ck_probe_parent_v CHECK (v < 1000))`).expect(201);
     await sql(`CREATE TABLE probe_child (id int PRIMARY KEY, parent_id int CONSTRAINT fk_probe_child_parent_id REFERENCES probe_parent(id) ON DELETE RESTRICT)`).expect(201);
     await sql(`INSERT INTO probe_parent (id) VALUES (1), (2); INSERT INTO probe_child VALUES (1, 1)`).expect(201);
+    await sql(`CREATE TABLE probe_text (v varchar(2))`).expect(201);
   });
+
+  /** The SQLSTATE PostgreSQL itself raises for a statement: proves each case is the state it claims. */
+  const sqlStateOfStatement = async (statement: string) => {
+    const client = await openClient(ctx.databaseUrl);
+    try {
+      await client.query(`BEGIN; ${statement}`);
+      return undefined;
+    } catch (err) {
+      return (err as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
   afterAll(() => ctx.close());
 
   const expectBody = (res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, code: string, constraint?: string) => {
@@ -52,6 +88,44 @@ describe('database errors become SPEC §3 error bodies', () => {
     expectBody(await sql(`SELECT 'abc'::int`), 400, 'validation_failed');
   });
 
+  // issue 9: class 22 is a 400 only where a client's value can cause it (src/database/data-exceptions.ts).
+  const clientDataExceptions: Array<[string, string]> = [
+    ['22001', `INSERT INTO probe_text (v) VALUES ('abc')`],
+    ['22003', `SELECT 99999999999::int`],
+    ['22007', `SELECT 'not a date'::timestamptz`],
+    ['22008', `SELECT '2026-02-30'::date`],
+    ['22009', `SELECT '2026-01-01 00:00+25:00'::timestamptz`],
+    ['22015', `SELECT '2147483648 months'::interval`],
+    ['22021', `SELECT convert_from('\\xff'::bytea, 'UTF8')`],
+    ['22P02', `SELECT '{"a":'::jsonb`],
+    ['22P05', `SELECT '"\\u0000"'::jsonb`],
+  ];
+  it.each(clientDataExceptions)('issue 9: %s (a client value can cause it) → 400 validation_failed', async (state, statement) => {
+    expect(await sqlStateOfStatement(statement)).toBe(state);
+    expectBody(await sql(statement), 400, 'validation_failed');
+  });
+
+  const serverDataExceptions: Array<[string, string]> = [
+    ['22012', `SELECT 1 / 0`],
+    ['22023', `SELECT generate_series(1, 2, 0)`],
+    ['2201E', `SELECT ln(0)`],
+    ['2202E', `SELECT json_object('{a,b}'::text[], '{1}'::text[])`],
+    ['2201W', `SELECT 1 LIMIT -1`],
+  ];
+  it.each(serverDataExceptions)('issue 9: %s (only our own SQL can cause it) → 500 internal, logged with the request id', async (state, statement) => {
+    expect(await sqlStateOfStatement(statement)).toBe(state);
+    const logged = captureErrorLogs(ctx);
+    try {
+      const res = await sql(statement);
+      expectBody(res, 500, 'internal');
+      const entry = logged.entries.find((e) => e.requestId === res.body.requestId);
+      expect(entry).toMatchObject({ code: 'internal' });
+      expect(sqlStateOf(entry?.err)).toBe(state);
+    } finally {
+      logged.restore();
+    }
+  });
+
   it('55P03 lock timeout → 503 db_timeout with Retry-After', async () => {
     await withRowLocked(ctx.databaseUrl, async () => {
       expectBody(await sql(`UPDATE probe_parent SET v = v + 1 WHERE id = 2`), 503, 'db_timeout');
@@ -75,6 +149,12 @@ describe('database errors become SPEC §3 error bodies', () => {
     expect(a.body.attempts + b.body.attempts).toBe(3); // exactly one was chosen as the deadlock victim and retried
     const after = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
     expect(after.map((r: { v: number }) => r.v)).toEqual(before.map((r: { v: number }) => r.v + 2));
+  });
+
+  it('issue 9: a client query_timeout (pg "read timeout", no SQLSTATE) → 503 db_timeout, not db_unavailable', async () => {
+    // pg_sleep(1) cannot answer before 1 s, so the 100 ms client timeout always fires first.
+    const res = await ctx.http.post('/api/__probe/read-timeout').send({ sql: 'SELECT pg_sleep(1)', timeoutMs: 100 });
+    expectBody(res, 503, 'db_timeout');
   });
 
   it('a unknown error → 500 internal without driver text', async () => {

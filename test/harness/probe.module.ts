@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Module, OnModuleDestroy, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { Public } from '../../src/common/auth';
@@ -11,8 +11,9 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
  */
 @Public()
 @Controller('__probe')
-class ProbeController {
+class ProbeController implements OnModuleDestroy {
   attempts = 0;
+  private readTimeoutSource?: DataSource;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -22,6 +23,29 @@ class ProbeController {
   @Post('sql')
   async sql(@Body() body: { sql: string }): Promise<{ rows: unknown }> {
     return { rows: await this.dataSource.query(body.sql) };
+  }
+
+  /**
+   * Runs `sql` on a second DataSource built from the app's own options (same pg driver, same
+   * TypeORM), whose pg client has `query_timeout: timeoutMs`: a real client read timeout, answered
+   * by the app's error filter.
+   */
+  @Post('read-timeout')
+  async readTimeout(@Body() body: { sql: string; timeoutMs: number }): Promise<{ rows: unknown }> {
+    if (!this.readTimeoutSource) {
+      const options = this.dataSource.options as { extra?: Record<string, unknown> };
+      this.readTimeoutSource = new DataSource({
+        ...this.dataSource.options,
+        subscribers: [],
+        extra: { ...options.extra, max: 1, query_timeout: body.timeoutMs },
+      } as typeof this.dataSource.options);
+      await this.readTimeoutSource.initialize();
+    }
+    return { rows: await this.readTimeoutSource.query(body.sql) };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.readTimeoutSource?.destroy();
   }
 
   @Post('tx')
