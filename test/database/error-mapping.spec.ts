@@ -2,10 +2,12 @@ import { LoggerService } from '@nestjs/common';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { sqlStateOf } from '../../src/database/transactions';
-import { openClient } from '../harness/barriers';
+import { holdAdvisoryLock, holdInTransaction, openClient, waitForWaiters } from '../harness/barriers';
 import { TestContext } from '../harness/context';
 import { ProbeModule } from '../harness/probe.module';
 
+const DEADLOCK_BARRIER = 90_001;
+const SERIALIZATION_BARRIER = 90_002;
 
 /**
  * Routes the app's Nest logger to an in-memory logger for the duration of a test (the filter logs
@@ -137,16 +139,29 @@ describe('database errors become SPEC §3 error bodies', () => {
   });
 
   it('40P01 deadlock is retried on a fresh transaction and both writers succeed', async () => {
-    const forward = ctx.http.post('/api/__probe/tx').send({
-      statements: ["SET LOCAL lock_timeout = '10s'", 'UPDATE probe_parent SET v = v + 1 WHERE id = 1', 'SELECT pg_sleep(0.3)', 'UPDATE probe_parent SET v = v + 1 WHERE id = 2'],
-    });
-    const backward = ctx.http.post('/api/__probe/tx').send({
-      statements: ["SET LOCAL lock_timeout = '10s'", 'UPDATE probe_parent SET v = v + 1 WHERE id = 2', 'SELECT pg_sleep(0.3)', 'UPDATE probe_parent SET v = v + 1 WHERE id = 1'],
-    });
+    // Each writer locks one row, then waits at a barrier (an advisory lock the test holds) until both
+    // hold their first row; only then may they reach for the other's: a deadlock every time, not
+    // whenever two pg_sleeps happen to overlap. The victim's retry passes the (open) barrier freely.
+    const writer = (first: number, second: number) => [
+      "SET LOCAL lock_timeout = '30s'",
+      "SET LOCAL statement_timeout = '30s'",
+      `UPDATE probe_parent SET v = v + 1 WHERE id = ${first}`,
+      `SELECT pg_advisory_xact_lock_shared(${DEADLOCK_BARRIER})`,
+      `UPDATE probe_parent SET v = v + 1 WHERE id = ${second}`,
+    ];
     const before = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
-    const [a, b] = await Promise.all([forward, backward]);
-    expect([a.status, b.status]).toEqual([201, 201]);
-    expect(a.body.attempts + b.body.attempts).toBe(3); // exactly one was chosen as the deadlock victim and retried
+    const barrier = await holdAdvisoryLock(ctx.databaseUrl, DEADLOCK_BARRIER);
+    try {
+      const forward = ctx.http.post('/api/__probe/tx').send({ statements: writer(1, 2) }).then((r) => r);
+      const backward = ctx.http.post('/api/__probe/tx').send({ statements: writer(2, 1) }).then((r) => r);
+      await waitForWaiters(ctx.databaseUrl, { count: 2, waitEvent: 'advisory' });
+      await barrier.release();
+      const [a, b] = await Promise.all([forward, backward]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body.attempts + b.body.attempts).toBe(3); // exactly one was chosen as the deadlock victim and retried
+    } finally {
+      await barrier.release();
+    }
     const after = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
     expect(after.map((r: { v: number }) => r.v)).toEqual(before.map((r: { v: number }) => r.v + 2));
   });
@@ -176,12 +191,23 @@ describe('retries exhausted and pool exhaustion', () => {
   afterAll(() => ctx.close());
 
   it('40001 serialization failure with no retries left → 503 db_contention', async () => {
+    // Both SERIALIZABLE transactions take their snapshot (the SELECT), then wait at a barrier the
+    // test holds until both are there: their read-modify-writes overlap every time.
     const rmw = () =>
       ctx.http.post('/api/__probe/tx').send({
         isolation: 'SERIALIZABLE',
-        statements: ['SELECT v FROM probe_counter WHERE id = 1', 'SELECT pg_sleep(0.2)', 'UPDATE probe_counter SET v = v + 1 WHERE id = 1'],
-      });
-    const results = await Promise.all([rmw(), rmw()]);
+        statements: ['SELECT v FROM probe_counter WHERE id = 1', `SELECT pg_advisory_xact_lock_shared(${SERIALIZATION_BARRIER})`, 'UPDATE probe_counter SET v = v + 1 WHERE id = 1'],
+      }).then((r) => r);
+    const barrier = await holdAdvisoryLock(ctx.databaseUrl, SERIALIZATION_BARRIER);
+    let results;
+    try {
+      const pending = [rmw(), rmw()];
+      await waitForWaiters(ctx.databaseUrl, { count: 2, waitEvent: 'advisory' });
+      await barrier.release();
+      results = await Promise.all(pending);
+    } finally {
+      await barrier.release();
+    }
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 503]);
     const failed = results.find((r) => r.status === 503)!;
@@ -190,40 +216,28 @@ describe('retries exhausted and pool exhaustion', () => {
   });
 
   it('a full pool fails fast: 503 db_unavailable after the acquire timeout, not a hang', async () => {
-    const blockers = await holdLock(ctx.databaseUrl, 'probe_counter');
+    const blockers = await holdInTransaction(ctx.databaseUrl, ['LOCK TABLE probe_counter IN ACCESS EXCLUSIVE MODE']);
     try {
       // two requests wait on the lock, holding both pool connections
-      const stuck = [1, 2].map(() => ctx.http.post('/api/__probe/sql').send({ sql: 'UPDATE probe_counter SET v = v + 1 WHERE id = 1' }));
-      const started = [stuck[0].then(() => undefined), stuck[1].then(() => undefined)];
-      await new Promise((r) => setTimeout(r, 300));
+      const stuck = [1, 2].map(() => ctx.http.post('/api/__probe/sql').send({ sql: 'UPDATE probe_counter SET v = v + 1 WHERE id = 1' }).then((r) => r));
+      await waitForWaiters(ctx.databaseUrl, { count: 2, waitEventType: 'Lock', queryLike: 'UPDATE probe_counter%' });
       const t0 = Date.now();
       const res = await ctx.http.post('/api/__probe/sql').send({ sql: 'SELECT 1' });
+      const waitedMs = Date.now() - t0;
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('db_unavailable');
-      expect(Date.now() - t0).toBeLessThan(2_000);
+      // Not a hang: the answer came while both connections were still held (the lock is only released
+      // below), so it cannot have waited for one to free up. It waited the acquire timeout (200 ms) —
+      // a lower bound, which a busy machine can only lengthen, never shorten (10 ms for timer rounding).
+      expect(await waitForWaiters(ctx.databaseUrl, { count: 2, waitEventType: 'Lock', queryLike: 'UPDATE probe_counter%' }, 0)).toHaveLength(2);
+      expect(waitedMs).toBeGreaterThanOrEqual(190);
       await blockers.release();
-      await Promise.all(started);
+      expect((await Promise.all(stuck)).map((r) => r.status)).toEqual([201, 201]);
     } finally {
       await blockers.release();
     }
   });
 });
-
-async function holdLock(url: string, table: string): Promise<{ release: () => Promise<void> }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-  let released = false;
-  return {
-    release: async () => {
-      if (released) return;
-      released = true;
-      await client.query('ROLLBACK');
-      await client.end();
-    },
-  };
-}
 
 async function withRowLocked(url: string, work: () => Promise<void>): Promise<void> {
   const client = new Client({ connectionString: url });
