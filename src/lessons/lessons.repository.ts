@@ -107,21 +107,45 @@ export class LessonsRepository {
   }
 
   /**
-   * Starts a compile inside the caller's transaction: sets status compiling and takes the lesson's
-   * row lock, so concurrent compiles of one lesson run one after another. False if no such lesson.
+   * Starts a compile attempt in its own committed statement, so readers see `compiling`. Returns the
+   * attempt's token — the xmin of the lesson row version it wrote: while no other write has touched
+   * the row since, the row's xmin is still this token. Null if no such lesson.
    */
-  async lockForCompile(manager: EntityManager, lessonId: number): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Lesson)
-      .set({ status: 'compiling' })
-      .where('id = :lessonId', { lessonId })
-      .returning(['id'])
-      .execute();
-    return result.raw.length > 0;
+  async beginCompile(lessonId: number): Promise<string | null> {
+    const rows: Array<{ token: string }> = await this.dataSource.query(
+      // (a SELECT over the UPDATE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING)
+      `WITH attempt AS (UPDATE lessons SET status = 'compiling' WHERE id = $1 RETURNING xmin::text AS token) SELECT token FROM attempt`,
+      [lessonId],
+    );
+    return rows[0]?.token ?? null;
   }
 
-  /** version = previous + 1; run under lockForCompile, so it sees every committed earlier version. */
+  /**
+   * First statement of a successful compile's transaction: sets status completed and takes the
+   * lesson's row lock, so concurrent compiles of one lesson insert their versions one after another.
+   * False if the lesson is gone.
+   */
+  async completeCompile(manager: EntityManager, lessonId: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH done AS (UPDATE lessons SET status = 'completed' WHERE id = $1 RETURNING id) SELECT id FROM done`,
+      [lessonId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a failed attempt: under the lesson's row lock, sets status failed only if no other write
+   * touched the row since the attempt began (its xmin is still the attempt's token). Otherwise a
+   * later attempt began or a compile completed since, and that one's outcome is the status.
+   */
+  async failCompile(manager: EntityManager, lessonId: number, token: string): Promise<boolean> {
+    const locked: Array<{ token: string }> = await manager.query(`SELECT xmin::text AS token FROM lessons WHERE id = $1 FOR UPDATE`, [lessonId]);
+    if (locked[0]?.token !== token) return false;
+    await manager.query(`UPDATE lessons SET status = 'failed' WHERE id = $1`, [lessonId]);
+    return true;
+  }
+
+  /** version = previous + 1; run under completeCompile's row lock, so it sees every committed earlier version. */
   async insertNextVersion(manager: EntityManager, lessonId: number, plan: Record<string, unknown>): Promise<LessonVersion> {
     const rows: Record<string, unknown>[] = await manager.query(
       `INSERT INTO lesson_versions (lesson_id, version, lesson_plan)
@@ -132,7 +156,4 @@ export class LessonsRepository {
     return fromRawRow<LessonVersion>(rows[0]);
   }
 
-  async setStatus(manager: EntityManager | undefined, lessonId: number, status: LessonStatus): Promise<void> {
-    await (manager ?? this.dataSource.manager).createQueryBuilder().update(Lesson).set({ status }).where('id = :lessonId', { lessonId }).execute();
-  }
 }
