@@ -1,12 +1,17 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { ConfigError, hasExternalDatabase, validateEnv } from './src/config/env';
 import { buildDataSourceOptions } from './src/database/data-source-options';
+import { withMigrationLock } from './src/database/migration-lock';
+import { ConfigError, databaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
 
 // The typeorm CLI's DataSource: `npx typeorm-ts-node-commonjs -d ormconfig.ts migration:run`.
-// Reads DATABASE_URL (or PG* variables) and the same pool settings as the app.
+// Reads DATABASE_URL (or PG* variables) and the same pool settings as the reference host. Runs hold an
+// advisory lock, so several instances migrating at once are safe.
 const env = validateEnv(process.env);
 if (!hasExternalDatabase(env)) {
   throw new ConfigError('Set DATABASE_URL (or PGHOST, PGUSER, …) to the database to migrate.');
 }
-export default new DataSource(buildDataSourceOptions(env, { role: 'migrations' }));
+export default withMigrationLock(
+  new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations' })),
+  (line) => console.log(`[lingua-core] ${line}`),
+);

@@ -21,7 +21,7 @@ import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../migrations';
 import { AppModule } from '../src/app.module';
-import { AppEnv, validateEnv } from '../src/config/env';
+import { AppEnv, validateEnv } from '../src/host/env';
 import { observeQueries } from '../src/database/query-observer';
 import { runPendingMigrations } from '../src/host/run-migrations';
 import { countRows, FULL_SIZE, GenerationStep, generationSteps, QUICK_SIZE, RowCounts } from './data';

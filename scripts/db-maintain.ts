@@ -5,14 +5,14 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { validateEnv } from '../src/config/env';
+import { databaseOptionsFromEnv, validateEnv } from '../src/host/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { HOT_TABLES } from '../src/database/db-health';
 
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   if (!env.DATABASE_URL && !env.PGHOST) throw new Error('Set DATABASE_URL (npm start prints the embedded one).');
-  const ds = await new DataSource(buildDataSourceOptions(env, { role: 'migrations', logging: false })).initialize();
+  const ds = await new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations', logging: false })).initialize();
   try {
     const present: Array<{ relname: string }> = await ds.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relname = ANY($1)`, [HOT_TABLES]);
     const tables = HOT_TABLES.filter((t) => present.some((p) => p.relname === t));

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { validateEnv } from '../src/config/env';
+import { databaseOptionsFromEnv, validateEnv } from '../src/host/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { indexUsage, redundantIndexes, tableHealth, unusedIndexes } from '../src/database/db-health';
 
@@ -22,7 +22,7 @@ function table(title: string, rows: Array<Record<string, unknown>>): void {
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   if (!env.DATABASE_URL && !env.PGHOST) throw new Error('Set DATABASE_URL (npm start prints the embedded one).');
-  const ds = await new DataSource(buildDataSourceOptions(env, { logging: false })).initialize();
+  const ds = await new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { logging: false })).initialize();
   try {
     table('Index usage (scans since the last statistics reset)', (await indexUsage(ds)) as never);
     table('Unused non-unique indexes (0 scans): candidates to drop after a representative period', (await unusedIndexes(ds)) as never);

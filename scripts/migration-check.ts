@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { validateEnv } from '../src/config/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { schemaSnapshot } from '../src/database/schema-snapshot';
 import { scratchDatabase } from './lib/scratch-postgres';
@@ -25,7 +24,7 @@ async function main(): Promise<number> {
   const update = process.argv.includes('--update');
   const db = await scratchDatabase('check', process.env.DATABASE_URL, { prefix: 'lingua-scratch-pg-', settings: { fsync: 'off' }, log });
   try {
-    const ds = new DataSource(buildDataSourceOptions(validateEnv({ DATABASE_URL: db.url }), { role: 'migrations', logging: false }));
+    const ds = new DataSource(buildDataSourceOptions({ url: db.url }, { role: 'migrations', logging: false }));
     await ds.initialize();
     const applied = await ds.runMigrations({ transaction: 'each' });
     log(`applied ${applied.length} migrations`);

@@ -1,51 +1,51 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { ApiExceptionFilter } from './common/api-exception.filter';
-import { assignRequestId } from './common/request-id';
-import { AppEnv } from './config/env';
-import { JwtAuthGuard } from './host/jwt-auth.guard';
+import { LinguaApiModule } from './api/lingua-api.module';
+import { requestIdOf } from './common/request-id';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HostConfigModule } from './host/config.module';
+import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './host/env';
+import { JwtAuthGuard, jwtModuleOptions } from './host/jwt-auth.guard';
 import { OpsController } from './host/ops.controller';
 import { LinguaCoreModule } from './lingua-core.module';
-import { FEATURE_MODULES } from './feature-modules';
 
 /**
- * The reference host: every lingua-core module behind JWT authentication, with structured logs
- * (request id on every line), health, metrics and OpenAPI. Embedding apps compose their own.
+ * The reference host: one consumer of the library, as an embedding app would write it. Its own
+ * TypeORM connection carries lingua-core's entities; lingua-core runs on it; every lingua route is
+ * mounted under /api with RouterModule, behind the host's JWT authentication; structured logs with
+ * the request id, health, metrics and OpenAPI are the host's.
  */
 @Module({
   imports: [
-    LinguaCoreModule,
+    HostConfigModule,
+    TypeOrmModule.forRootAsync({
+      inject: [AppEnv],
+      useFactory: (env: AppEnv) => ({ ...buildDataSourceOptions(databaseOptionsFromEnv(env)), retryAttempts: 3, retryDelay: 1_000 }),
+    }),
+    LinguaCoreModule.forRootAsync({ inject: [AppEnv], useFactory: linguaOptionsFromEnv }),
+    LinguaApiModule,
+    RouterModule.register([{ path: 'api', module: LinguaApiModule }]),
     LoggerModule.forRootAsync({
       inject: [AppEnv],
       useFactory: (env: AppEnv) => ({
         pinoHttp: {
           level: env.LOG_LEVEL,
-          genReqId: (req, res) => assignRequestId(req, res),
+          // The same id lingua-core's controllers answer with (incoming X-Request-Id kept, else a UUID).
+          genReqId: (req) => requestIdOf(req),
           customProps: (req) => ({ requestId: req.id }),
           redact: ['req.headers.authorization'],
           autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
         },
       }),
     }),
-    JwtModule.registerAsync({
-      global: true,
-      inject: [AppEnv],
-      useFactory: (env: AppEnv) => ({
-        secret: env.JWT_SECRET,
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
+    JwtModule.registerAsync({ global: true, inject: [AppEnv], useFactory: jwtModuleOptions }),
     TerminusModule,
-    ...FEATURE_MODULES,
   ],
   controllers: [OpsController],
-  providers: [
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
-  ],
+  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }],
 })
 export class AppModule {}

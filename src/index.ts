@@ -1,28 +1,31 @@
 /**
- * lingua-core's public surface for embedding apps: modules, services, DTOs, entities and the
- * building blocks to wire them into your own Nest app (README "Embedding").
+ * lingua-core's public surface for embedding apps: modules, services, DTOs, entities, migrations and
+ * the building blocks to wire them into your own Nest app (README "Embedding"). Importing it reads
+ * no environment variable and opens nothing.
  */
-export { LinguaCoreModule } from './lingua-core.module';
-export { LinguaConfigModule } from './config/config.module';
-export { AppEnv, validateEnv, ConfigError } from './config/env';
-export { DatabaseModule } from './database/database.module';
+export { LinguaCoreModule, LINGUA_CORE_OPTIONS } from './lingua-core.module';
+export { LinguaSettings, LinguaOptionsError } from './lingua-core.options';
+export type { LinguaCoreOptions, LinguaCoreExtras, LinguaDatabaseOptions, LinguaCacheOptions } from './lingua-core.options';
+export { LinguaApiModule, LINGUA_FEATURE_MODULES } from './api/lingua-api.module';
+export { LinguaDataSource } from './database/lingua-data-source';
 export { buildDataSourceOptions } from './database/data-source-options';
 export { LINGUA_ENTITIES } from './database/entities';
 export { LINGUA_MIGRATIONS } from '../migrations';
+export { withMigrationLock } from './database/migration-lock';
+export { linguaPgDriver, DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';
 export { TransactionRunner } from './database/transaction-runner';
+export type { WriteOptions } from './database/transaction-runner';
 export { runInTransaction } from './database/transactions';
 export type { TransactionOptions } from './database/transactions';
 export { classifyDatabaseError } from './database/db-errors';
-export { DatabaseConnectError } from './database/pg-driver';
-export { LinguaCacheModule } from './cache/cache.module';
 export { VersionedCache } from './cache/versioned-cache';
-export { ObservabilityModule } from './observability/observability.module';
 export { MetricsService } from './observability/metrics.service';
 export { ApiExceptionFilter } from './common/api-exception.filter';
 export type { ErrorBody } from './common/api-exception.filter';
 export { ApiError } from './common/api-error';
 export type { ApiErrorCode, FieldErrors } from './common/api-error';
-export { createValidationPipe } from './common/validation';
+export { createValidationPipe, LinguaValidationPipe } from './common/validation';
+export { requestIdOf } from './common/request-id';
 export { AuthorGuard, CurrentLearner, Public } from './common/auth';
 export type { AuthenticatedLearner } from './common/auth';
 export type { Page, CursorPage } from './common/pagination';

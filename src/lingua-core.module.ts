@@ -1,15 +1,52 @@
-import { Module } from '@nestjs/common';
-import { LinguaCacheModule } from './cache/cache.module';
-import { LinguaConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
-import { ObservabilityModule } from './observability/observability.module';
+import { CacheModule } from '@nestjs/cache-manager';
+import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { createCacheStore } from './cache/cache.module';
+import { VersionedCache } from './cache/versioned-cache';
+import { linguaDataSourceProviders, LinguaDataSource } from './database/lingua-data-source';
+import { QueryMonitor } from './database/query-monitor';
+import { TransactionRunner } from './database/transaction-runner';
+import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
+import { MetricsService } from './observability/metrics.service';
+
+const SHARED = [LinguaSettings, LinguaDataSource, TransactionRunner, VersionedCache, MetricsService];
+
+export const {
+  ConfigurableModuleClass: LinguaCoreConfigurableModule,
+  MODULE_OPTIONS_TOKEN: LINGUA_CORE_OPTIONS,
+  OPTIONS_TYPE: LINGUA_CORE_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: LINGUA_CORE_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<LinguaCoreOptions>({ moduleName: 'LinguaCore' })
+  .setClassMethodName('forRoot')
+  .setExtras<LinguaCoreExtras>({ dataSource: undefined }, (definition, extras) => ({
+    ...definition,
+    // Like TypeOrmCoreModule: the feature modules the host imports anywhere find lingua-core's
+    // connection, cache and settings. Only lingua-core's own tokens are exported; no APP_* enhancer,
+    // config module or CACHE_MANAGER reaches the host.
+    global: true,
+    providers: [...(definition.providers ?? []), ...linguaDataSourceProviders(extras.dataSource)],
+  }))
+  .build();
 
 /**
- * The shared infrastructure every lingua-core feature module needs: validated configuration, the
- * TypeORM connection (pool, timeouts, slow-query log), the versioned cache and metrics. Import it
- * once, next to the feature modules you want (README "Embedding").
+ * lingua-core's shared infrastructure: which TypeORM connection it runs on, its versioned cache,
+ * transaction runner (retries), slow-query log and metrics. Import it once, with `forRoot(options)`
+ * or `forRootAsync({ imports, inject, useFactory })`, next to the feature modules you use
+ * (README "Embedding").
  */
 @Module({
-  imports: [LinguaConfigModule, ObservabilityModule, DatabaseModule, LinguaCacheModule],
+  imports: [
+    CacheModule.registerAsync({
+      inject: [LinguaSettings],
+      useFactory: (settings: LinguaSettings) => ({ stores: [createCacheStore(settings)], ttl: settings.cacheTtlMs }),
+    }),
+  ],
+  providers: [
+    { provide: LinguaSettings, inject: [LINGUA_CORE_OPTIONS], useFactory: (options: LinguaCoreOptions) => new LinguaSettings(options) },
+    MetricsService,
+    TransactionRunner,
+    VersionedCache,
+    QueryMonitor,
+  ],
+  exports: SHARED,
 })
-export class LinguaCoreModule {}
+export class LinguaCoreModule extends LinguaCoreConfigurableModule {}

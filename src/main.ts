@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppModule } from './app.module';
-import { ConfigError, hasExternalDatabase, validateEnv } from './config/env';
+import { ConfigError, hasExternalDatabase, validateEnv } from './host/env';
 import { configureApp } from './host/configure-app';
 import { seedDemo } from './host/demo-seed';
 import { demoTokens } from './host/demo-tokens';

@@ -1,25 +1,25 @@
 import { createKeyv } from '@cacheable/memory';
 import KeyvRedis from '@keyv/redis';
-import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Keyv } from 'keyv';
-import { AppEnv } from '../config/env';
-import { VersionedCache } from './versioned-cache';
+import { LinguaSettings } from '../lingua-core.options';
 
-const logger = new Logger('Cache');
+const logger = new Logger('LinguaCache');
 
 /**
- * In-process memory by default — a bounded LRU (CACHE_MEMORY_MAX_ENTRIES) whose expired entries are
- * swept every 30 s, since keys come from request parameters; Redis (shared by every instance) when
- * REDIS_URL is set. The Redis
- * client fails fast while Redis is down (no offline queue, short connect timeout), so a cache outage
- * costs ~milliseconds per request and reads fall through to PostgreSQL.
+ * The store behind lingua-core's cache: the host's own Keyv store when given; Redis (shared by every
+ * instance) with `redisUrl`; else a bounded in-process LRU whose expired entries are swept every 30 s
+ * (keys come from request parameters). The Redis client fails fast while Redis is down (no offline
+ * queue, short connect timeout), so a cache outage costs milliseconds and reads fall through to PostgreSQL.
  */
-export function createCacheStore(env: AppEnv): Keyv {
-  if (!env.REDIS_URL) return createKeyv({ lruSize: env.CACHE_MEMORY_MAX_ENTRIES, checkInterval: 30_000 });
+export function createCacheStore(settings: LinguaSettings): Keyv {
+  if (settings.cacheStore) {
+    return settings.cacheStore instanceof Keyv ? settings.cacheStore : new Keyv({ store: settings.cacheStore, useKeyPrefix: false });
+  }
+  if (!settings.redisUrl) return createKeyv({ lruSize: settings.cacheMemoryMaxEntries, checkInterval: 30_000 });
   const redis = new KeyvRedis(
     {
-      url: env.REDIS_URL,
+      url: settings.redisUrl,
       disableOfflineQueue: true,
       socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
     },
@@ -29,16 +29,3 @@ export function createCacheStore(env: AppEnv): Keyv {
   store.on('error', (err: unknown) => logger.warn({ err: String(err) }, 'redis cache error'));
   return store;
 }
-
-@Global()
-@Module({
-  imports: [
-    CacheModule.registerAsync({
-      inject: [AppEnv],
-      useFactory: (env: AppEnv) => ({ stores: [createCacheStore(env)], ttl: env.CACHE_TTL_MS }),
-    }),
-  ],
-  providers: [VersionedCache],
-  exports: [VersionedCache, CacheModule],
-})
-export class LinguaCacheModule {}

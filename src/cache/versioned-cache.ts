@@ -2,7 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Cache } from 'cache-manager';
-import { AppEnv } from '../config/env';
+import { LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
 
 const CACHE_OP_TIMEOUT_MS = 300;
@@ -11,7 +11,7 @@ const unavailable = Symbol('cache unavailable');
 
 /**
  * A read-through cache over versioned key namespaces. A namespace ("words", "stats:42") has a
- * version stored in the cache itself; entries live under `<CACHE_KEY_PREFIX>:<ns>:<version>:<key>`.
+ * version stored in the cache itself; entries live under `<keyPrefix>:<ns>:<version>:<key>`.
  * `invalidate(ns)` swaps in a new random version, so every instance sharing the store stops seeing
  * the old entries at once, with no key scans. A missing version is replaced by a fresh random one,
  * never a guessable one, so an evicted version key cannot resurrect old entries.
@@ -22,6 +22,7 @@ const unavailable = Symbol('cache unavailable');
 @Injectable()
 export class VersionedCache implements OnModuleDestroy {
   private readonly logger = new Logger('VersionedCache');
+  private readonly instanceId = randomBytes(6).toString('hex');
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly versionLookups = new Map<string, Promise<string | typeof unavailable>>();
   /** Namespaces whose invalidation could not be written: bypassed here until it can. */
@@ -29,18 +30,18 @@ export class VersionedCache implements OnModuleDestroy {
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
-    private readonly env: AppEnv,
+    private readonly settings: LinguaSettings,
     private readonly metrics: MetricsService,
   ) {}
 
-  async getOrLoad<T>(namespace: string, key: string, load: () => Promise<T>, ttlMs = this.env.CACHE_TTL_MS): Promise<T> {
+  async getOrLoad<T>(namespace: string, key: string, load: () => Promise<T>, ttlMs = this.settings.cacheTtlMs): Promise<T> {
     if (this.unflushed.has(namespace) && !(await this.writeVersion(namespace))) return load();
     const version = await this.currentVersion(namespace);
     if (version === unavailable) {
       this.metrics.cacheLookups.inc({ namespace: family(namespace), result: 'error' });
       return load();
     }
-    const fullKey = `${this.env.CACHE_KEY_PREFIX}:${namespace}:${version}:${key}`;
+    const fullKey = `${this.settings.cacheKeyPrefix}:${namespace}:${version}:${key}`;
     const pending = this.inflight.get(fullKey);
     if (pending) return pending as Promise<T>;
     const lookup = this.lookup(namespace, fullKey, load, ttlMs).finally(() => this.inflight.delete(fullKey));
@@ -51,6 +52,20 @@ export class VersionedCache implements OnModuleDestroy {
   /** Call after the transaction that changed the data has committed. */
   async invalidate(...namespaces: string[]): Promise<void> {
     await Promise.all(namespaces.map((ns) => this.writeVersion(ns)));
+  }
+
+  /**
+   * Writes and reads back a probe key of this instance's own (prefixed, unique per process), for
+   * readiness reports: the cache is optional, so callers report its state but never fail on it.
+   */
+  async probe(): Promise<{ up: boolean; message?: string }> {
+    const key = `${this.settings.cacheKeyPrefix}:health:${this.instanceId}`;
+    const value = newVersion();
+    const written = await this.guard(() => this.cache.set(key, value, 10_000));
+    if (written === unavailable) return { up: false, message: 'cache unavailable (writes fail or time out)' };
+    const read = await this.guard(() => this.cache.get<string>(key));
+    if (read === unavailable) return { up: false, message: 'cache unavailable (reads fail or time out)' };
+    return read === value ? { up: true } : { up: false, message: 'cache did not return what was written' };
   }
 
   onModuleDestroy(): void {
@@ -94,7 +109,7 @@ export class VersionedCache implements OnModuleDestroy {
   }
 
   private versionKey(namespace: string): string {
-    return `${this.env.CACHE_KEY_PREFIX}:${namespace}:version`;
+    return `${this.settings.cacheKeyPrefix}:${namespace}:version`;
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T | typeof unavailable> {

@@ -1,9 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { classifyDatabaseError, retryAfterSeconds } from '../database/db-errors';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiError, ApiErrorCode, FieldErrors } from './api-error';
-import { requestIdOf } from './request-id';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export interface ErrorBody {
   statusCode: number;
@@ -24,28 +24,33 @@ const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
 };
 
 /**
- * The one place errors become HTTP answers (SPEC §3). Bodies never carry SQL, stacks or driver text;
- * unknown errors are logged with the request id and answered 500 `internal`.
+ * The one place errors become HTTP answers (SPEC §3), on Express or Fastify. Bodies never carry SQL,
+ * stacks or driver text; unknown errors are logged with the request id and answered 500 `internal`.
+ * lingua-core's controllers bind it themselves (`@LinguaController`): the host registers nothing.
  */
 @Catch()
+@Injectable()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
-  constructor(@Optional() private readonly metrics?: MetricsService) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
-    const body = this.toBody(exception, requestIdOf(req as never));
+    const res = http.getResponse();
+    const body = this.toBody(exception, requestIdOf(http.getRequest()));
     this.metrics?.count(body.code);
     if (body.statusCode >= 500) {
       this.logger.error({ requestId: body.requestId, code: body.code, err: exception }, 'request failed');
     }
-    if (res.headersSent) return;
-    const retryAfter = body.statusCode === 503 ? retryAfterSeconds(body.code) ?? 5 : undefined;
-    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-    res.status(body.statusCode).json(body);
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter.isHeadersSent(res)) return;
+    adapter.setHeader(res, REQUEST_ID_HEADER, body.requestId);
+    if (body.statusCode === 503) adapter.setHeader(res, 'Retry-After', String(retryAfterSeconds(body.code) ?? 5));
+    adapter.reply(res, body, body.statusCode);
   }
 
   private toBody(exception: unknown, requestId: string): ErrorBody {

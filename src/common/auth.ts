@@ -4,7 +4,8 @@ import { ApiError } from './api-error';
 /** What feature modules need from authentication: the host sets `request.user` to this. */
 export interface AuthenticatedLearner {
   id: number;
-  roles: string[];
+  /** Missing roles mean none. */
+  roles?: string[];
 }
 
 function learnerOf(ctx: ExecutionContext): AuthenticatedLearner {
@@ -20,7 +21,7 @@ export const CurrentLearner = createParamDecorator((_data: unknown, ctx: Executi
 @Injectable()
 export class AuthorGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
-    if (!learnerOf(ctx).roles.includes('author')) {
+    if (!learnerOf(ctx).roles?.includes('author')) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'This action needs the author role.');
     }
     return true;

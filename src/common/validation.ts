@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Injectable, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { FieldErrors, validationFailed } from './api-error';
 
 /** Flattens class-validator's tree into `words.3.term`-style field paths. */
@@ -11,12 +11,22 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
 }
 
 /** Unknown fields, wrong types and out-of-range values are rejected before any query runs. */
+const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  exceptionFactory: (errors) => validationFailed('The request is invalid.', flattenValidationErrors(errors)),
+};
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => validationFailed('The request is invalid.', flattenValidationErrors(errors)),
-  });
+  return new ValidationPipe(VALIDATION_OPTIONS);
+}
+
+/** The same pipe as a class, so lingua-core's controllers bind it themselves (`@LinguaController`). */
+@Injectable()
+export class LinguaValidationPipe extends ValidationPipe {
+  constructor() {
+    super(VALIDATION_OPTIONS);
+  }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
@@ -16,10 +16,9 @@ import {
   UpdateConversationDto,
 } from './dto/conversation.dto';
 import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery } from './dto/interaction.dto';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('conversations')
-@ApiBearerAuth()
-@Controller('me')
+@LinguaController('me', 'conversations')
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConversationsController } from './conversations.controller';
+import { linguaRepositories } from '../database/lingua-repositories';
 import { CONVERSATIONS_ENTITIES } from './conversations.entities';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { InteractionsRepository } from './interactions.repository';
 
+/** Conversation sessions, messages and interactions: provides and exports `ConversationsService`; mounts no route. */
 @Module({
-  imports: [TypeOrmModule.forFeature(CONVERSATIONS_ENTITIES)],
-  controllers: [ConversationsController],
-  providers: [ConversationsRepository, InteractionsRepository, ConversationsService],
+  providers: [...linguaRepositories(CONVERSATIONS_ENTITIES), ConversationsRepository, InteractionsRepository, ConversationsService],
   exports: [ConversationsService],
 })
 export class ConversationsModule {}

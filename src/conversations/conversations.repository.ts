@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
 import { ConversationMessage, MessageRole } from './entities/conversation-message.entity';
 import { ConversationSession, ConversationStatus, SessionType } from './entities/conversation-session.entity';
+import { LinguaDataSource } from '../database/lingua-data-source';
 
 export interface ConversationFilters {
   status?: ConversationStatus;
@@ -48,8 +49,8 @@ export const MESSAGE_PAGE_SQL = `
 @Injectable()
 export class ConversationsRepository {
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(ConversationSession) private readonly sessions: Repository<ConversationSession>,
+    private readonly dataSource: LinguaDataSource,
+    @InjectLinguaRepository(ConversationSession) private readonly sessions: Repository<ConversationSession>,
   ) {}
 
   async insertSession(userId: number, sessionType: SessionType, conversationContext: Record<string, unknown>): Promise<ConversationSession> {

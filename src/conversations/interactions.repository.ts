@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { fromRawRow } from '../database/raw-rows';
 import { ConversationInteraction, InteractionType } from './entities/conversation-interaction.entity';
+import { LinguaDataSource } from '../database/lingua-data-source';
 
 export interface NewInteraction {
   interactionType: InteractionType;
@@ -31,8 +32,8 @@ export const INSERT_INTERACTION_SQL = `
 @Injectable()
 export class InteractionsRepository {
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(ConversationInteraction) private readonly interactions: Repository<ConversationInteraction>,
+    private readonly dataSource: LinguaDataSource,
+    @InjectLinguaRepository(ConversationInteraction) private readonly interactions: Repository<ConversationInteraction>,
   ) {}
 
   async insert(userId: number, sessionId: number, v: NewInteraction): Promise<ConversationInteraction | null> {

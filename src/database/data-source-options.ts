@@ -1,38 +1,39 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
-import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import type { AppEnv } from '../config/env';
+import { LinguaDatabaseOptions, resolveDatabaseOptions } from '../lingua-core.options';
 import { LINGUA_ENTITIES } from './entities';
 import { linguaPgDriver } from './pg-driver';
 import { QueryObserverSubscriber } from './query-observer';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
 /**
- * The one place connection options are built: `TypeOrmModule.forRootAsync` (DatabaseModule) and
- * `ormconfig.ts` (the typeorm CLI) both call this, so the app and the deploy tooling cannot drift.
+ * The one place lingua-core's own connection options are built: its own connection
+ * (`LinguaCoreModule` with `database`), the reference host, `ormconfig.ts`, the tests and scripts all
+ * call this, so they cannot drift. A host that gives lingua-core its own TypeORM connection can spread
+ * these options too.
  */
 export function buildDataSourceOptions(
-  env: AppEnv,
+  database: LinguaDatabaseOptions,
   { role = 'app', ...overrides }: Partial<PostgresConnectionOptions> & { role?: 'app' | 'migrations' } = {},
 ): DataSourceOptions {
+  const db = resolveDatabaseOptions(database);
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
-  const statementTimeout = role === 'migrations' ? 0 : env.DB_STATEMENT_TIMEOUT_MS;
+  const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;
   const sessionSettings = [
     `-c statement_timeout=${statementTimeout}`,
-    `-c lock_timeout=${env.DB_LOCK_TIMEOUT_MS}`,
-    `-c idle_in_transaction_session_timeout=${env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS}`,
+    `-c lock_timeout=${db.lockTimeoutMs}`,
+    `-c idle_in_transaction_session_timeout=${db.idleInTransactionTimeoutMs}`,
     '-c TimeZone=UTC',
   ].join(' ');
   const options: PostgresConnectionOptions = {
     type: 'postgres',
     // With no URL, pg reads PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE itself.
-    url: env.DATABASE_URL,
+    url: db.url,
     driver: linguaPgDriver,
     entities: LINGUA_ENTITIES,
     migrations: LINGUA_MIGRATIONS,
     subscribers: [QueryObserverSubscriber],
-    namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
@@ -41,8 +42,8 @@ export function buildDataSourceOptions(
     logging: role === 'migrations' ? ['error', 'warn', 'migration'] : ['warn', 'migration'],
     logger: role === 'migrations' ? 'simple-console' : new TypeOrmNestLogger(),
     extra: {
-      max: env.DB_POOL_MAX,
-      connectionTimeoutMillis: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
+      max: db.poolMax,
+      connectionTimeoutMillis: db.acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       options: sessionSettings,

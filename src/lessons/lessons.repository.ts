@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { EntityManager, Repository } from 'typeorm';
 import { fromRawRow, toInt } from '../database/raw-rows';
 import { LessonVersion } from './entities/lesson-version.entity';
 import { Lesson, LessonStatus } from './entities/lesson.entity';
+import { LinguaDataSource } from '../database/lingua-data-source';
 
 export interface LessonRow extends Lesson {
   latestVersion: number | null;
@@ -62,9 +63,9 @@ export function lessonPageSql(filters: LessonFilters, offset: number, limit: num
 @Injectable()
 export class LessonsRepository {
   constructor(
-    private readonly dataSource: DataSource,
-    @InjectRepository(Lesson) private readonly lessons: Repository<Lesson>,
-    @InjectRepository(LessonVersion) private readonly versions: Repository<LessonVersion>,
+    private readonly dataSource: LinguaDataSource,
+    @InjectLinguaRepository(Lesson) private readonly lessons: Repository<Lesson>,
+    @InjectLinguaRepository(LessonVersion) private readonly versions: Repository<LessonVersion>,
   ) {}
 
   async insertLesson(title: string, canDo: string | null): Promise<Lesson> {

@@ -1,15 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
 import { CursorPage, CursorQuery } from '../common/pagination';
 import { AnswerResultDto, PracticeSessionDto, PracticeSessionPageDto, StartSessionDto, SubmitAnswerDto } from './dto/practice.dto';
 import { PracticeService } from './practice.service';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('practice')
-@ApiBearerAuth()
-@Controller('me/practice-sessions')
+@LinguaController('me/practice-sessions', 'practice')
 export class PracticeController {
   constructor(private readonly practice: PracticeService) {}
 

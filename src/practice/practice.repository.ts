@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
@@ -12,8 +12,8 @@ export type NewAnswer = Omit<PracticeAnswer, 'id' | 'session' | 'user' | 'word'>
 @Injectable()
 export class PracticeRepository {
   constructor(
-    @InjectRepository(PracticeSession) private readonly sessions: Repository<PracticeSession>,
-    @InjectRepository(PracticeAnswer) private readonly answers: Repository<PracticeAnswer>,
+    @InjectLinguaRepository(PracticeSession) private readonly sessions: Repository<PracticeSession>,
+    @InjectLinguaRepository(PracticeAnswer) private readonly answers: Repository<PracticeAnswer>,
   ) {}
 
   async insertSession(userId: number): Promise<PracticeSession> {

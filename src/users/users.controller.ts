@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard, CurrentLearner, Public } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
@@ -16,10 +16,9 @@ import {
   UserWithProfileDto,
 } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('users')
-@ApiBearerAuth()
-@Controller()
+@LinguaController('', 'users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

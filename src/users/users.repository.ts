@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
@@ -16,9 +16,9 @@ export interface UserWithProfileRow {
 @Injectable()
 export class UsersRepository {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
-    @InjectRepository(LearningPath) private readonly paths: Repository<LearningPath>,
+    @InjectLinguaRepository(User) private readonly users: Repository<User>,
+    @InjectLinguaRepository(UserProfile) private readonly profiles: Repository<UserProfile>,
+    @InjectLinguaRepository(LearningPath) private readonly paths: Repository<LearningPath>,
   ) {}
 
   async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>): Promise<User> {

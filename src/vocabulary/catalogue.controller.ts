@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
@@ -18,10 +18,9 @@ import {
   WordPageDto,
   WordQuery,
 } from './dto/catalogue.dto';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('catalogue')
-@ApiBearerAuth()
-@Controller()
+@LinguaController('', 'catalogue')
 export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 

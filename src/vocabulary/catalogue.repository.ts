@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow, toInt } from '../database/raw-rows';
@@ -41,8 +41,8 @@ const likePrefix = (q: string) => `${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}
 @Injectable()
 export class CatalogueRepository {
   constructor(
-    @InjectRepository(Category) private readonly categories: Repository<Category>,
-    @InjectRepository(Word) private readonly words: Repository<Word>,
+    @InjectLinguaRepository(Category) private readonly categories: Repository<Category>,
+    @InjectLinguaRepository(Word) private readonly words: Repository<Word>,
   ) {}
 
   /** Every category with its word count, in one statement (counts via uq_words_category_id_term). */

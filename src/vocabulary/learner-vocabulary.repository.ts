@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
@@ -33,7 +33,7 @@ export const LEARNER_STATS_SQL = `
 /** SQL for a learner's words and their spaced-repetition cards. */
 @Injectable()
 export class LearnerVocabularyRepository {
-  constructor(@InjectRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
+  constructor(@InjectLinguaRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
 
   /**
    * The learner's words with word and category, ordered by word id, keyset after `afterWordId`:

@@ -1,16 +1,19 @@
-import { Controller, Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors } from '../common/openapi';
 import { CursorPage } from '../common/pagination';
 import { DueListDto, DueQuery, LearnerVocabularyQuery, VocabularyItemDto, VocabularyPageDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { VocabularyService } from './vocabulary.service';
+import { LinguaController } from '../api/lingua-controller.decorator';
 
-@ApiTags('vocabulary')
-@ApiBearerAuth()
-@Controller('me/vocabulary')
+/** `status(code)` exists on both Express's response and Fastify's reply. */
+interface StatusSettable {
+  status(code: number): unknown;
+}
+
+@LinguaController('me/vocabulary', 'vocabulary')
 export class VocabularyController {
   constructor(private readonly vocabulary: VocabularyService) {}
 
@@ -41,7 +44,7 @@ export class VocabularyController {
   async start(
     @CurrentLearner() userId: number,
     @Param('wordId', IdParam) wordId: number,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: StatusSettable,
   ): Promise<VocabularyItemDto> {
     const { created, item } = await this.vocabulary.startLearning(userId, wordId);
     res.status(created ? 201 : 200);

@@ -1,4 +1,4 @@
-import { ConfigError, hasExternalDatabase, validateEnv } from '../../src/config/env';
+import { ConfigError, hasExternalDatabase, validateEnv } from '../../src/host/env';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateEnv } from '../../src/config/env';
+import { validateEnv } from '../../src/host/env';
 import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
 import { runPendingMigrations } from '../../src/host/run-migrations';
 import { waitForWaiters } from '../harness/barriers';

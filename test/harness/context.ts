@@ -6,7 +6,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { AppEnv, validateEnv } from '../../src/config/env';
+import { AppEnv, validateEnv } from '../../src/host/env';
 import { ObservedQuery, observeQueries } from '../../src/database/query-observer';
 import { configureApp } from '../../src/host/configure-app';
 import { UsersService } from '../../src/users/users.service';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { validateEnv } from '../../src/config/env';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startTestServer, TestServer } from './servers';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
@@ -22,8 +21,7 @@ export default async function globalSetup(): Promise<void> {
   await adminQuery(server.adminUrl, `CREATE DATABASE ${template}`);
 
   const templateUrl = withDatabase(server.adminUrl, template);
-  const env = validateEnv({ DATABASE_URL: templateUrl });
-  const dataSource = new DataSource(buildDataSourceOptions(env, { role: 'migrations', logging: false }));
+  const dataSource = new DataSource(buildDataSourceOptions({ url: templateUrl }, { role: 'migrations', logging: false }));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const [{ server_version: version }] = await dataSource.query(`SHOW server_version`);

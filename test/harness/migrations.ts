@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
-import { validateEnv } from '../../src/config/env';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 
 /** A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts. */
 export async function migrationDataSource(url: string): Promise<DataSource> {
-  const ds = new DataSource(buildDataSourceOptions(validateEnv({ DATABASE_URL: url }), { role: 'migrations', logging: false }));
+  const ds = new DataSource(buildDataSourceOptions({ url }, { role: 'migrations', logging: false }));
   return ds.initialize();
 }
 

@@ -1,22 +1,24 @@
-import { Body, Controller, Module, OnModuleDestroy, Post } from '@nestjs/common';
+import { Body, Module, OnModuleDestroy, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LinguaController } from '../../src/api/lingua-controller.decorator';
+import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { Public } from '../../src/common/auth';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 
 /**
  * Test-only routes that run given SQL through the app's real pool, transaction runner and error
- * filter, so every row of the error mapping is exercised over HTTP against a real server.
+ * filter (bound the way every lingua controller binds it), so every row of the error mapping is exercised over HTTP against a real server.
  * Never mounted outside tests.
  */
 @Public()
-@Controller('__probe')
+@LinguaController('api/__probe', 'probe')
 class ProbeController implements OnModuleDestroy {
   attempts = 0;
   private readTimeoutSource?: DataSource;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly dataSource: LinguaDataSource,
     private readonly tx: TransactionRunner,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppEnv } from '../../src/config/env';
+import { LinguaSettings } from '../../src/lingua-core.options';
 import { Learner, TestContext } from '../harness/context';
 import { newCategory, newWords } from './factories';
 
@@ -157,7 +157,7 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     // Date 30 s ahead passes nextDueAt (10 s) without waiting — and stays inside the cache TTL, so an
     // entry can only be dropped by the nextDueAt rule (the control learner's stays cached).
     const skipMs = 30_000;
-    expect(skipMs).toBeLessThan(ctx.get(AppEnv).CACHE_TTL_MS);
+    expect(skipMs).toBeLessThan(ctx.get(LinguaSettings).cacheTtlMs);
     jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
     try {
       jest.setSystemTime(Date.now() + skipMs);

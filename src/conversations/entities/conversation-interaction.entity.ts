@@ -31,48 +31,48 @@ export type InteractionType = (typeof INTERACTION_TYPES)[number];
 @Index('ix_conversation_interactions_user_id_next_review_date', { synchronize: false })
 @Index('ix_conversation_interactions_metadata', { synchronize: false })
 export class ConversationInteraction {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_conversation_interactions' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_conversation_interactions' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_conversation_interactions_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_conversation_interactions_user_id' })
   user?: User;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'session_id', type: 'integer', nullable: true })
   sessionId: number | null;
 
   @ManyToOne(() => ConversationSession, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_conversation_interactions_session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_conversation_interactions_session_id' })
   session?: ConversationSession;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'message_id', type: 'integer', nullable: true })
   messageId: number | null;
 
   @ManyToOne(() => ConversationMessage, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'message_id', foreignKeyConstraintName: 'fk_conversation_interactions_message_id' })
+  @JoinColumn({ name: 'message_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_conversation_interactions_message_id' })
   message?: ConversationMessage;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
+  @Column({ name: 'concept_id', type: 'varchar', length: 100, nullable: true })
   conceptId: string | null;
 
-  @Column({ type: 'varchar', length: 50 })
+  @Column({ name: 'interaction_type', type: 'varchar', length: 50 })
   interactionType: InteractionType;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'mastery_level', type: 'integer', nullable: true })
   masteryLevel: number | null;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'confidence_self_reported', type: 'integer', nullable: true })
   confidenceSelfReported: number | null;
 
-  @Column({ type: 'timestamptz', nullable: true })
+  @Column({ name: 'next_review_date', type: 'timestamptz', nullable: true })
   nextReviewDate: Date | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'" })
+  @Column({ name: 'metadata', type: 'jsonb', default: () => "'{}'" })
   metadata: Record<string, unknown>;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

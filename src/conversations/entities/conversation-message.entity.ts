@@ -10,28 +10,28 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 @Check('ck_conversation_messages_role', `role IN ('user', 'assistant', 'system')`)
 @Check('ck_conversation_messages_message_order', `message_order > 0`)
 export class ConversationMessage {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_conversation_messages' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_conversation_messages' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'session_id', type: 'integer' })
   sessionId: number;
 
   @ManyToOne(() => ConversationSession, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_conversation_messages_session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_conversation_messages_session_id' })
   session?: ConversationSession;
 
-  @Column({ type: 'varchar', length: 20 })
+  @Column({ name: 'role', type: 'varchar', length: 20 })
   role: MessageRole;
 
-  @Column({ type: 'text' })
+  @Column({ name: 'content', type: 'text' })
   content: string;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'message_order', type: 'integer' })
   messageOrder: number;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -19,31 +19,31 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 @Index('ix_conversation_sessions_user_id_session_type_id', ['userId', 'sessionType', 'id'])
 @Index('ix_conversation_sessions_conversation_context', { synchronize: false })
 export class ConversationSession {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_conversation_sessions' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_conversation_sessions' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_conversation_sessions_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_conversation_sessions_user_id' })
   user?: User;
 
-  @Column({ type: 'varchar', length: 50 })
+  @Column({ name: 'session_type', type: 'varchar', length: 50 })
   sessionType: SessionType;
 
-  @Column({ type: 'varchar', length: 20, default: 'active' })
+  @Column({ name: 'status', type: 'varchar', length: 20, default: 'active' })
   status: ConversationStatus;
 
-  @Column({ type: 'jsonb', default: () => "'{}'" })
+  @Column({ name: 'conversation_context', type: 'jsonb', default: () => "'{}'" })
   conversationContext: Record<string, unknown>;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'last_message_order', type: 'integer', default: 0 })
   lastMessageOrder: number;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -18,39 +18,39 @@ export type LessonSessionStatus = (typeof LESSON_SESSION_STATUSES)[number];
 @Index('ix_lesson_sessions_lesson_id', ['lessonId'])
 @Index('ix_lesson_sessions_lesson_version_id', ['lessonVersionId'])
 export class LessonSession {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_lesson_sessions' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_lesson_sessions' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'lesson_id', type: 'integer' })
   lessonId: number;
 
   @ManyToOne(() => Lesson, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'lesson_id', foreignKeyConstraintName: 'fk_lesson_sessions_lesson_id' })
+  @JoinColumn({ name: 'lesson_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_lesson_sessions_lesson_id' })
   lesson?: Lesson;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'lesson_version_id', type: 'integer', nullable: true })
   lessonVersionId: number | null;
 
   @ManyToOne(() => LessonVersion, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'lesson_version_id', foreignKeyConstraintName: 'fk_lesson_sessions_lesson_version_id' })
+  @JoinColumn({ name: 'lesson_version_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_lesson_sessions_lesson_version_id' })
   lessonVersion?: LessonVersion;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_lesson_sessions_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_lesson_sessions_user_id' })
   user?: User;
 
-  @Column({ type: 'varchar', length: 20, default: 'in_progress' })
+  @Column({ name: 'status', type: 'varchar', length: 20, default: 'in_progress' })
   status: LessonSessionStatus;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'score', type: 'integer', nullable: true })
   score: number | null;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
   startedAt: Date;
 
-  @Column({ type: 'timestamptz', nullable: true })
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 }

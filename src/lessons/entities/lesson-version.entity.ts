@@ -7,22 +7,22 @@ import { Lesson } from './lesson.entity';
 @Check('ck_lesson_versions_version', `version > 0`)
 @Index('ix_lesson_versions_lesson_plan', { synchronize: false })
 export class LessonVersion {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_lesson_versions' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_lesson_versions' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'lesson_id', type: 'integer' })
   lessonId: number;
 
   @ManyToOne(() => Lesson, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'lesson_id', foreignKeyConstraintName: 'fk_lesson_versions_lesson_id' })
+  @JoinColumn({ name: 'lesson_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_lesson_versions_lesson_id' })
   lesson?: Lesson;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'version', type: 'integer' })
   version: number;
 
-  @Column({ type: 'jsonb' })
+  @Column({ name: 'lesson_plan', type: 'jsonb' })
   lessonPlan: Record<string, unknown>;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

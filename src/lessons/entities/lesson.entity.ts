@@ -8,22 +8,22 @@ export type LessonStatus = (typeof LESSON_STATUSES)[number];
 @Check('ck_lessons_status', `status IN ('draft', 'compiling', 'completed', 'failed')`)
 @Index('ix_lessons_status_id', ['status', 'id'])
 export class Lesson {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_lessons' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_lessons' })
   id: number;
 
-  @Column({ type: 'varchar', length: 255 })
+  @Column({ name: 'title', type: 'varchar', length: 255 })
   title: string;
 
   /** The CEFR-style "can do" statement the lesson teaches. */
-  @Column({ type: 'text', nullable: true })
+  @Column({ name: 'can_do', type: 'text', nullable: true })
   canDo: string | null;
 
-  @Column({ type: 'varchar', length: 20, default: 'draft' })
+  @Column({ name: 'status', type: 'varchar', length: 20, default: 'draft' })
   status: LessonStatus;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

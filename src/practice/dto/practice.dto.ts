@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../common/swagger-optional';
 import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
 import type { ReviewRating } from '../../vocabulary/srs';
 import { CARD_STATES, CardStateName } from '../../vocabulary/srs';

@@ -14,55 +14,55 @@ import { PracticeSession } from './practice-session.entity';
 @Check('ck_practice_answers_rating', 'rating BETWEEN 1 AND 4')
 @Check('ck_practice_answers_response_ms', 'response_ms >= 0')
 export class PracticeAnswer {
-  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_practice_answers' })
+  @PrimaryGeneratedColumn('identity', { name: 'id', type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_practice_answers' })
   id: string;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'session_id', type: 'integer' })
   sessionId: number;
 
   @ManyToOne(() => PracticeSession, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_practice_answers_session_id' })
+  @JoinColumn({ name: 'session_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_practice_answers_session_id' })
   session?: PracticeSession;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_practice_answers_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_practice_answers_user_id' })
   user?: User;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'word_id', type: 'integer' })
   wordId: number;
 
   @ManyToOne(() => Word, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'word_id', foreignKeyConstraintName: 'fk_practice_answers_word_id' })
+  @JoinColumn({ name: 'word_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_practice_answers_word_id' })
   word?: Word;
 
-  @Column({ type: 'uuid' })
+  @Column({ name: 'answer_id', type: 'uuid' })
   answerId: string;
 
-  @Column({ type: 'smallint' })
+  @Column({ name: 'rating', type: 'smallint' })
   rating: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'response_ms', type: 'integer' })
   responseMs: number;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'answered_at', type: 'timestamptz', default: () => 'now()' })
   answeredAt: Date;
 
   /** The learner's card after this answer. */
-  @Column({ type: 'smallint' })
+  @Column({ name: 'state', type: 'smallint' })
   state: number;
 
-  @Column({ type: 'timestamptz' })
+  @Column({ name: 'due_at', type: 'timestamptz' })
   dueAt: Date;
 
-  @Column({ type: 'double precision' })
+  @Column({ name: 'stability', type: 'double precision' })
   stability: number;
 
-  @Column({ type: 'double precision' })
+  @Column({ name: 'difficulty', type: 'double precision' })
   difficulty: number;
 
-  @Column({ type: 'smallint' })
+  @Column({ name: 'mastery_level', type: 'smallint' })
   masteryLevel: number;
 }

@@ -12,28 +12,28 @@ import { User } from '../../users/entities/user.entity';
 @Check('ck_practice_sessions_answers', 'correct_answers >= 0 AND total_questions >= correct_answers')
 @Check('ck_practice_sessions_duration_seconds', 'duration_seconds >= 0')
 export class PracticeSession {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_practice_sessions' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_practice_sessions' })
   id: number;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'user_id', type: 'integer', nullable: true })
   userId: number | null;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_practice_sessions_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_practice_sessions_user_id' })
   user?: User;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'started_at', type: 'timestamptz', default: () => 'now()' })
   startedAt: Date;
 
-  @Column({ type: 'timestamptz', nullable: true })
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'total_questions', type: 'integer', default: 0 })
   totalQuestions: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'correct_answers', type: 'integer', default: 0 })
   correctAnswers: number;
 
-  @Column({ type: 'integer', nullable: true })
+  @Column({ name: 'duration_seconds', type: 'integer', nullable: true })
   durationSeconds: number | null;
 }

@@ -7,25 +7,25 @@ import type { JsonDocument } from './user-profile.entity';
 @Index('ix_learning_paths_path_data', { synchronize: false })
 @Index('ix_learning_paths_progress_data', { synchronize: false })
 export class LearningPath {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_learning_paths' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_learning_paths' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_learning_paths_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_learning_paths_user_id' })
   user?: User;
 
-  @Column({ type: 'jsonb' })
+  @Column({ name: 'path_data', type: 'jsonb' })
   pathData: JsonDocument;
 
-  @Column({ type: 'jsonb', default: () => "'{}'" })
+  @Column({ name: 'progress_data', type: 'jsonb', default: () => "'{}'" })
   progressData: JsonDocument;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -9,25 +9,25 @@ export type JsonDocument = Record<string, unknown>;
 @Index('ix_user_profiles_previous_knowledge', { synchronize: false })
 @Index('ix_user_profiles_usage_context', { synchronize: false })
 export class UserProfile {
-  @PrimaryColumn({ type: 'integer', primaryKeyConstraintName: 'pk_user_profiles' })
+  @PrimaryColumn({ name: 'user_id', type: 'integer', primaryKeyConstraintName: 'pk_user_profiles' })
   userId: number;
 
   @OneToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_profiles_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_user_profiles_user_id' })
   user?: User;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ name: 'learning_goals', type: 'jsonb', nullable: true })
   learningGoals: JsonDocument | null;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ name: 'previous_knowledge', type: 'jsonb', nullable: true })
   previousKnowledge: JsonDocument | null;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ name: 'usage_context', type: 'jsonb', nullable: true })
   usageContext: JsonDocument | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -9,32 +9,32 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique
 @Unique('uq_users_username', ['username'])
 @Check('ck_users_display_name_not_blank', `btrim(display_name) <> ''`)
 export class User {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_users' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_users' })
   id: number;
 
-  @Column({ type: 'varchar', length: 120, nullable: true })
+  @Column({ name: 'email', type: 'varchar', length: 120, nullable: true })
   email: string | null;
 
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ name: 'display_name', type: 'varchar', length: 100 })
   displayName: string;
 
-  @Column({ type: 'varchar', length: 16, nullable: true })
+  @Column({ name: 'native_language', type: 'varchar', length: 16, nullable: true })
   nativeLanguage: string | null;
 
-  @Column({ type: 'varchar', length: 16, nullable: true })
+  @Column({ name: 'target_language', type: 'varchar', length: 16, nullable: true })
   targetLanguage: string | null;
 
   /** Legacy login name, kept for accounts that have one. */
-  @Column({ type: 'varchar', length: 80, nullable: true })
+  @Column({ name: 'username', type: 'varchar', length: 80, nullable: true })
   username: string | null;
 
   /** Legacy credential column; lingua-core never reads it. */
-  @Column({ type: 'varchar', length: 255, nullable: true, select: false })
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
   passwordHash: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,

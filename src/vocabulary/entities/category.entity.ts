@@ -8,18 +8,18 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn,
 @Index('uq_categories_name', { synchronize: false })
 @Check('ck_categories_name_not_blank', `btrim(name) <> ''`)
 export class Category {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_categories' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_categories' })
   id: number;
 
-  @Column({ type: 'varchar', length: 100 })
+  @Column({ name: 'name', type: 'varchar', length: 100 })
   name: string;
 
-  @Column({ type: 'text', nullable: true })
+  @Column({ name: 'description', type: 'text', nullable: true })
   description: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

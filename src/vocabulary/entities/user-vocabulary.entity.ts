@@ -17,60 +17,60 @@ import { Word } from './word.entity';
 @Check('ck_user_vocabulary_state', 'state BETWEEN 0 AND 3')
 @Check('ck_user_vocabulary_srs', 'reps >= 0 AND lapses >= 0 AND stability >= 0 AND difficulty >= 0 AND learning_steps >= 0')
 export class UserVocabulary {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_user_vocabulary' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_user_vocabulary' })
   id: number;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'user_id', type: 'integer' })
   userId: number;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_vocabulary_user_id' })
+  @JoinColumn({ name: 'user_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_user_vocabulary_user_id' })
   user?: User;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'word_id', type: 'integer' })
   wordId: number;
 
   @ManyToOne(() => Word, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'word_id', foreignKeyConstraintName: 'fk_user_vocabulary_word_id' })
+  @JoinColumn({ name: 'word_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_user_vocabulary_word_id' })
   word?: Word;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'mastery_level', type: 'integer', default: 0 })
   masteryLevel: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'times_seen', type: 'integer', default: 0 })
   timesSeen: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'times_correct', type: 'integer', default: 0 })
   timesCorrect: number;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
+  @Column({ name: 'due_at', type: 'timestamptz', default: () => 'now()' })
   dueAt: Date;
 
-  @Column({ type: 'double precision', default: 0 })
+  @Column({ name: 'stability', type: 'double precision', default: 0 })
   stability: number;
 
-  @Column({ type: 'double precision', default: 0 })
+  @Column({ name: 'difficulty', type: 'double precision', default: 0 })
   difficulty: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'reps', type: 'integer', default: 0 })
   reps: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'lapses', type: 'integer', default: 0 })
   lapses: number;
 
   /** ts-fsrs State: 0 new, 1 learning, 2 review, 3 relearning. */
-  @Column({ type: 'smallint', default: 0 })
+  @Column({ name: 'state', type: 'smallint', default: 0 })
   state: number;
 
-  @Column({ type: 'integer', default: 0 })
+  @Column({ name: 'learning_steps', type: 'integer', default: 0 })
   learningSteps: number;
 
-  @Column({ type: 'timestamptz', nullable: true })
+  @Column({ name: 'last_reviewed_at', type: 'timestamptz', nullable: true })
   lastReviewedAt: Date | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

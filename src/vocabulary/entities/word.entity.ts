@@ -12,28 +12,28 @@ import { Category } from './category.entity';
 @Check('ck_words_difficulty_level', 'difficulty_level BETWEEN 1 AND 5')
 @Check('ck_words_term_not_blank', `btrim(term) <> ''`)
 export class Word {
-  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 'pk_words' })
+  @PrimaryGeneratedColumn({ name: 'id', primaryKeyConstraintName: 'pk_words' })
   id: number;
 
-  @Column({ type: 'varchar', length: 255 })
+  @Column({ name: 'term', type: 'varchar', length: 255 })
   term: string;
 
-  @Column({ type: 'varchar', length: 255 })
+  @Column({ name: 'translation', type: 'varchar', length: 255 })
   translation: string;
 
-  @Column({ type: 'integer' })
+  @Column({ name: 'category_id', type: 'integer' })
   categoryId: number;
 
   @ManyToOne(() => Category, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'category_id', foreignKeyConstraintName: 'fk_words_category_id' })
+  @JoinColumn({ name: 'category_id', referencedColumnName: 'id', foreignKeyConstraintName: 'fk_words_category_id' })
   category?: Category;
 
-  @Column({ type: 'integer', default: 1 })
+  @Column({ name: 'difficulty_level', type: 'integer', default: 1 })
   difficultyLevel: number;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

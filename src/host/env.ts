@@ -1,3 +1,4 @@
+import type { LinguaCoreOptions, LinguaDatabaseOptions } from '../lingua-core.options';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -6,8 +7,10 @@ const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
 /**
- * Every setting lingua-core reads from the environment, with its default. Validated once at start-up:
- * a bad value stops the process with a message naming the variable (README "Configuration").
+ * Every setting the reference host reads from the environment, with its default. Validated once at
+ * start-up by the host (a bad value stops the process with a message naming the variable; README
+ * "Configuration"); the library itself reads no environment variable — the host turns these into
+ * `LinguaCoreOptions` below.
  */
 export class AppEnv {
   @IsOptional() @IsString() DATABASE_URL?: string = undefined;
@@ -54,4 +57,30 @@ function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
 /** True when the environment names a real PostgreSQL server (so no embedded one is started). */
 export function hasExternalDatabase(env: AppEnv): boolean {
   return Boolean(env.DATABASE_URL || env.PGHOST);
+}
+
+/** The reference host's connection settings, for its TypeORM connection and the migration CLI. */
+export function databaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOptions {
+  return {
+    url: env.DATABASE_URL,
+    poolMax: env.DB_POOL_MAX,
+    acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+}
+
+/** The reference host's `LinguaCoreModule` options (lingua-core runs on the host's TypeORM connection). */
+export function linguaOptionsFromEnv(env: AppEnv): LinguaCoreOptions {
+  return {
+    cache: {
+      redisUrl: env.REDIS_URL,
+      ttlMs: env.CACHE_TTL_MS,
+      keyPrefix: env.CACHE_KEY_PREFIX,
+      memoryMaxEntries: env.CACHE_MEMORY_MAX_ENTRIES,
+    },
+    slowQueryMs: env.DB_SLOW_QUERY_MS,
+    transactionRetries: env.DB_TX_MAX_RETRIES,
+  };
 }

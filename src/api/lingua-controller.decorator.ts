@@ -1,0 +1,20 @@
+import { applyDecorators, Controller, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
+import { ApiExceptionFilter } from '../common/api-exception.filter';
+import { RequestIdInterceptor } from '../common/request-id.interceptor';
+import { ApiBearerAuth, ApiTags } from '../common/swagger-optional';
+import { LinguaValidationPipe } from '../common/validation';
+
+/**
+ * A lingua-core controller: it carries its own validation pipe, error filter and request id, so the
+ * SPEC §3 bodies and codes hold in any host with nothing registered globally, and the host's own
+ * routes are untouched by them.
+ */
+export const LinguaController = (path: string, tag: string) =>
+  applyDecorators(
+    Controller(path),
+    UseFilters(ApiExceptionFilter),
+    UsePipes(LinguaValidationPipe),
+    UseInterceptors(RequestIdInterceptor),
+    ApiTags(tag),
+    ApiBearerAuth(),
+  );

@@ -1,0 +1,45 @@
+import type { DataSource } from 'typeorm';
+
+/** pg_advisory_lock key pair for migration runs: 'ling', 'migr' as int4. */
+const LOCK_KEY = [0x6c696e67, 0x6d696772] as const;
+
+/**
+ * Makes concurrent `migration:run` / `migration:revert` on one database safe: each run takes a
+ * session advisory lock first, so one instance migrates while the others wait, then find nothing
+ * pending. Wrap the DataSource your `ormconfig` exports (or the one you call `runMigrations` on):
+ *
+ *   export default withMigrationLock(new DataSource({ …, migrations: [...LINGUA_MIGRATIONS, …] }));
+ *
+ * (`migrationsRun: true` runs migrations inside `initialize()`, before any wrapper: use the CLI or
+ * call `runMigrations()` yourself.)
+ */
+export function withMigrationLock<T extends DataSource>(dataSource: T, log: (line: string) => void = () => undefined): T {
+  const runMigrations = dataSource.runMigrations.bind(dataSource);
+  const undoLastMigration = dataSource.undoLastMigration.bind(dataSource);
+  dataSource.runMigrations = (options) => holdingMigrationLock(dataSource, log, () => runMigrations(options));
+  dataSource.undoLastMigration = (options) => holdingMigrationLock(dataSource, log, () => undoLastMigration(options));
+  return dataSource;
+}
+
+export async function holdingMigrationLock<R>(dataSource: DataSource, log: (line: string) => void, work: () => Promise<R>): Promise<R> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    // Waiting for another instance's migrations may take minutes: no lock or statement timeout here.
+    await runner.query(`SET lock_timeout = 0`);
+    await runner.query(`SET statement_timeout = 0`);
+    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [...LOCK_KEY]);
+    if (!locked) {
+      log('another instance is running migrations on this database: waiting for it to finish');
+      await runner.query(`SELECT pg_advisory_lock($1, $2)`, [...LOCK_KEY]);
+    }
+    try {
+      return await work();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [...LOCK_KEY]);
+    }
+  } finally {
+    await runner.query(`RESET lock_timeout; RESET statement_timeout`).catch(() => undefined);
+    await runner.release();
+  }
+}
