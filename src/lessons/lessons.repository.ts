@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
-import { fromRawRow, toInt } from '../database/raw-rows';
+import { pageWithTotalSql, splitPageRows } from '../database/page-with-total';
+import { fromRawRow } from '../database/raw-rows';
 import { LessonVersion } from './entities/lesson-version.entity';
 import { Lesson, LessonStatus } from './entities/lesson.entity';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -46,17 +47,27 @@ export function lessonListWhere(filters: LessonFilters): { where: string; params
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** The page query of GET /lessons (newest first; ix_lessons_status_id with a status filter). */
-export function lessonPageSql(filters: LessonFilters, offset: number, limit: number): { sql: string; params: unknown[] } {
+/**
+ * The two parts of GET /lessons: the page (newest first; ix_lessons_status_id with a status filter)
+ * and the count. `params` serve the page; the count uses the first `countParams` of them.
+ */
+export function lessonListParts(filters: LessonFilters, offset: number, limit: number) {
   const { where, params } = lessonListWhere(filters);
-  const sql = `
+  const pageSql = `
     SELECT l.*, lv.version AS latest_version
       FROM lessons l
       LEFT JOIN LATERAL (SELECT version FROM lesson_versions WHERE lesson_id = l.id ORDER BY version DESC LIMIT 1) lv ON true
       ${where}
      ORDER BY l.id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
-  return { sql, params: [...params, limit, offset] };
+  const countSql = `SELECT count(*) AS total FROM lessons l ${where}`;
+  return { pageSql, countSql, countParams: params.length, params: [...params, limit, offset] };
+}
+
+/** The statement of GET /lessons: page and total in one statement (pageWithTotalSql). */
+export function lessonPageSql(filters: LessonFilters, offset: number, limit: number): { sql: string; params: unknown[] } {
+  const { pageSql, countSql, params } = lessonListParts(filters, offset, limit);
+  return { sql: pageWithTotalSql(countSql, pageSql), params };
 }
 
 /** SQL for lessons and their versions. */
@@ -78,29 +89,25 @@ export class LessonsRepository {
     return rows.length ? fromRawRow<LessonDetailRow>(rows[0]) : null;
   }
 
+  /** One statement: the page and the total in one snapshot (pageWithTotalSql). */
   async page(filters: LessonFilters, offset: number, limit: number): Promise<[LessonRow[], number]> {
     const { sql, params } = lessonPageSql(filters, offset, limit);
-    const { where, params: countParams } = lessonListWhere(filters);
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(sql, params) as Promise<Record<string, unknown>[]>,
-      this.dataSource.query(`SELECT count(*) AS total FROM lessons l ${where}`, countParams) as Promise<Array<{ total: string }>>,
-    ]);
-    return [rows.map((r) => fromRawRow<LessonRow>(r)), toInt(total)];
+    const [rows, total] = splitPageRows(await this.dataSource.query(sql, params));
+    return [rows.map((r) => fromRawRow<LessonRow>(r)), total];
   }
 
   exists(id: number): Promise<boolean> {
     return this.lessons.exists({ where: { id } });
   }
 
-  /** Versions newest first. */
-  versionPage(lessonId: number, offset: number, limit: number): Promise<[LessonVersion[], number]> {
-    return this.versions
-      .createQueryBuilder('v')
-      .where('v.lesson_id = :lessonId', { lessonId })
-      .orderBy('v.version', 'DESC')
-      .offset(offset)
-      .limit(limit)
-      .getManyAndCount();
+  /** Versions newest first, with the total, in one statement (uq_lesson_versions_lesson_id_version). */
+  async versionPage(lessonId: number, offset: number, limit: number): Promise<[LessonVersion[], number]> {
+    const sql = pageWithTotalSql(
+      `SELECT count(*) AS total FROM lesson_versions WHERE lesson_id = $1`,
+      `SELECT * FROM lesson_versions WHERE lesson_id = $1 ORDER BY version DESC LIMIT $2 OFFSET $3`,
+    );
+    const [rows, total] = splitPageRows(await this.dataSource.query(sql, [lessonId, limit, offset]));
+    return [rows.map((r) => fromRawRow<LessonVersion>(r)), total];
   }
 
   findVersion(lessonId: number, version: number): Promise<LessonVersion | null> {
