@@ -1,24 +1,37 @@
-/** Integration tests against a real PostgreSQL; see test/harness/global-setup.ts for how one is chosen. */
-module.exports = {
+/**
+ * Integration tests against a real PostgreSQL; see test/harness/global-setup.ts for how one is chosen.
+ * Two projects: every test on Express (the reference host's platform), and the HTTP API suites again
+ * on Fastify — lingua-core's controllers must hold the SPEC §3 contract on both platforms.
+ */
+const transform = {
+  '^.+\\.(t|j|mj)s$': ['@swc/jest', {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  }],
+};
+const shared = {
   rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
-  transform: {
-    '^.+\\.(t|j|mj)s$': ['@swc/jest', {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    }],
-  },
+  transform,
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|get-port)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testEnvironment: 'node',
+};
+/** The suites that drive lingua-core's routes over HTTP. */
+const HTTP_SUITES = ['<rootDir>/test/**/*.http.spec.ts', '<rootDir>/test/database/error-mapping.spec.ts', '<rootDir>/test/host/auth.spec.ts'];
+
+module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-  testEnvironment: 'node',
   maxWorkers: 2,
   testTimeout: 60000,
+  projects: [
+    { ...shared, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
+    { ...shared, displayName: 'fastify', testMatch: HTTP_SUITES, setupFiles: ['<rootDir>/test/harness/platform-fastify.ts'] },
+  ],
 };

@@ -3,9 +3,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 /** What main.ts and the HTTP tests both apply to the Nest app, so tests exercise the real host. */
-export function configureApp(app: INestApplication, { logger = true, shutdownHooks = true }: { logger?: boolean; shutdownHooks?: boolean } = {}): void {
+export function configureApp(
+  app: INestApplication,
+  { logger = true, shutdownHooks = true, docs = true }: { logger?: boolean; shutdownHooks?: boolean; docs?: boolean } = {},
+): void {
   if (logger) app.useLogger(app.get(Logger));
   if (shutdownHooks) app.enableShutdownHooks();
+  if (!docs) return;
   const config = new DocumentBuilder()
     .setTitle('lingua-core')
     .setDescription('Data layer of the language-learning monolith. Error bodies: see ErrorBodyDoc.')

@@ -16,8 +16,8 @@ export class PracticeRepository {
     @InjectLinguaRepository(PracticeAnswer) private readonly answers: Repository<PracticeAnswer>,
   ) {}
 
-  async insertSession(userId: number): Promise<PracticeSession> {
-    const result = await this.sessions.createQueryBuilder().insert().values({ userId }).returning('*').execute();
+  async insertSession(userId: number, manager?: EntityManager): Promise<PracticeSession> {
+    const result = await (manager?.getRepository(PracticeSession) ?? this.sessions).createQueryBuilder().insert().values({ userId }).returning('*').execute();
     return fromRawRow<PracticeSession>(result.raw[0]);
   }
 

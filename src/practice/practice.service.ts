@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, stateConflict } from '../common/api-error';
 import { CursorPage, CursorQuery, decodeCursor, toCursorPage } from '../common/pagination';
-import { TransactionRunner } from '../database/transaction-runner';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
 import { isCorrect } from '../vocabulary/srs';
 import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { AnswerResultDto, PracticeSessionDto, SubmitAnswerDto } from './dto/practice.dto';
@@ -17,8 +17,8 @@ export class PracticeService {
     private readonly tx: TransactionRunner,
   ) {}
 
-  async start(userId: number): Promise<PracticeSessionDto> {
-    return toSessionDto(await this.repo.insertSession(userId));
+  async start(userId: number, { manager }: WriteOptions = {}): Promise<PracticeSessionDto> {
+    return toSessionDto(await this.repo.insertSession(userId, manager));
   }
 
   async list(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<PracticeSessionDto>> {
@@ -37,9 +37,10 @@ export class PracticeService {
    * One transaction: lock the session (answers to a session apply one at a time, so the
    * idempotency check below cannot race), return the stored result if this answerId was already
    * applied, refuse a finished session, then update the learner's card (FSRS), the session counters
-   * and append the log row. Stats are invalidated after commit.
+   * and append the log row. Stats are invalidated after commit — the caller's, when `{ manager }`
+   * makes the answer part of the caller's transaction.
    */
-  async answer(userId: number, sessionId: number, dto: SubmitAnswerDto): Promise<AnswerResultDto> {
+  async answer(userId: number, sessionId: number, dto: SubmitAnswerDto, options: WriteOptions = {}): Promise<AnswerResultDto> {
     const { result, applied } = await this.tx.run(async (manager) => {
       const session = await this.repo.lockSession(manager, userId, sessionId);
       if (!session) throw notFound('Practice session');
@@ -64,8 +65,8 @@ export class PracticeService {
         masteryLevel: card.masteryLevel,
       });
       return { result: answer, applied: true };
-    });
-    if (applied) await this.vocabulary.reviewsCommitted(userId);
+    }, options);
+    if (applied) await this.tx.afterCommit(options, () => this.vocabulary.reviewsCommitted(userId));
     return toAnswerResultDto(result);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pageAndTotal } from '../database/page-with-total';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
 import { LearningPath } from './entities/learning-path.entity';
@@ -22,8 +22,8 @@ export class UsersRepository {
     @InjectLinguaRepository(LearningPath) private readonly paths: Repository<LearningPath>,
   ) {}
 
-  async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>): Promise<User> {
-    const result = await this.users.createQueryBuilder().insert().values(values).returning('*').execute();
+  async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>, manager?: EntityManager): Promise<User> {
+    const result = await (manager?.getRepository(User) ?? this.users).createQueryBuilder().insert().values(values).returning('*').execute();
     return fromRawRow<User>(result.raw[0]);
   }
 

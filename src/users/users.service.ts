@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../common/api-error';
 import { definedOnly } from '../common/defined-only';
+import type { WriteOptions } from '../database/transaction-runner';
 import { CursorPage, CursorQuery, decodeCursor, offsetOf, Page, toCursorPage, toPage } from '../common/pagination';
 import {
   CreateLearningPathDto,
@@ -21,14 +22,17 @@ import { UsersRepository } from './users.repository';
 export class UsersService {
   constructor(private readonly repo: UsersRepository) {}
 
-  /** A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. */
-  async register(dto: RegisterUserDto): Promise<UserDto> {
+  /**
+   * A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. With
+   * `{ manager }` the insert joins the caller's transaction.
+   */
+  async register(dto: RegisterUserDto, { manager }: WriteOptions = {}): Promise<UserDto> {
     const user = await this.repo.insertUser({
       email: dto.email.trim(),
       displayName: dto.displayName.trim(),
       nativeLanguage: dto.nativeLanguage,
       targetLanguage: dto.targetLanguage,
-    });
+    }, manager);
     return toUserDto(user);
   }
 

@@ -40,8 +40,8 @@ export class LearnerVocabularyRepository {
    * one statement, a range on uq_user_vocabulary_user_id_word_id (or, filtered by mastery, on
    * ix_user_vocabulary_user_id_mastery_level_word_id).
    */
-  listQuery(userId: number, filter: LearnerListFilter, limit: number): SelectQueryBuilder<UserVocabulary> {
-    const qb = this.withWord(this.vocabulary.createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
+  listQuery(userId: number, filter: LearnerListFilter, limit: number, manager?: EntityManager): SelectQueryBuilder<UserVocabulary> {
+    const qb = this.withWord(this.repo(manager).createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
     if (filter.mastery !== undefined) qb.andWhere('uv.mastery_level = :mastery', { mastery: filter.mastery });
     if (filter.categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId: filter.categoryId });
     if (filter.wordId !== undefined) qb.andWhere('uv.word_id = :wordId', { wordId: filter.wordId });
@@ -74,8 +74,8 @@ export class LearnerVocabularyRepository {
     return result.raw.length > 0;
   }
 
-  async delete(userId: number, wordId: number): Promise<boolean> {
-    const result = await this.vocabulary
+  async delete(userId: number, wordId: number, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager)
       .createQueryBuilder()
       .delete()
       .where('user_id = :userId AND word_id = :wordId', { userId, wordId })

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/api-error';
+import { afterCommit } from '../database/after-commit';
+import type { WriteOptions } from '../database/transaction-runner';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { LearnerVocabularyRepository } from './learner-vocabulary.repository';
@@ -25,19 +27,22 @@ export class VocabularyService {
     return toCursorPage(rows, limit, toVocabularyItemDto, (uv) => [uv.wordId]);
   }
 
-  /** Idempotent: starting a word already being learned changes nothing. Unknown word → 409 fk_user_vocabulary_word_id. */
-  async startLearning(userId: number, wordId: number): Promise<{ created: boolean; item: VocabularyItemDto }> {
-    const created = await this.repo.insertIfAbsent(userId, wordId);
-    if (created) await this.cache.statsChanged(userId);
-    const row = await this.repo.listQuery(userId, { wordId }, 1).getOne();
+  /**
+   * Idempotent: starting a word already being learned changes nothing. Unknown word → 409
+   * fk_user_vocabulary_word_id. With `{ manager }` it joins the caller's transaction.
+   */
+  async startLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<{ created: boolean; item: VocabularyItemDto }> {
+    const created = await this.repo.insertIfAbsent(userId, wordId, manager);
+    if (created) await afterCommit(manager, () => this.cache.statsChanged(userId));
+    const row = await this.repo.listQuery(userId, { wordId }, 1, manager).getOne();
     // Only a concurrent DELETE between the two statements gets here.
     if (!row) throw notFound('Vocabulary word');
     return { created, item: toVocabularyItemDto(row) };
   }
 
-  async stopLearning(userId: number, wordId: number): Promise<void> {
-    if (!(await this.repo.delete(userId, wordId))) throw notFound('Vocabulary word');
-    await this.cache.statsChanged(userId);
+  async stopLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<void> {
+    if (!(await this.repo.delete(userId, wordId, manager))) throw notFound('Vocabulary word');
+    await afterCommit(manager, () => this.cache.statsChanged(userId));
   }
 
   async due(userId: number, limit: number): Promise<DueListDto> {

@@ -1,5 +1,6 @@
 import { INestApplication, Type } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -57,9 +58,14 @@ export class TestContext {
       .overrideProvider(AppEnv)
       .useValue(env)
       .compile();
-    const app = moduleRef.createNestApplication({ bufferLogs: true });
-    configureApp(app, { shutdownHooks: false });
+    const app = testPlatform() === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true })
+      : moduleRef.createNestApplication({ bufferLogs: true });
+    // On Fastify, SwaggerModule loads @fastify/static with a dynamic import(), which jest cannot run
+    // without --experimental-vm-modules; the OpenAPI page is tested on Express (test/host/ops.spec.ts).
+    configureApp(app, { shutdownHooks: false, docs: testPlatform() === 'express' });
     await app.init();
+    if (testPlatform() === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
     return new TestContext(app, databaseUrl, database);
   }
 
@@ -151,6 +157,11 @@ export function summarisePlan(root: PlanNode): PlanSummary {
     usesIndex: (name) => nodes.some((n) => n.index === name),
     seqScans: () => nodes.filter((n) => n.type === 'Seq Scan').map((n) => n.relation ?? '?'),
   };
+}
+
+/** The HTTP platform of this jest project (jest.config.js): Express unless the fastify project runs. */
+export function testPlatform(): 'express' | 'fastify' {
+  return process.env.LINGUA_TEST_PLATFORM === 'fastify' ? 'fastify' : 'express';
 }
 
 function requiredEnv(name: string): string {
