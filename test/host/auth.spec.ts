@@ -2,12 +2,13 @@ import { CanActivate, ExecutionContext, INestApplication, Injectable, RequestMet
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, ModulesContainer, RouterModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { LinguaApiModule } from '../../src/api/lingua-api.module';
 import { AuthorGuard } from '../../src/common/auth';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
-import { Learner, TEST_JWT_SECRET, TestContext } from '../harness/context';
+import { Learner, TEST_JWT_SECRET, TestContext, testPlatform } from '../harness/context';
 
 /**
  * issue 9: every author-only route refuses a learner without the author role (403, SPEC §3 body),
@@ -159,8 +160,11 @@ describe('issue 9: request.user set by an embedding host without (valid) roles',
       ],
       providers: [{ provide: APP_GUARD, useClass: HeaderUserGuard }],
     }).compile();
-    host = moduleRef.createNestApplication({ logger: false });
+    host = testPlatform() === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
     await host.init();
+    if (testPlatform() === 'fastify') await (host as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => {
     await host?.close();
