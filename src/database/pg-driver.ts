@@ -89,4 +89,5 @@ class LinguaPool extends pg.Pool {
 }
 
 /** The `pg` module as TypeORM should see it: identical, but with a pool whose connect errors are typed. */
-export const linguaPgDriver = { ...pg, Pool: LinguaPool };
+// Typed loosely on purpose: a host type-checks our declarations without @types/pg.
+export const linguaPgDriver: object = { ...pg, Pool: LinguaPool };

@@ -1,6 +1,6 @@
 import { Body, Module, OnModuleDestroy, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LinguaController } from '../../src/api/lingua-controller.decorator';
+import { LinguaController } from '../../src/common/lingua-controller.decorator';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { Public } from '../../src/common/auth';
