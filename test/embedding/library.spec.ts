@@ -1,4 +1,4 @@
-import { CanActivate, Controller, ExecutionContext, Get, INestApplication, Injectable, Module, Type } from '@nestjs/common';
+import { CanActivate, Controller, ExecutionContext, Get, INestApplication, Injectable, Module, Type, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -45,13 +45,17 @@ class HostController {
 const hostConnection = (url: string, name?: string) =>
   TypeOrmModule.forRoot({ name, type: 'postgres', url, entities: [...LINGUA_ENTITIES], synchronize: false, migrationsRun: false });
 
-async function start(imports: Array<Type<unknown> | ReturnType<typeof TypeOrmModule.forRoot>>, extra: { guard?: boolean } = {}): Promise<INestApplication> {
+async function start(
+  imports: Array<Type<unknown> | ReturnType<typeof TypeOrmModule.forRoot>>,
+  extra: { guard?: boolean; hostPipe?: ValidationPipe } = {},
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: imports as never,
     controllers: [HostController],
     providers: extra.guard ? [{ provide: APP_GUARD, useClass: HeaderAuthGuard }] : [],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
+  if (extra.hostPipe) app.useGlobalPipes(extra.hostPipe);
   await app.init();
   return app;
 }
@@ -224,6 +228,23 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
         const hostMissing = await http.get('/host/nothing').expect(404);
         expect(hostMissing.body.code).toBeUndefined();
         expect(hostMissing.headers['x-request-id']).toBeUndefined();
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("keeps lingua's 400 body (with details) when the host's own global ValidationPipe rejects the input first", async () => {
+      const app = await start(
+        [hostConnection(url), LinguaCoreModule.forRoot(), LinguaApiModule, RouterModule.register([{ path: 'lingua', module: LinguaApiModule }])],
+        { guard: true, hostPipe: new ValidationPipe({ forbidNonWhitelisted: true, whitelist: true }) },
+      );
+      try {
+        const http = request(app.getHttpServer());
+        const learner = (await http.post('/lingua/users').send(learnerDto()).expect(201)).body;
+        const bad = await http.get('/lingua/me/vocabulary?limit=abc').set('x-user-id', String(learner.id)).expect(400);
+        expect(bad.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'limit', messages: expect.any(Array) }] });
+        const unknown = await http.post('/lingua/users').send({ ...learnerDto(), isAdmin: true }).expect(400);
+        expect(unknown.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'isAdmin', messages: expect.any(Array) }] });
       } finally {
         await app.close();
       }
