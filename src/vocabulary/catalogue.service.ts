@@ -22,7 +22,7 @@ import { VocabularyCache } from './vocabulary.cache';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
- * `categories` and `words` namespaces after it has committed.
+ * `categories` and `words` namespaces — in its transaction when it has one, else right after it.
  */
 @Injectable()
 export class CatalogueService {
@@ -94,11 +94,14 @@ export class CatalogueService {
     return this.loadWord(id);
   }
 
-  /** Also drops the word from every learner's vocabulary, and those learners' cached stats. */
+  /** Also drops the word from every learner's vocabulary, and (one bump for all) the learners' cached stats. */
   async deleteWord(id: number): Promise<void> {
-    const { deleted, learnerIds } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
+    const deleted = await this.tx.run(async (manager) => {
+      const { deleted } = await this.repo.deleteWord(manager, id);
+      if (deleted) await this.cache.wordDeleted(manager);
+      return deleted;
+    });
     if (!deleted) throw notFound('Word');
-    await Promise.all([this.cache.catalogueChanged(), ...learnerIds.map((userId) => this.cache.statsChanged(userId))]);
   }
 
   /**
@@ -128,9 +131,9 @@ export class CatalogueService {
       if (problems.length > 0) throw bulkRowsRejected(problems);
       const names = new Map(checks.map((c) => [rows[c.i].categoryId, c.categoryName as string]));
       const inserted = await this.repo.insertWords(manager, rows);
+      await this.cache.catalogueChanged(manager);
       return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
     });
-    await this.cache.catalogueChanged();
     return { items };
   }
 
