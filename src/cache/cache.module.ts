@@ -24,9 +24,10 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
       disableOfflineQueue: true,
       socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
     },
-    { throwOnConnectError: false, connectionTimeout: 500 },
+    // throwOnErrors: a refused write (e.g. OOM under maxmemory) must reach VersionedCache as a failure.
+    { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 500 },
   );
-  const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false });
+  const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   store.on('error', (err: unknown) => logger.warn({ err: String(err) }, 'redis cache error'));
   return store;
 }

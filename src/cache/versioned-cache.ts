@@ -2,6 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Cache } from 'cache-manager';
+import type { Keyv } from 'keyv';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -119,9 +120,9 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   async probe(): Promise<{ up: boolean; message?: string }> {
     const key = `${this.settings.cacheKeyPrefix}:health:${this.instanceId}`;
     const value = newVersion();
-    const written = await this.guard(() => this.cache.set(key, value, 10_000));
+    const written = await this.guard(() => this.set(key, value, 10_000));
     if (written === unavailable) return { up: false, message: 'cache unavailable (writes fail or time out)' };
-    const read = await this.guard(() => this.cache.get<string>(key));
+    const read = await this.guard(() => this.store.get<string>(key));
     if (read === unavailable) return { up: false, message: 'cache unavailable (reads fail or time out)' };
     return read === value ? { up: true } : { up: false, message: 'cache did not return what was written' };
   }
@@ -133,7 +134,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async lookup<T>(namespace: string, scopes: string[], generation: number, fullKey: string, load: () => Promise<T>, ttlMs: number): Promise<T> {
-    const cached = await this.guard(() => this.cache.get<T>(fullKey));
+    const cached = await this.guard(() => this.store.get<T>(fullKey));
     if (cached !== unavailable && cached !== undefined && cached !== null) {
       this.metrics.cacheLookups.inc({ namespace: family(namespace), result: 'hit' });
       return cached;
@@ -141,7 +142,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     this.metrics.cacheLookups.inc({ namespace: family(namespace), result: cached === unavailable ? 'error' : 'miss' });
     const value = await load();
     // An invalidation heard of during the load: the value may predate it, so it is returned, not cached.
-    if (cached !== unavailable && this.state.generation(scopes) === generation) await this.guard(() => this.cache.set(fullKey, value, ttlMs));
+    if (cached !== unavailable && this.state.generation(scopes) === generation) await this.guard(() => this.set(fullKey, value, ttlMs));
     return value;
   }
 
@@ -225,7 +226,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
 
   private async confirmPending(): Promise<void> {
     const batch = this.state.entries().slice(0, CONFIRM_BATCH);
-    const found = await this.guard(() => this.cache.mget<string>(batch.map(([scope]) => this.versionKey(scope))));
+    const found = await this.guard(() => this.store.getMany<string>(batch.map(([scope]) => this.versionKey(scope))));
     if (found === unavailable) return;
     const now = Date.now();
     await Promise.all(
@@ -252,7 +253,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async writeVersion(scope: string, version: string): Promise<boolean> {
-    return (await this.guard(() => this.cache.set(this.versionKey(scope), version, VERSION_TTL_MS))) !== unavailable;
+    return (await this.guard(() => this.set(this.versionKey(scope), version, VERSION_TTL_MS))) !== unavailable;
   }
 
   /** Concurrent readers of one namespace share one version lookup, unless an invalidation came between them. */
@@ -267,7 +268,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
 
   /** One MGET; a missing version is replaced by a fresh random one, never a guessable one. */
   private async readOrCreateVersions(scopes: string[]): Promise<Versions> {
-    const found = await this.guard(() => this.cache.mget<string>(scopes.map((scope) => this.versionKey(scope))));
+    const found = await this.guard(() => this.store.getMany<string>(scopes.map((scope) => this.versionKey(scope))));
     if (found === unavailable) return unavailable;
     const versions: string[] = [];
     for (const [i, scope] of scopes.entries()) {
@@ -280,6 +281,19 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
       }
     }
     return versions;
+  }
+
+  /**
+   * The Keyv store itself, not cache-manager's wrapper: the wrapper turns a failed read into a miss
+   * and a refused write into success, and this class must tell them apart.
+   */
+  private get store(): Keyv {
+    return this.cache.stores[0];
+  }
+
+  /** A write the store refused (Keyv answers false when it does not throw) is a failure. */
+  private async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    if ((await this.store.set(key, value, ttlMs)) === false) throw new Error('the cache refused the write');
   }
 
   private versionKey(scope: string): string {
