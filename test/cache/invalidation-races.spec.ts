@@ -24,7 +24,8 @@ function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
 function gatedStore(): { store: Keyv; holdNextGetMany: () => { started: Promise<void>; release: () => void } } {
   const store = new Keyv();
   const getMany = store.getMany.bind(store);
-  let hold: { started: ReturnType<typeof gate>; released: ReturnType<typeof gate> } | undefined;
+  type Gate = ReturnType<typeof gate<void>>;
+  let hold: { started: Gate; released: Gate } | undefined;
   store.getMany = (async (keys: string[]) => {
     const mine = hold;
     hold = undefined;
@@ -38,7 +39,7 @@ function gatedStore(): { store: Keyv; holdNextGetMany: () => { started: Promise<
   return {
     store,
     holdNextGetMany: () => {
-      const mine = { started: gate(), released: gate() };
+      const mine = { started: gate<void>(), released: gate<void>() };
       hold = mine;
       return { started: mine.started.promise, release: () => mine.released.open() };
     },
@@ -53,7 +54,7 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
   afterAll(() => ctx.close());
 
   async function cacheOn(store: Keyv): Promise<VersionedCache> {
-    const cache = new VersionedCache({ stores: [store] } as unknown as Cache, new LinguaSettings({}), new MetricsService(), ctx.get(LinguaDataSource));
+    const cache = new VersionedCache({ stores: [store] } as unknown as Cache, new LinguaSettings({}), new MetricsService(), ctx.dataSource as LinguaDataSource);
     await cache.onModuleInit();
     return cache;
   }
@@ -84,7 +85,7 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
     try {
       const space = ns();
       const load = gate<string>();
-      const loading = gate();
+      const loading = gate<void>();
       const early = cache.getOrLoad(space, 'k', () => {
         loading.open();
         return load.promise;
