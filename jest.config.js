@@ -23,7 +23,13 @@ const shared = {
   testEnvironment: 'node',
 };
 /** The suites that drive lingua-core's routes over HTTP. */
-const HTTP_SUITES = ['<rootDir>/test/**/*.http.spec.ts', '<rootDir>/test/database/error-mapping.spec.ts', '<rootDir>/test/host/auth.spec.ts'];
+const HTTP_SUITES = [
+  '<rootDir>/test/**/*.http.spec.ts',
+  '<rootDir>/test/database/error-mapping.spec.ts',
+  '<rootDir>/test/database/page-snapshot.spec.ts',
+  '<rootDir>/test/lessons/compile-race.spec.ts',
+  '<rootDir>/test/host/auth.spec.ts',
+];
 
 module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',

@@ -1,5 +1,5 @@
 import { CacheModule } from '@nestjs/cache-manager';
-import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
+import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
 import { createCacheStore } from './cache/cache.module';
 import { VersionedCache } from './cache/versioned-cache';
 import { linguaDataSourceProviders, LinguaDataSource } from './database/lingua-data-source';
@@ -49,4 +49,9 @@ export const {
   ],
   exports: SHARED,
 })
-export class LinguaCoreModule extends LinguaCoreConfigurableModule {}
+export class LinguaCoreModule extends LinguaCoreConfigurableModule {
+  /** Every option is optional: `LinguaCoreModule.forRoot()` runs on the host's default connection. */
+  static forRoot(options: typeof LINGUA_CORE_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

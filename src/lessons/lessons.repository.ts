@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
-import { fromRawRow, toInt } from '../database/raw-rows';
+import { pageWithTotalSql, splitPageRows } from '../database/page-with-total';
+import { fromRawRow } from '../database/raw-rows';
 import { LessonVersion } from './entities/lesson-version.entity';
 import { Lesson, LessonStatus } from './entities/lesson.entity';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -46,17 +47,27 @@ export function lessonListWhere(filters: LessonFilters): { where: string; params
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** The page query of GET /lessons (newest first; ix_lessons_status_id with a status filter). */
-export function lessonPageSql(filters: LessonFilters, offset: number, limit: number): { sql: string; params: unknown[] } {
+/**
+ * The two parts of GET /lessons: the page (newest first; ix_lessons_status_id with a status filter)
+ * and the count. `params` serve the page; the count uses the first `countParams` of them.
+ */
+export function lessonListParts(filters: LessonFilters, offset: number, limit: number) {
   const { where, params } = lessonListWhere(filters);
-  const sql = `
+  const pageSql = `
     SELECT l.*, lv.version AS latest_version
       FROM lessons l
       LEFT JOIN LATERAL (SELECT version FROM lesson_versions WHERE lesson_id = l.id ORDER BY version DESC LIMIT 1) lv ON true
       ${where}
      ORDER BY l.id DESC
      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
-  return { sql, params: [...params, limit, offset] };
+  const countSql = `SELECT count(*) AS total FROM lessons l ${where}`;
+  return { pageSql, countSql, countParams: params.length, params: [...params, limit, offset] };
+}
+
+/** The statement of GET /lessons: page and total in one statement (pageWithTotalSql). */
+export function lessonPageSql(filters: LessonFilters, offset: number, limit: number): { sql: string; params: unknown[] } {
+  const { pageSql, countSql, params } = lessonListParts(filters, offset, limit);
+  return { sql: pageWithTotalSql(countSql, pageSql), params };
 }
 
 /** SQL for lessons and their versions. */
@@ -78,29 +89,25 @@ export class LessonsRepository {
     return rows.length ? fromRawRow<LessonDetailRow>(rows[0]) : null;
   }
 
+  /** One statement: the page and the total in one snapshot (pageWithTotalSql). */
   async page(filters: LessonFilters, offset: number, limit: number): Promise<[LessonRow[], number]> {
     const { sql, params } = lessonPageSql(filters, offset, limit);
-    const { where, params: countParams } = lessonListWhere(filters);
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(sql, params) as Promise<Record<string, unknown>[]>,
-      this.dataSource.query(`SELECT count(*) AS total FROM lessons l ${where}`, countParams) as Promise<Array<{ total: string }>>,
-    ]);
-    return [rows.map((r) => fromRawRow<LessonRow>(r)), toInt(total)];
+    const [rows, total] = splitPageRows(await this.dataSource.query(sql, params));
+    return [rows.map((r) => fromRawRow<LessonRow>(r)), total];
   }
 
   exists(id: number): Promise<boolean> {
     return this.lessons.exists({ where: { id } });
   }
 
-  /** Versions newest first. */
-  versionPage(lessonId: number, offset: number, limit: number): Promise<[LessonVersion[], number]> {
-    return this.versions
-      .createQueryBuilder('v')
-      .where('v.lesson_id = :lessonId', { lessonId })
-      .orderBy('v.version', 'DESC')
-      .offset(offset)
-      .limit(limit)
-      .getManyAndCount();
+  /** Versions newest first, with the total, in one statement (uq_lesson_versions_lesson_id_version). */
+  async versionPage(lessonId: number, offset: number, limit: number): Promise<[LessonVersion[], number]> {
+    const sql = pageWithTotalSql(
+      `SELECT count(*) AS total FROM lesson_versions WHERE lesson_id = $1`,
+      `SELECT * FROM lesson_versions WHERE lesson_id = $1 ORDER BY version DESC LIMIT $2 OFFSET $3`,
+    );
+    const [rows, total] = splitPageRows(await this.dataSource.query(sql, [lessonId, limit, offset]));
+    return [rows.map((r) => fromRawRow<LessonVersion>(r)), total];
   }
 
   findVersion(lessonId: number, version: number): Promise<LessonVersion | null> {
@@ -108,21 +115,45 @@ export class LessonsRepository {
   }
 
   /**
-   * Starts a compile inside the caller's transaction: sets status compiling and takes the lesson's
-   * row lock, so concurrent compiles of one lesson run one after another. False if no such lesson.
+   * Starts a compile attempt in its own committed statement, so readers see `compiling`. Returns the
+   * attempt's token — the xmin of the lesson row version it wrote: while no other write has touched
+   * the row since, the row's xmin is still this token. Null if no such lesson.
    */
-  async lockForCompile(manager: EntityManager, lessonId: number): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Lesson)
-      .set({ status: 'compiling' })
-      .where('id = :lessonId', { lessonId })
-      .returning(['id'])
-      .execute();
-    return result.raw.length > 0;
+  async beginCompile(lessonId: number): Promise<string | null> {
+    const rows: Array<{ token: string }> = await this.dataSource.query(
+      // (a SELECT over the UPDATE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING)
+      `WITH attempt AS (UPDATE lessons SET status = 'compiling' WHERE id = $1 RETURNING xmin::text AS token) SELECT token FROM attempt`,
+      [lessonId],
+    );
+    return rows[0]?.token ?? null;
   }
 
-  /** version = previous + 1; run under lockForCompile, so it sees every committed earlier version. */
+  /**
+   * First statement of a successful compile's transaction: sets status completed and takes the
+   * lesson's row lock, so concurrent compiles of one lesson insert their versions one after another.
+   * False if the lesson is gone.
+   */
+  async completeCompile(manager: EntityManager, lessonId: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH done AS (UPDATE lessons SET status = 'completed' WHERE id = $1 RETURNING id) SELECT id FROM done`,
+      [lessonId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a failed attempt: under the lesson's row lock, sets status failed only if no other write
+   * touched the row since the attempt began (its xmin is still the attempt's token). Otherwise a
+   * later attempt began or a compile completed since, and that one's outcome is the status.
+   */
+  async failCompile(manager: EntityManager, lessonId: number, token: string): Promise<boolean> {
+    const locked: Array<{ token: string }> = await manager.query(`SELECT xmin::text AS token FROM lessons WHERE id = $1 FOR UPDATE`, [lessonId]);
+    if (locked[0]?.token !== token) return false;
+    await manager.query(`UPDATE lessons SET status = 'failed' WHERE id = $1`, [lessonId]);
+    return true;
+  }
+
+  /** version = previous + 1; run under completeCompile's row lock, so it sees every committed earlier version. */
   async insertNextVersion(manager: EntityManager, lessonId: number, plan: Record<string, unknown>): Promise<LessonVersion> {
     const rows: Record<string, unknown>[] = await manager.query(
       `INSERT INTO lesson_versions (lesson_id, version, lesson_plan)
@@ -133,7 +164,4 @@ export class LessonsRepository {
     return fromRawRow<LessonVersion>(rows[0]);
   }
 
-  async setStatus(manager: EntityManager | undefined, lessonId: number, status: LessonStatus): Promise<void> {
-    await (manager ?? this.dataSource.manager).createQueryBuilder().update(Lesson).set({ status }).where('id = :lessonId', { lessonId }).execute();
-  }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApiError, notFound, validationFailed } from '../common/api-error';
+import { notFound, validationFailed } from '../common/api-error';
 import { offsetOf, Page, PageQuery, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CompileLessonDto, CreateLessonDto, LessonDetailDto, LessonDto, LessonListQuery, LessonVersionDto } from './dto/lesson.dto';
@@ -58,33 +58,35 @@ export class LessonsService {
   }
 
   /**
-   * Compiles a new version in one transaction: the lesson row is locked and set compiling, the plan
-   * compiled, version = previous + 1 inserted and the status set completed. Any failure rolls all
-   * of it back (no version row) and then records status failed; a rejected plan answers 400 with
-   * the compiler's findings.
+   * Compiles a new version. The attempt first sets status compiling in a statement of its own (so
+   * readers see it) and keeps the row version it wrote as its token. A compiled plan is stored in
+   * one transaction that sets completed, takes the lesson's row lock and inserts version =
+   * previous + 1. A rejected plan (400 with the compiler's findings) or any other failure stores no
+   * version and sets failed — under the row lock, and only if nothing touched the lesson since this
+   * attempt began, so a failure never hides a compile that began or completed after it (issue 9).
    */
   async compile(lessonId: number, dto: CompileLessonDto): Promise<LessonVersionDto> {
+    const token = await this.repo.beginCompile(lessonId);
+    if (token === null) throw notFound('Lesson');
+    await this.cache.lessonChanged(lessonId);
     try {
+      const plan = compileLessonPlan(dto.lessonPlan);
       const version = await this.tx.run(async (manager) => {
-        if (!(await this.repo.lockForCompile(manager, lessonId))) throw notFound('Lesson');
-        const plan = compileLessonPlan(dto.lessonPlan);
-        const created = await this.repo.insertNextVersion(manager, lessonId, plan);
-        await this.repo.setStatus(manager, lessonId, 'completed');
-        return created;
+        if (!(await this.repo.completeCompile(manager, lessonId))) throw notFound('Lesson');
+        return this.repo.insertNextVersion(manager, lessonId, plan);
       });
       await this.cache.lessonChanged(lessonId);
       return toLessonVersionDto(version);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'not_found') throw err;
-      await this.markFailed(lessonId);
+      await this.recordFailure(lessonId, token);
       if (err instanceof PlanRejected) throw validationFailed('The lesson plan was rejected by the compiler.', err.problems);
       throw err;
     }
   }
 
-  private async markFailed(lessonId: number): Promise<void> {
+  private async recordFailure(lessonId: number, token: string): Promise<void> {
     try {
-      await this.repo.setStatus(undefined, lessonId, 'failed');
+      await this.tx.run((manager) => this.repo.failCompile(manager, lessonId, token));
     } catch (err) {
       this.logger.warn({ lessonId, err: String(err) }, 'could not record a failed compile');
     }

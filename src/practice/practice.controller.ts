@@ -6,7 +6,7 @@ import { ApiErrors } from '../common/openapi';
 import { CursorPage, CursorQuery } from '../common/pagination';
 import { AnswerResultDto, PracticeSessionDto, PracticeSessionPageDto, StartSessionDto, SubmitAnswerDto } from './dto/practice.dto';
 import { PracticeService } from './practice.service';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('me/practice-sessions', 'practice')
 export class PracticeController {

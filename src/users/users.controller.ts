@@ -16,7 +16,7 @@ import {
   UserWithProfileDto,
 } from './dto/user.dto';
 import { UsersService } from './users.service';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('', 'users')
 export class UsersController {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { pageAndTotal } from '../database/page-with-total';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -55,29 +56,27 @@ export class UsersRepository {
   }
 
   /**
-   * Learners whose learning_goals contain `goals`: two statements, the page and the total.
-   * The page runs the containment first, in a MATERIALIZED CTE served by the GIN index
-   * ix_user_profiles_learning_goals, and only then joins, sorts and pages the matches (written as
-   * one query, the planner may walk pk order filtering every profile — a full scan for rare goals).
-   * The total counts the matching profiles alone: every profile has its learner (FK, cascade), so
-   * re-joining users to count them, as getManyAndCount would, only adds a scan.
+   * Learners whose learning_goals contain `goals`, with the total, in one statement (pageAndTotal).
+   * The containment runs first, in a MATERIALIZED CTE served by the GIN index
+   * ix_user_profiles_learning_goals; the page joins, sorts and pages the matches (written as one
+   * query, the planner may walk pk order filtering every profile — a full scan for rare goals), and
+   * the total counts the CTE's rows: every profile has its learner (FK, cascade), so re-joining users
+   * to count them, as getManyAndCount would, only adds a scan.
    */
   async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number): Promise<[UserWithProfileRow[], number]> {
     const document = JSON.stringify(goals);
-    const matches = this.profiles.createQueryBuilder('m').select('m.user_id', 'user_id').where('m.learning_goals @> :goals::jsonb', { goals: document });
-    const [users, total] = await Promise.all([
-      this.users
-        .createQueryBuilder('u')
-        .addCommonTableExpression(matches, 'matches', { materialized: true })
-        .innerJoin('matches', 'x', 'x.user_id = u.id')
-        .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
-        .setParameters(matches.getParameters())
-        .orderBy('u.id', 'ASC')
-        .offset(offset)
-        .limit(limit)
-        .getMany(),
-      this.profiles.createQueryBuilder('m').where('m.learning_goals @> :goals::jsonb', { goals: document }).getCount(),
-    ]);
+    const matches = () =>
+      this.profiles.createQueryBuilder('m').select('m.user_id', 'user_id').where('m.learning_goals @> :goals::jsonb', { goals: document });
+    const page = this.users
+      .createQueryBuilder('u')
+      .addCommonTableExpression(matches(), 'matches', { materialized: true })
+      .innerJoin('matches', 'x', 'x.user_id = u.id')
+      .innerJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
+      .setParameters(matches().getParameters())
+      .orderBy('u.id', 'ASC')
+      .offset(offset)
+      .limit(limit);
+    const [users, total] = await pageAndTotal(page, 'SELECT count(*) FROM matches', offset, () => matches().getCount());
     const rows = users.map((u) => {
       const { profile, ...rest } = u as User & { profile: UserProfile };
       return { user: rest as User, profile };

@@ -18,7 +18,7 @@ import {
   WordPageDto,
   WordQuery,
 } from './dto/catalogue.dto';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('', 'catalogue')
 export class CatalogueController {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { pageAndTotal } from '../database/page-with-total';
 import { fromRawRow, toInt } from '../database/raw-rows';
 import { WordSortField } from './dto/catalogue.dto';
 import { Category } from './entities/category.entity';
@@ -77,7 +78,7 @@ export class CatalogueRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** One page of words with their category (one statement) plus the total (one statement). */
+  /** One page of words with their category and the total, in one statement (pageAndTotal). */
   async findWordPage(filter: WordFilter, sort: [WordSortField, 'ASC' | 'DESC'], offset: number, limit: number): Promise<[Word[], number]> {
     const page = this.filteredWords(filter)
       .innerJoinAndSelect('w.category', 'c')
@@ -85,8 +86,8 @@ export class CatalogueRepository {
       .addOrderBy('w.id', 'ASC')
       .offset(offset)
       .limit(limit);
-    const [words, total] = await Promise.all([page.getMany(), this.filteredWords(filter).getCount()]);
-    return [words, total];
+    const count = this.filteredWords(filter).select('count(*)').getQuery();
+    return pageAndTotal(page, count, offset, () => this.filteredWords(filter).getCount());
   }
 
   async findWord(id: number, manager?: EntityManager): Promise<Word | null> {

@@ -6,7 +6,7 @@ import { ApiErrors } from '../common/openapi';
 import { CursorPage } from '../common/pagination';
 import { DueListDto, DueQuery, LearnerVocabularyQuery, VocabularyItemDto, VocabularyPageDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { VocabularyService } from './vocabulary.service';
-import { LinguaController } from '../api/lingua-controller.decorator';
+import { LinguaController } from '../common/lingua-controller.decorator';
 
 /** `status(code)` exists on both Express's response and Fastify's reply. */
 interface StatusSettable {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { validateEnv } from '../../src/host/env';
 import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
 import { runPendingMigrations } from '../../src/host/run-migrations';
+import { waitForWaiters } from '../harness/barriers';
 import { TestContext } from '../harness/context';
 import { ProbeModule } from '../harness/probe.module';
 import { TEST_CLUSTER_PREFIX } from '../harness/servers';
@@ -35,7 +36,8 @@ describe('PostgreSQL stopped and restarted under a running app', () => {
 
     const inFlight = ctx.http.post('/api/__probe/sql').send({ sql: 'SELECT pg_sleep(5)' });
     const inFlightResponse = inFlight.then((r) => r);
-    await new Promise((r) => setTimeout(r, 300));
+    // the statement is running on the server (not merely sent) before the server goes down
+    await waitForWaiters(ctx.databaseUrl, { count: 1, queryLike: 'SELECT pg_sleep(5)%' });
     const port = server.port;
     await server.stop();
 
@@ -50,10 +52,12 @@ describe('PostgreSQL stopped and restarted under a running app', () => {
     expect(ready.status).toBe(503);
 
     server = await EmbeddedPostgres.start({ dataDir, port, settings: { fsync: 'off' } });
+    // Polls until the pool reconnects; the deadline only turns a hang into a failure (30 s is two
+    // orders of magnitude above a normal recovery), it is not what the test measures.
     let status = 0;
-    for (let i = 0; i < 20 && status !== 200; i++) {
+    for (const deadline = Date.now() + 30_000; status !== 200 && Date.now() < deadline; ) {
       status = (await ctx.http.get('/api/me').set(learner.auth)).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
     await ctx.http.get('/health/ready').expect(200);

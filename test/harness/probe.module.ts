@@ -1,5 +1,6 @@
-import { Body, Module, Post } from '@nestjs/common';
-import { LinguaController } from '../../src/api/lingua-controller.decorator';
+import { Body, Module, OnModuleDestroy, Post } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LinguaController } from '../../src/common/lingua-controller.decorator';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { Public } from '../../src/common/auth';
@@ -12,8 +13,9 @@ import { TransactionRunner } from '../../src/database/transaction-runner';
  */
 @Public()
 @LinguaController('api/__probe', 'probe')
-class ProbeController {
+class ProbeController implements OnModuleDestroy {
   attempts = 0;
+  private readTimeoutSource?: DataSource;
 
   constructor(
     private readonly dataSource: LinguaDataSource,
@@ -23,6 +25,29 @@ class ProbeController {
   @Post('sql')
   async sql(@Body() body: { sql: string }): Promise<{ rows: unknown }> {
     return { rows: await this.dataSource.query(body.sql) };
+  }
+
+  /**
+   * Runs `sql` on a second DataSource built from the app's own options (same pg driver, same
+   * TypeORM), whose pg client has `query_timeout: timeoutMs`: a real client read timeout, answered
+   * by the app's error filter.
+   */
+  @Post('read-timeout')
+  async readTimeout(@Body() body: { sql: string; timeoutMs: number }): Promise<{ rows: unknown }> {
+    if (!this.readTimeoutSource) {
+      const options = this.dataSource.options as { extra?: Record<string, unknown> };
+      this.readTimeoutSource = new DataSource({
+        ...this.dataSource.options,
+        subscribers: [],
+        extra: { ...options.extra, max: 1, query_timeout: body.timeoutMs },
+      } as typeof this.dataSource.options);
+      await this.readTimeoutSource.initialize();
+    }
+    return { rows: await this.readTimeoutSource.query(body.sql) };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.readTimeoutSource?.destroy();
   }
 
   @Post('tx')

@@ -1,4 +1,4 @@
-import { LESSON_DETAIL_SQL, lessonPageSql } from '../../src/lessons/lessons.repository';
+import { LESSON_DETAIL_SQL, lessonListParts, lessonPageSql } from '../../src/lessons/lessons.repository';
 import { sessionPageSql } from '../../src/lessons/lesson-sessions.repository';
 import { PlanSummary, TestContext } from '../harness/context';
 
@@ -55,8 +55,15 @@ describe('lesson query plans at volume', () => {
   it('lessons by a rare status use ix_lessons_status_id (the common one walks the primary key backwards)', async () => {
     const { sql, params } = lessonPageSql({ status: 'failed' }, 0, 20);
     expectPlan(await ctx.explain(sql, params), 'ix_lessons_status_id', ['lessons', 'lesson_versions']);
-    const common = lessonPageSql({ status: 'completed' }, 0, 20);
-    expect((await ctx.explain(common.sql, common.params)).seqScans()).toEqual([]);
+    // The page of the dominant status walks the primary key backwards, scanning no table.
+    const common = lessonListParts({ status: 'completed' }, 0, 20);
+    expect((await ctx.explain(common.pageSql, common.params)).seqScans()).toEqual([]);
+    // Its total counts most of the table, where a scan is the planner's best choice — as it was when
+    // the total was a statement of its own. Since issue 9 page and total are one statement: the
+    // count's scan is the only one in it.
+    const count = await ctx.explain(common.countSql, common.params.slice(0, common.countParams));
+    const whole = lessonPageSql({ status: 'completed' }, 0, 20);
+    expect((await ctx.explain(whole.sql, whole.params)).seqScans()).toEqual(count.seqScans());
   });
 
   it('lessons by plan content (@>) use the GIN index ix_lesson_versions_lesson_plan', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LinguaSettings } from '../../src/lingua-core.options';
 import { Learner, TestContext } from '../harness/context';
 import { newCategory, newWords } from './factories';
 
@@ -140,17 +141,34 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     expect(afterDelete.body).toMatchObject({ total: 2, dueNow: 1 });
   });
 
-  it('a cached dueNow is dropped once its nextDueAt has passed', async () => {
+  it('issue 9: a cached dueNow is dropped once its nextDueAt has passed (clock moved, not waited for)', async () => {
     const learner = await ctx.newLearner();
+    const control = await ctx.newLearner();
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     await learn(learner, [word.id]);
-    await ctx.dataSource.query(`UPDATE user_vocabulary SET due_at = now() + interval '1 second' WHERE user_id = $1`, [learner.id]);
+    await ctx.dataSource.query(`UPDATE user_vocabulary SET due_at = now() + interval '10 seconds' WHERE user_id = $1`, [learner.id]);
     await ctx.get((await import('../../src/vocabulary/vocabulary.cache')).VocabularyCache).statsChanged(learner.id);
     const before = await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200);
     expect(before.body.dueNow).toBe(0);
-    await new Promise((r) => setTimeout(r, 1100));
-    const after = await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200);
-    expect(after.body).toMatchObject({ dueNow: 1, nextDueAt: null });
+    expect(before.body.nextDueAt).not.toBeNull();
+    await ctx.http.get('/api/me/vocabulary/stats').set(control.auth).expect(200); // cached, nextDueAt null
+
+    // The app reads the clock through Date (the stats query gets `new Date()` as its "now"), so moving
+    // Date 30 s ahead passes nextDueAt (10 s) without waiting — and stays inside the cache TTL, so an
+    // entry can only be dropped by the nextDueAt rule (the control learner's stays cached).
+    const skipMs = 30_000;
+    expect(skipMs).toBeLessThan(ctx.get(LinguaSettings).cacheTtlMs);
+    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      jest.setSystemTime(Date.now() + skipMs);
+      const controlAgain = await ctx.countStatements(() => ctx.http.get('/api/me/vocabulary/stats').set(control.auth).expect(200));
+      expect(controlAgain.count).toBe(0);
+      const after = await ctx.countStatements(() => ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200));
+      expect(after.count).toBeGreaterThan(0);
+      expect(after.result.body).toMatchObject({ dueNow: 1, nextDueAt: null });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('rejects bad input with 400 before any query runs', async () => {

@@ -1,8 +1,8 @@
 import { applyDecorators, Controller, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiExceptionFilter } from '../common/api-exception.filter';
-import { RequestIdInterceptor } from '../common/request-id.interceptor';
-import { ApiBearerAuth, ApiTags } from '../common/swagger-optional';
-import { LinguaValidationPipe } from '../common/validation';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { RequestIdInterceptor } from './request-id.interceptor';
+import { ApiBearerAuth, ApiTags } from './swagger-optional';
+import { LinguaValidationPipe } from './validation';
 
 /**
  * A lingua-core controller: it carries its own validation pipe, error filter and request id, so the

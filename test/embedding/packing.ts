@@ -1,0 +1,73 @@
+import { cp, lstat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { run, runOk } from './processes';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const EXAMPLE_DIR = join(REPO_ROOT, 'examples/monolith');
+
+export interface PackedTarball {
+  path: string;
+  size: number;
+  unpackedSize: number;
+  files: string[];
+}
+
+/**
+ * `npm pack` of the working tree into `destination`; its `prepare` script rebuilds the checkout's
+ * dist/ from the sources first, as for a git install.
+ */
+export async function packLinguaCore(destination: string): Promise<PackedTarball> {
+  const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
+  // Lifecycle scripts print to stdout before the JSON.
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>;
+  return { path: join(destination, packed.filename), size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files.map((f) => f.path) };
+}
+
+/** Copies the example (sources only) and installs it with `lingua-core` taken from `tarball`. */
+export async function installExample(tarball: string, destination: string): Promise<{ stderr: string }> {
+  await cp(EXAMPLE_DIR, destination, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) });
+  await runOk('npm', ['pkg', 'set', `dependencies.lingua-core=file:${tarball}`], { cwd: destination });
+  const { stderr } = await runOk('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: destination });
+  return { stderr };
+}
+
+/** Bytes of the files under `path` (symlinks not followed), skipping directories named in `skip`. */
+export async function directorySize(path: string, skip: string[] = []): Promise<number> {
+  const stat = await lstat(path).catch(() => undefined);
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.size;
+  let total = 0;
+  for (const entry of await readdir(path)) {
+    if (!skip.includes(entry)) total += await directorySize(join(path, entry), skip);
+  }
+  return total;
+}
+
+interface LsNode {
+  path?: string;
+  dependencies?: Record<string, LsNode>;
+}
+
+/**
+ * Bytes of node_modules that are there only because of `lingua-core`: the package and every package
+ * reachable from it but not from the app's other dependencies (peers are the app's own).
+ */
+export async function sizeAddedBy(appDir: string, dependency: string): Promise<number> {
+  const { stdout } = await run('npm', ['ls', '--all', '--long', '--json'], { cwd: appDir });
+  const root = JSON.parse(stdout) as LsNode;
+  const collect = (node: LsNode, into: Set<string>) => {
+    for (const child of Object.values(node.dependencies ?? {})) {
+      if (!child.path || into.has(child.path)) continue;
+      into.add(child.path);
+      collect(child, into);
+    }
+  };
+  const withIt = new Set<string>();
+  collect(root, withIt);
+  const without = new Set<string>();
+  collect({ dependencies: Object.fromEntries(Object.entries(root.dependencies ?? {}).filter(([name]) => name !== dependency)) }, without);
+  let total = 0;
+  // A package's own node_modules holds other packages, counted (or not) on their own.
+  for (const path of withIt) if (!without.has(path)) total += await directorySize(path, ['node_modules']);
+  return total;
+}
