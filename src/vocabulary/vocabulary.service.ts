@@ -64,7 +64,7 @@ export class VocabularyService {
   /**
    * Records one answer on the learner's card inside the caller's transaction: locks the card row
    * (creating it first if the learner was not learning the word yet), schedules the next review
-   * with FSRS and counts the answer. Call `reviewsCommitted` after the transaction commits.
+   * with FSRS and counts the answer. Call `reviewsCommitted` with the same manager before it commits.
    */
   async recordReview(manager: EntityManager, userId: number, wordId: number, rating: ReviewRating, now: Date): Promise<ScheduledCard> {
     let card = await this.repo.lockCard(manager, userId, wordId);
