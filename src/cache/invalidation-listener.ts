@@ -34,6 +34,10 @@ export class InvalidationListener {
   private closed = false;
   private inflight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  /** This connection's statements, one at a time (node-postgres deprecates overlapping queries). */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Payloads waiting for the next NOTIFY statement (sent as one transaction when the connection is free). */
+  private batch: { payloads: string[]; sent: Promise<boolean> } | undefined;
 
   constructor(
     private readonly config: ClientConfig,
@@ -63,15 +67,28 @@ export class InvalidationListener {
     }));
   }
 
-  /** NOTIFY on this connection (autocommit); false when it is down. */
-  async notify(payload: string): Promise<boolean> {
-    if (!this.client) return false;
-    try {
-      await this.client.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, payload]);
-      return true;
-    } catch {
-      return false;
+  /**
+   * NOTIFY on this connection (autocommit); false when it is down. Payloads that arrive while a
+   * statement is in flight are sent together in the next one: a notifying commit takes a
+   * cluster-wide lock, so one commit per batch instead of one per write (docs/caching.md).
+   */
+  notify(payload: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) return Promise.resolve(false);
+    if (this.batch) {
+      this.batch.payloads.push(payload);
+      return this.batch.sent;
     }
+    const batch: { payloads: string[]; sent: Promise<boolean> } = { payloads: [payload], sent: Promise.resolve(false) };
+    this.batch = batch;
+    batch.sent = this.query(client, () => {
+      this.batch = undefined; // later payloads go in the next statement
+      return ['SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CACHE_CHANNEL, batch.payloads]];
+    }).then(
+      () => true,
+      () => false,
+    );
+    return batch.sent;
   }
 
   async close(): Promise<void> {
@@ -102,6 +119,7 @@ export class InvalidationListener {
       return;
     }
     this.client = client;
+    this.tail = Promise.resolve(); // never queue behind a statement of a connection that was dropped
     this.failures = 0;
     if (this.hadConnection) {
       this.logger.warn('cache invalidation listener reconnected; notifications may have been missed');
@@ -115,7 +133,7 @@ export class InvalidationListener {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('cache invalidation listener did not answer')), SYNC_TIMEOUT_MS);
     });
-    return Promise.race([client.query('SELECT 1'), timeout])
+    return Promise.race([this.query(client, () => ['SELECT 1', []]), timeout])
       .then(noop, (err) => {
         // A connection that stops answering may have missed notifications: drop it, reconnect.
         this.lost(client, err);
@@ -126,6 +144,13 @@ export class InvalidationListener {
         clearTimeout(timer);
         this.inflight = undefined;
       });
+  }
+
+  /** Runs a statement after this connection's previous one; `statement` is built when its turn comes. */
+  private query(client: Client, statement: () => [string, unknown[]]): Promise<unknown> {
+    const result = this.tail.then(() => client.query(...statement()));
+    this.tail = result.catch(noop);
+    return result;
   }
 
   private lost(client: Client, err?: unknown): void {

@@ -32,8 +32,8 @@ type Versions = string[] | typeof unavailable;
  * writes new random versions, so every instance sharing the store stops seeing the old entries at
  * once, with no key scans.
  *
- * That version write is only the fast path. Every invalidation is also a PostgreSQL NOTIFY —
- * inside the writing transaction when there is one — and every instance LISTENs on a dedicated
+ * That version write is only the fast path. Every invalidation is also a PostgreSQL NOTIFY, sent
+ * after the write commits and before it is acknowledged, and every instance LISTENs on a dedicated
  * connection. Before trusting the cache, a read waits for a round trip on that connection
  * (`InvalidationListener.sync`), so it has heard of every invalidation committed before it began;
  * a namespace whose invalidation is not yet confirmed in the cache (the writer's version write
@@ -91,26 +91,23 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Invalidates after a write that has already committed (or ran without a transaction): NOTIFY on
-   * the listener's connection, then this instance's and the shared cache's version bumps. Resolve
-   * it before acknowledging the write.
+   * Invalidates after a write that has committed (or ran without a transaction): a NOTIFY on the
+   * listener's connection (batched with other writes'), and this instance's and the shared cache's
+   * version bumps, concurrently. Resolve it before acknowledging the write.
    */
   async invalidate(...namespaces: string[]): Promise<void> {
     const versions = freshVersions(namespaces);
-    await this.notify(versions);
-    await this.apply(versions);
+    await Promise.all([this.notify(versions), this.apply(versions)]);
   }
 
   /**
-   * Invalidates as part of `manager`'s transaction: the NOTIFY joins it (delivered to every
-   * instance when it commits, never when it rolls back) and the version bumps run after its commit.
-   * Without an open transaction, the same as `invalidate`.
+   * Invalidates once `manager`'s transaction commits (nothing if it rolls back); without an open
+   * transaction, at once. The NOTIFY is sent after the commit, not inside the transaction: a
+   * notifying commit holds a cluster-wide lock through its WAL flush, which serialised concurrent
+   * writers' commits (docs/caching.md, figures). The caller's commit resolves after it.
    */
   async invalidateOnCommit(manager: EntityManager | undefined, ...namespaces: string[]): Promise<void> {
-    if (!manager?.queryRunner?.isTransactionActive) return this.invalidate(...namespaces);
-    const versions = freshVersions(namespaces);
-    if (this.listener) await manager.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, this.payload(versions)]);
-    await afterCommit(manager, () => this.apply(versions));
+    await afterCommit(manager, () => this.invalidate(...namespaces));
   }
 
   /**

@@ -37,8 +37,8 @@ export class PracticeService {
    * One transaction: lock the session (answers to a session apply one at a time, so the
    * idempotency check below cannot race), return the stored result if this answerId was already
    * applied, refuse a finished session, then update the learner's card (FSRS), the session counters
-   * and append the log row. The stats invalidation joins the transaction (the caller's, when
-   * `{ manager }` makes the answer part of it): NOTIFY on commit, cache version bump after it.
+   * and append the log row. The stats invalidation is registered on the transaction (the caller's,
+   * when `{ manager }` makes the answer part of it) and runs when it commits.
    */
   async answer(userId: number, sessionId: number, dto: SubmitAnswerDto, options: WriteOptions = {}): Promise<AnswerResultDto> {
     const result = await this.tx.run(async (manager) => {

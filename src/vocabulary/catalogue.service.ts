@@ -22,7 +22,7 @@ import { VocabularyCache } from './vocabulary.cache';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
- * `categories` and `words` namespaces — in its transaction when it has one, else right after it.
+ * `categories` and `words` namespaces once it has committed.
  */
 @Injectable()
 export class CatalogueService {

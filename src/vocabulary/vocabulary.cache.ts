@@ -6,8 +6,8 @@ import { VersionedCache } from '../cache/versioned-cache';
  * The vocabulary module's cache keys (docs/modules/vocabulary-practice.md, "Caching"). Values are
  * plain JSON DTOs. Namespaces: `categories` (the list with word counts), `words` (pages and single
  * words), `stats:<userId>` (one learner's stats; the `stats` family covers every learner's). Each
- * invalidation takes the writing transaction's `manager` when there is one (its NOTIFY joins the
- * transaction, its version bumps run after the commit); without one, call it after the write.
+ * invalidation takes the writing transaction's `manager` when there is one (it runs when that
+ * transaction commits, never if it rolls back); without one, call it after the write.
  */
 @Injectable()
 export class VocabularyCache {

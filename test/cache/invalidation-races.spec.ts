@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
+import { Client } from 'pg';
 import { VersionedCache } from '../../src/cache/versioned-cache';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import { LinguaSettings } from '../../src/lingua-core.options';
@@ -118,12 +119,25 @@ describe('issue 9: deleting a word invalidates its learners\' stats with a bound
     for (const learner of learners) await ctx.http.put(`/api/me/vocabulary/${many.id}`).set(learner.auth).expect(201);
     for (const learner of learners) await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200);
 
+    // Listen like another instance would; a round trip on the listening connection after the delete's
+    // response delivers every notification committed before it (the read barrier of docs/caching.md).
+    const listener = new Client({ connectionString: ctx.databaseUrl });
+    await listener.connect();
+    const scopes: string[][] = [];
+    listener.on('notification', (n) => scopes.push(String(n.payload).split(' ').slice(2).map((pair) => pair.split('=')[0])));
+    await listener.query('LISTEN lingua_cache');
     const notifiesOf = async (wordId: number) => {
-      const { queries } = await ctx.countStatements(() => ctx.http.delete(`/api/words/${wordId}`).set(author.auth).expect(204));
-      return queries.filter((q) => q.sql.includes('pg_notify')).map((q) => String(q.parameters[1]).split(' ').slice(2).map((pair) => pair.split('=')[0]));
+      scopes.length = 0;
+      await ctx.http.delete(`/api/words/${wordId}`).set(author.auth).expect(204);
+      await listener.query('SELECT 1');
+      return [...scopes];
     };
-    expect(await notifiesOf(few.id)).toEqual([['categories', 'words', 'stats']]);
-    expect(await notifiesOf(many.id)).toEqual([['categories', 'words', 'stats']]);
+    try {
+      expect(await notifiesOf(few.id)).toEqual([['categories', 'words', 'stats']]);
+      expect(await notifiesOf(many.id)).toEqual([['categories', 'words', 'stats']]);
+    } finally {
+      await listener.end();
+    }
     for (const learner of learners) {
       expect((await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200)).body.total).toBe(0);
     }
