@@ -7,7 +7,7 @@
  * with and without the invalidation listener's read barrier: one caller in a loop (latency per hit)
  * and 64 concurrent callers (throughput, where barrier round trips are shared). The loader never
  * runs after the first call. No table is touched: the barrier is `SELECT 1` on the listener's own
- * connection. To time an earlier implementation, export it to a file and name it:
+ * connection. To time an earlier implementation beside it (listener not applicable), export it and name it:
  *   git show <commit>:src/cache/versioned-cache.ts > src/cache/versioned-cache.before.ts
  *   BENCH_CACHE_IMPL=../src/cache/versioned-cache.before npm run bench:cache
  */
@@ -26,7 +26,7 @@ import { MetricsService } from '../src/observability/metrics.service';
 const HITS = Number(process.env.BENCH_HITS ?? 2_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONCURRENCY = 64;
-/** Another implementation to time instead (a module exporting VersionedCache), e.g. an earlier commit's. */
+/** Another implementation to time beside this one (a module exporting VersionedCache), e.g. an earlier commit's. */
 const IMPL = process.env.BENCH_CACHE_IMPL;
 const VALUE = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, term: `term-${i}`, translation: `translation-${i}` })), total: 20 };
 
@@ -43,10 +43,9 @@ async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL;
   const subjects: Subject[] = [];
   for (const store of ['memory', ...(redisUrl ? ['redis'] : [])]) {
-    for (const listen of [false, true]) {
-      const settings = new LinguaSettings({ cache: { redisUrl: store === 'redis' ? redisUrl : undefined, keyPrefix: `bench-${randomBytes(3).toString('hex')}`, listen } });
-      subjects.push(await subject(`| ${store} | ${IMPL ? 'given' : listen ? 'on' : 'off'} |`, settings, dataSource));
-    }
+    const settings = (listen: boolean) => new LinguaSettings({ cache: { redisUrl: store === 'redis' ? redisUrl : undefined, keyPrefix: `bench-${randomBytes(3).toString('hex')}`, listen } });
+    if (IMPL) subjects.push(await subject(`| ${store} | ${IMPL} |`, settings(false), dataSource, require(IMPL).VersionedCache));
+    for (const listen of [false, true]) subjects.push(await subject(`| ${store} | ${listen ? 'on' : 'off'} |`, settings(listen), dataSource, VersionedCache));
   }
   // Rounds alternate between the subjects, so a busy machine slows them all alike; medians are reported.
   for (let round = 0; round < ROUNDS; round++) {
@@ -55,15 +54,14 @@ async function main(): Promise<void> {
       s.concurrentPerSecond.push(await concurrent(s.cache));
     }
   }
-  console.log(['| store | listener (read barrier) | µs per hit, 1 caller | hits/s, 64 callers |', '|---|---|---|---|',
+  console.log(['| store | implementation / read barrier | µs per hit, 1 caller | hits/s, 64 callers |', '|---|---|---|---|',
     ...subjects.map((s) => `${s.label} ${median(s.sequentialUs).toFixed(1)} | ${Math.round(median(s.concurrentPerSecond))} |`)].join('\n'));
   for (const s of subjects) await s.close();
   await dataSource.destroy();
 }
 
-async function subject(label: string, settings: LinguaSettings, dataSource: DataSource): Promise<Subject> {
+async function subject(label: string, settings: LinguaSettings, dataSource: DataSource, Impl: typeof VersionedCache): Promise<Subject> {
   const store = createCacheStore(settings);
-  const Impl: typeof VersionedCache = IMPL ? require(IMPL).VersionedCache : VersionedCache;
   const cache = new Impl(createCache({ stores: [store] }), settings, new MetricsService(), dataSource as LinguaDataSource);
   await cache.onModuleInit?.();
   for (let i = 0; i < 500; i++) await cache.getOrLoad('words', 'page-1', load); // warm up (JIT, connections)
