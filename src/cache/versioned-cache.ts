@@ -53,6 +53,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   private readonly repairing = new Set<string>();
   private listener: InvalidationListener | undefined;
   private confirmTimer: NodeJS.Timeout | undefined;
+  private destroyed = false;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -125,6 +126,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.destroyed = true;
     clearTimeout(this.confirmTimer);
     this.inflight.clear();
     await this.listener?.close();
@@ -211,7 +213,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
    * unconfirmed for REPAIR_AFTER_MS (or needing a fresh version) get a version write of our own.
    */
   private scheduleConfirm(): void {
-    if (this.confirmTimer) return;
+    if (this.confirmTimer || this.destroyed) return;
     this.confirmTimer = setTimeout(() => {
       void this.confirmPending().finally(() => {
         this.confirmTimer = undefined;

@@ -37,15 +37,15 @@ export class PracticeService {
    * One transaction: lock the session (answers to a session apply one at a time, so the
    * idempotency check below cannot race), return the stored result if this answerId was already
    * applied, refuse a finished session, then update the learner's card (FSRS), the session counters
-   * and append the log row. The stats invalidation is registered on the transaction (the caller's,
-   * when `{ manager }` makes the answer part of it) and runs when it commits.
+   * and append the log row. Stats are invalidated after commit — the caller's, when `{ manager }`
+   * makes the answer part of the caller's transaction.
    */
   async answer(userId: number, sessionId: number, dto: SubmitAnswerDto, options: WriteOptions = {}): Promise<AnswerResultDto> {
-    const result = await this.tx.run(async (manager) => {
+    const { result, applied } = await this.tx.run(async (manager) => {
       const session = await this.repo.lockSession(manager, userId, sessionId);
       if (!session) throw notFound('Practice session');
       const previous = await this.repo.findAnswer(manager, sessionId, dto.answerId);
-      if (previous) return previous;
+      if (previous) return { result: previous, applied: false };
       if (session.finishedAt) throw stateConflict('The practice session is finished.');
       const now = new Date();
       const card = await this.vocabulary.recordReview(manager, userId, dto.wordId, dto.rating, now);
@@ -64,9 +64,9 @@ export class PracticeService {
         difficulty: card.difficulty,
         masteryLevel: card.masteryLevel,
       });
-      await this.vocabulary.reviewsCommitted(userId, manager);
-      return answer;
+      return { result: answer, applied: true };
     }, options);
+    if (applied) await this.tx.afterCommit(options, () => this.vocabulary.reviewsCommitted(userId));
     return toAnswerResultDto(result);
   }
 

@@ -96,12 +96,9 @@ export class CatalogueService {
 
   /** Also drops the word from every learner's vocabulary, and (one bump for all) the learners' cached stats. */
   async deleteWord(id: number): Promise<void> {
-    const deleted = await this.tx.run(async (manager) => {
-      const { deleted } = await this.repo.deleteWord(manager, id);
-      if (deleted) await this.cache.wordDeleted(manager);
-      return deleted;
-    });
+    const { deleted } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
     if (!deleted) throw notFound('Word');
+    await this.cache.wordDeleted();
   }
 
   /**
@@ -131,9 +128,9 @@ export class CatalogueService {
       if (problems.length > 0) throw bulkRowsRejected(problems);
       const names = new Map(checks.map((c) => [rows[c.i].categoryId, c.categoryName as string]));
       const inserted = await this.repo.insertWords(manager, rows);
-      await this.cache.catalogueChanged(manager);
       return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
     });
+    await this.cache.catalogueChanged();
     return { items };
   }
 

@@ -64,7 +64,7 @@ export class VocabularyService {
   /**
    * Records one answer on the learner's card inside the caller's transaction: locks the card row
    * (creating it first if the learner was not learning the word yet), schedules the next review
-   * with FSRS and counts the answer. Call `reviewsCommitted` with the same manager.
+   * with FSRS and counts the answer. Call `reviewsCommitted` after the transaction commits.
    */
   async recordReview(manager: EntityManager, userId: number, wordId: number, rating: ReviewRating, now: Date): Promise<ScheduledCard> {
     let card = await this.repo.lockCard(manager, userId, wordId);
@@ -79,8 +79,8 @@ export class VocabularyService {
   }
 
   /**
-   * Invalidates the learner's cached stats once the transaction that ran recordReview commits (pass
-   * its `manager`), or at once after it committed.
+   * Invalidates the learner's cached stats: call after the transaction with recordReview commits
+   * (or pass its `manager` to have it run when that transaction commits).
    */
   reviewsCommitted(userId: number, manager?: EntityManager): Promise<void> {
     return this.cache.statsChanged(userId, manager);
