@@ -27,6 +27,12 @@ export interface LinguaCacheOptions {
   keyPrefix?: string;
   /** Size bound of the in-process cache. Default 10000. */
   memoryMaxEntries?: number;
+  /**
+   * LISTEN for other instances' invalidations on a dedicated PostgreSQL connection and wait for it
+   * before trusting the cache (docs/caching.md). Default true; a single instance on the in-process
+   * cache may turn it off to save the round trip per cached read.
+   */
+  listen?: boolean;
 }
 
 /** What `LinguaCoreModule.forRoot()` / `forRootAsync({ useFactory })` take. Everything is optional. */
@@ -56,6 +62,7 @@ export class LinguaSettings {
   readonly cacheMemoryMaxEntries: number;
   readonly redisUrl: string | undefined;
   readonly cacheStore: Keyv | KeyvStoreAdapter | undefined;
+  readonly cacheListener: boolean;
   readonly slowQueryMs: number;
   readonly transactionRetries: number;
   readonly database: Required<Omit<LinguaDatabaseOptions, 'url'>> & { url?: string } | undefined;
@@ -68,6 +75,7 @@ export class LinguaSettings {
     this.cacheMemoryMaxEntries = positive('cache.memoryMaxEntries', cache.memoryMaxEntries, 10_000);
     this.redisUrl = cache.redisUrl || undefined;
     this.cacheStore = cache.store;
+    this.cacheListener = cache.listen ?? true;
     this.slowQueryMs = nonNegative('slowQueryMs', options.slowQueryMs, 200);
     this.transactionRetries = nonNegative('transactionRetries', options.transactionRetries, 3);
     this.database = options.database && resolveDatabaseOptions(options.database);

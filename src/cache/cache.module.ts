@@ -1,6 +1,7 @@
 import { createKeyv } from '@cacheable/memory';
 import KeyvRedis from '@keyv/redis';
 import { Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { LinguaSettings } from '../lingua-core.options';
 
@@ -28,9 +29,28 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
       disableOfflineQueue: true,
       socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
     },
-    { throwOnConnectError: false, connectionTimeout: 500 },
+    // throwOnErrors: a refused write (e.g. OOM under maxmemory) must reach VersionedCache as a failure.
+    { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 500 },
   );
-  const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false });
+  const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   store.on('error', (err: unknown) => logger.warn({ err: String(err) }, 'redis cache error'));
   return store;
 }
+
+/**
+ * Connects a Redis store's client now instead of on its first command: with no offline queue, a
+ * lazily connected client fails that command ("The client is offline"). Waits at most `waitMs`;
+ * start-up never fails because Redis is down (the client keeps reconnecting).
+ */
+export async function connectCacheStore(cache: Cache, waitMs: number): Promise<void> {
+  const store = (cache.stores?.[0] as Keyv | undefined)?.store as unknown;
+  if (!(store instanceof KeyvRedis)) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    store.getClient().then(noop, noop),
+    new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
+  ]);
+  clearTimeout(timer);
+}
+
+const noop = () => undefined;

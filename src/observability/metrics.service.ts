@@ -37,7 +37,7 @@ export class MetricsService {
   });
   readonly cacheLookups = new Counter({
     name: 'lingua_cache_lookups_total',
-    help: 'Cache lookups by namespace and result (hit, miss, error)',
+    help: 'Cache lookups by namespace and result (hit, miss, error; bypass: an invalidation not yet confirmed in the cache)',
     labelNames: ['namespace', 'result'] as const,
     registers: [this.registry],
   });

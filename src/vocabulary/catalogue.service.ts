@@ -22,7 +22,7 @@ import { VocabularyCache } from './vocabulary.cache';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
- * `categories` and `words` namespaces after it has committed.
+ * `categories` and `words` namespaces once it has committed.
  */
 @Injectable()
 export class CatalogueService {
@@ -94,11 +94,11 @@ export class CatalogueService {
     return this.loadWord(id);
   }
 
-  /** Also drops the word from every learner's vocabulary, and those learners' cached stats. */
+  /** Also drops the word from every learner's vocabulary, and (one bump for all) the learners' cached stats. */
   async deleteWord(id: number): Promise<void> {
-    const { deleted, learnerIds } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
+    const { deleted } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
     if (!deleted) throw notFound('Word');
-    await Promise.all([this.cache.catalogueChanged(), ...learnerIds.map((userId) => this.cache.statsChanged(userId))]);
+    await this.cache.wordDeleted();
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/api-error';
-import { afterCommit } from '../database/after-commit';
 import type { WriteOptions } from '../database/transaction-runner';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
@@ -33,7 +32,7 @@ export class VocabularyService {
    */
   async startLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<{ created: boolean; item: VocabularyItemDto }> {
     const created = await this.repo.insertIfAbsent(userId, wordId, manager);
-    if (created) await afterCommit(manager, () => this.cache.statsChanged(userId));
+    if (created) await this.cache.statsChanged(userId, manager);
     const [row] = await this.repo.listQuery(userId, { wordId }, 1, manager).getRawMany<VocabularyItemRow>();
     // Only a concurrent DELETE between the two statements gets here.
     if (!row) throw notFound('Vocabulary word');
@@ -42,7 +41,7 @@ export class VocabularyService {
 
   async stopLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<void> {
     if (!(await this.repo.delete(userId, wordId, manager))) throw notFound('Vocabulary word');
-    await afterCommit(manager, () => this.cache.statsChanged(userId));
+    await this.cache.statsChanged(userId, manager);
   }
 
   async due(userId: number, limit: number): Promise<DueListDto> {
@@ -79,8 +78,11 @@ export class VocabularyService {
     return next;
   }
 
-  /** Invalidates the learner's cached stats; call after a transaction with recordReview commits. */
-  reviewsCommitted(userId: number): Promise<void> {
-    return this.cache.statsChanged(userId);
+  /**
+   * Invalidates the learner's cached stats: call after the transaction with recordReview commits
+   * (or pass its `manager` to have it run when that transaction commits).
+   */
+  reviewsCommitted(userId: number, manager?: EntityManager): Promise<void> {
+    return this.cache.statsChanged(userId, manager);
   }
 }

@@ -1,0 +1,171 @@
+import { Logger } from '@nestjs/common';
+import { Client, ClientConfig } from 'pg';
+
+/** The PostgreSQL channel every lingua-core instance LISTENs on; the payload names the key prefix. */
+export const CACHE_CHANNEL = 'lingua_cache';
+
+const SYNC_TIMEOUT_MS = 1_000;
+const MAX_BACKOFF_MS = 5_000;
+
+export interface ListenerEvents {
+  /** A notification on CACHE_CHANNEL; runs synchronously, before any later `sync()` resolves. */
+  message(payload: string): void;
+  /** The connection came back after a loss: notifications sent meanwhile were missed. */
+  gap(): void;
+}
+
+/**
+ * One dedicated PostgreSQL connection (never a pool connection) that LISTENs on CACHE_CHANNEL,
+ * reconnecting with backoff when lost.
+ *
+ * `sync()` is the read barrier: a `SELECT 1` round trip on this connection that *started* after
+ * the caller asked. PostgreSQL sends a listening session every notification committed before it
+ * began a statement ahead of that statement's ReadyForQuery, and node-postgres emits them in
+ * order, so once `sync()` resolves every invalidation committed before the call has been handled
+ * here. Concurrent callers share round trips: one in flight, at most one queued behind it.
+ */
+export class InvalidationListener {
+  private readonly logger = new Logger('CacheInvalidationListener');
+  private client: Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private hadConnection = false;
+  private failures = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
+  private inflight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  /** This connection's statements, one at a time (node-postgres deprecates overlapping queries). */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Payloads waiting for the next NOTIFY statement (sent as one transaction when the connection is free). */
+  private batch: { payloads: string[]; sent: Promise<boolean> } | undefined;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly events: ListenerEvents,
+  ) {}
+
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Connects; waits at most `waitMs` for it (start-up never fails because of the listener). */
+  async start(waitMs: number): Promise<void> {
+    this.connecting = this.connect();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.connecting, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Resolves once every notification committed before this call has been handled; rejects while disconnected. */
+  sync(): Promise<void> {
+    if (!this.client) return Promise.reject(new Error('cache invalidation listener is not connected'));
+    if (!this.inflight) return (this.inflight = this.roundTrip(this.client));
+    // The round trip in flight may have started before this call: wait for the next one.
+    return (this.queued ??= this.inflight.then(noop, noop).then(() => {
+      this.queued = undefined;
+      return this.sync();
+    }));
+  }
+
+  /**
+   * NOTIFY on this connection (autocommit); false when it is down. Payloads that arrive while a
+   * statement is in flight are sent together in the next one: a notifying commit takes a
+   * cluster-wide lock, so one commit per batch instead of one per write (docs/caching.md).
+   */
+  notify(payload: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) return Promise.resolve(false);
+    if (this.batch) {
+      this.batch.payloads.push(payload);
+      return this.batch.sent;
+    }
+    const batch: { payloads: string[]; sent: Promise<boolean> } = { payloads: [payload], sent: Promise.resolve(false) };
+    this.batch = batch;
+    batch.sent = this.query(client, () => {
+      this.batch = undefined; // later payloads go in the next statement
+      return ['SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [CACHE_CHANNEL, batch.payloads]];
+    }).then(
+      () => true,
+      () => false,
+    );
+    return batch.sent;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    await this.connecting?.catch(noop);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(noop);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ ...this.config, application_name: 'lingua-cache-listener' });
+    client.on('notification', (n) => {
+      if (n.channel === CACHE_CHANNEL && n.payload) this.events.message(n.payload);
+    });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CACHE_CHANNEL}`);
+    } catch (err) {
+      this.lost(client, err);
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(noop);
+      return;
+    }
+    this.client = client;
+    this.tail = Promise.resolve(); // never queue behind a statement of a connection that was dropped
+    this.failures = 0;
+    if (this.hadConnection) {
+      this.logger.warn('cache invalidation listener reconnected; notifications may have been missed');
+      this.events.gap();
+    }
+    this.hadConnection = true;
+  }
+
+  private roundTrip(client: Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('cache invalidation listener did not answer')), SYNC_TIMEOUT_MS);
+    });
+    return Promise.race([this.query(client, () => ['SELECT 1', []]), timeout])
+      .then(noop, (err) => {
+        // A connection that stops answering may have missed notifications: drop it, reconnect.
+        this.lost(client, err);
+        void client.end().catch(noop);
+        throw err;
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        this.inflight = undefined;
+      });
+  }
+
+  /** Runs a statement after this connection's previous one; `statement` is built when its turn comes. */
+  private query(client: Client, statement: () => [string, unknown[]]): Promise<unknown> {
+    const result = this.tail.then(() => client.query(...statement()));
+    this.tail = result.catch(noop);
+    return result;
+  }
+
+  private lost(client: Client, err?: unknown): void {
+    if (this.client === client) {
+      this.client = undefined;
+      this.logger.warn({ err: err ? String(err) : undefined }, 'cache invalidation listener lost; the cache is bypassed until it is back');
+    }
+    if (this.closed || this.retry || this.client) return;
+    const delay = Math.min(100 * 2 ** this.failures++, MAX_BACKOFF_MS);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.connecting = this.connect();
+    }, delay);
+    this.retry.unref();
+  }
+}
+
+const noop = () => undefined;
