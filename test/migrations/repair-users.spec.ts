@@ -110,7 +110,10 @@ describe('RepairUsers interrupted part-way and run again', () => {
       await migrateThrough(ds, 'RepairUsers1763800000200');
       await migrateThrough(reference, 'RepairUsers1763800000200');
       expect(await schemaSnapshot(ds)).toBe(await schemaSnapshot(reference));
-      expect(await ds.query(`SELECT reason FROM quarantined_rows`)).toEqual([{ reason: 'duplicate_email: an older account keeps this email' }]);
+      expect(await ds.query(`SELECT reason FROM quarantined_rows ORDER BY id`)).toEqual([
+        { reason: 'duplicate_email: an older account keeps this email' },
+        { reason: 'repaired: NULL progress_data → {}' },
+      ]);
       expect(await ds.query(`SELECT id, email FROM users ORDER BY id`)).toEqual([{ id: 1, email: 'A@x.com' }, { id: 2, email: null }]);
     } finally {
       await blocker.end().catch(() => undefined);
