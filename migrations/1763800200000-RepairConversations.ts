@@ -50,7 +50,7 @@ const MESSAGE_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: M, label: 'messages.invalid_role', reason: 'invalid_role: not user, assistant or system', where: `(${roleOf}) IS NULL` },
   // A conversation whose orders contain a duplicate, a zero/negative, a NULL or a gap: renumbered 1..n, order kept.
   { kind: 'renumber', table: M, label: 'messages.message_order', reason: 'repaired: message_order renumbered 1..n',
-    parent: 'session_id', parentTable: S, column: 'message_order', orderBy: 'c.message_order NULLS LAST, c.created_at NULLS LAST, c.id',
+    parent: 'session_id', column: 'message_order', orderBy: 'c.message_order NULLS LAST, c.created_at NULLS LAST, c.id',
     broken: 'count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0 OR max(message_order) <> count(*)' },
   repairInPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
   repairInPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),

@@ -47,7 +47,7 @@ const VERSION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: 'lesson_versions', label: 'versions.no_lesson', reason: 'no_lesson: lesson_id is null', where: 't.lesson_id IS NULL' },
   // A lesson whose versions include a NULL or a value ≤ 0: renumbered 1..n, order kept (through NULL: the legacy unique index holds throughout).
   { kind: 'renumber', table: 'lesson_versions', label: 'versions.version', reason: 'repaired: version renumbered 1..n',
-    parent: 'lesson_id', parentTable: 'lessons', column: 'version', orderBy: 'c.version NULLS LAST, c.created_at NULLS LAST, c.id',
+    parent: 'lesson_id', column: 'version', orderBy: 'c.version NULLS LAST, c.created_at NULLS LAST, c.id',
     broken: 'bool_or(version IS NULL OR version <= 0)' },
   repairInPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
   repairInPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),

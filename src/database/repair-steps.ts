@@ -65,7 +65,6 @@ export interface RenumberStep {
   label: string;
   reason: string;
   parent: string;
-  parentTable: string;
   column: string;
   orderBy: string;
   broken: string;
@@ -168,7 +167,9 @@ async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeSte
   const { map } = step;
   const t = map.table;
   let total = 0;
-  await forEachKeyRange(qr, t, 'id', async (lo, hi) => {
+  // Walks the map (not the table): a batch holds about the batch size of duplicates with their
+  // survivors, however the duplicates are spread, and the step costs what there is to merge.
+  await forEachKeyRange(qr, map.name, 'keep_id', async (lo, hi) => {
     // grp: the map's pairs whose survivor is in this batch and whose duplicate still has its key;
     // members: all their rows, locked; sums: the aggregates per survivor over its group.
     const counts = oneRow<{ groups: number; fixed: number; moved: number; kept: number }>(
@@ -198,7 +199,9 @@ async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeSte
 async function renumberInBatches(qr: QueryRunner, migration: string, step: RenumberStep): Promise<number> {
   const { table, parent, column } = step;
   let total = 0;
-  await forEachKeyRange(qr, step.parentTable, 'id', async (lo, hi) => {
+  // Walks the children's parent column (its index serves the walk and the grouping): a batch is
+  // about the batch size of children, whole parents, however many children a parent has.
+  await forEachKeyRange(qr, table, parent, async (lo, hi) => {
     await atomically(qr, async () => {
       // 1. the children to renumber under the batch's parents, locked, originals recorded, set to
       //    NULL (a unique index allows any number of NULLs, so step 2 never meets a transient duplicate);
