@@ -10,6 +10,7 @@ import {
   renameConstraint,
   prepareMigrationSession,
   setNotNull,
+  timestampsNotNull,
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
@@ -19,18 +20,26 @@ import { rebuildWithColumnFirst } from '../src/database/table-rebuild';
 const NAME = 'RepairUsers1763800000200';
 
 const EMAILS: MergeMap = { name: 'lingua_merge_users_email', table: 'users', key: (a) => `lower(${a}.email)`, where: (a) => `${a}.email IS NOT NULL` };
-const USER_REPAIRS: RepairStep[] = [
+const createdAt = (table: string) => repairInPlace(table, `${table}.created_at`, 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()');
+const updatedAt = (table: string) => repairInPlace(table, `${table}.updated_at`, 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at');
+
+export const USER_REPAIRS: RepairStep[] = [
+  createdAt('users'),
   { kind: 'map', map: EMAILS },
   { kind: 'repair', table: 'users', label: 'users.duplicate_email', reason: 'duplicate_email: an older account keeps this email',
     where: isMapDuplicate(EMAILS), set: 'email = NULL' },
 ];
-const PROFILE_REPAIRS: RepairStep[] = [
+export const PROFILE_REPAIRS: RepairStep[] = [
   { kind: 'quarantine', table: 'user_profiles', label: 'user_profiles.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
+  createdAt('user_profiles'),
+  updatedAt('user_profiles'),
 ];
-const PATH_REPAIRS: RepairStep[] = [
+export const PATH_REPAIRS: RepairStep[] = [
   { kind: 'quarantine', table: 'learning_paths', label: 'learning_paths.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
   repairInPlace('learning_paths', 'learning_paths.path_data', 'NULL path_data → {}', 't.path_data IS NULL', `path_data = '{}'::jsonb`),
   repairInPlace('learning_paths', 'learning_paths.progress_data', 'NULL progress_data → {}', 't.progress_data IS NULL', `progress_data = '{}'::jsonb`),
+  createdAt('learning_paths'),
+  updatedAt('learning_paths'),
 ];
 
 /** The display name a legacy row gets (backfill), and a row the legacy app still inserts without one (trigger). */
@@ -85,7 +94,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
     // Built right after the de-duplication, so a legacy writer has the shortest window to add a new one.
     await createIndexesConcurrently(qr, [['uq_users_email', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_users_email ON users (lower(email))']]);
     await backfillInBatches(qr, 'users', `display_name = ${displayNameOf('t')}`, 't.display_name IS NULL');
-    await this.timestampsNotNull(qr, 'users');
+    await timestampsNotNull(qr, 'users');
     await setNotNull(qr, 'users', 'display_name');
     await addCheck(qr, 'users', 'ck_users_display_name_not_blank', `btrim(display_name) <> ''`);
     await addUpdatedAtTrigger(qr, 'users');
@@ -121,7 +130,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
     }
     await qr.query(`ALTER TABLE user_profiles DROP CONSTRAINT IF EXISTS user_profiles_user_id_fkey`);
     await addForeignKey(qr, 'user_profiles', 'fk_user_profiles_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
-    await this.timestampsNotNull(qr, 'user_profiles', 'user_id');
+    await timestampsNotNull(qr, 'user_profiles');
     await addUpdatedAtTrigger(qr, 'user_profiles');
   }
 
@@ -136,17 +145,8 @@ export class RepairUsers1763800000200 implements MigrationInterface {
     await setNotNull(qr, 'learning_paths', 'user_id');
     await setNotNull(qr, 'learning_paths', 'path_data');
     await setNotNull(qr, 'learning_paths', 'progress_data');
-    await this.timestampsNotNull(qr, 'learning_paths');
+    await timestampsNotNull(qr, 'learning_paths');
     await addUpdatedAtTrigger(qr, 'learning_paths');
-  }
-
-  /** Defaults first (rows inserted from now on are valid), then the backfill, then NOT NULL. */
-  private async timestampsNotNull(qr: QueryRunner, table: string, key = 'id'): Promise<void> {
-    await qr.query(`ALTER TABLE ${table} ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
-    await backfillInBatches(qr, table, 'created_at = now()', 't.created_at IS NULL', { key });
-    await backfillInBatches(qr, table, 'updated_at = created_at', 't.updated_at IS NULL', { key });
-    await setNotNull(qr, table, 'created_at');
-    await setNotNull(qr, table, 'updated_at');
   }
 
   async down(qr: QueryRunner): Promise<void> {
@@ -203,7 +203,7 @@ export class RepairUsers1763800000200 implements MigrationInterface {
 /** Copies each profile's legacy id (user_id → id) for `down`, in keyset batches. */
 async function backfillLegacyProfileIds(qr: QueryRunner): Promise<void> {
   await forEachKeyRange(qr, 'user_profiles', 'id', async (lo, hi) => {
-    await qr.query(`${batchMarker('user_profiles.legacy_ids')}
+    await qr.query(`${batchMarker('user_profiles:legacy ids')}
       INSERT INTO lingua_legacy_user_profile_ids (user_id, id) SELECT t.user_id, t.id FROM user_profiles t WHERE ${inRange('id')}
       ON CONFLICT (user_id) DO NOTHING`, [lo, hi]);
   });

@@ -11,6 +11,7 @@ import {
   renameConstraint,
   prepareMigrationSession,
   setNotNull,
+  timestampsNotNull,
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
@@ -35,7 +36,7 @@ const outOfRange = (c: string) => `t.${c} NOT BETWEEN 1 AND 5`;
  */
 const REPAIR_INDEX = 'ix_conversation_messages_session_id_repair';
 
-const SESSION_STEPS: RepairStep[] = [
+export const CONVERSATION_SESSION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: M, label: 'messages.session_quarantined', reason: 'session_quarantined: its conversation has no owner',
     where: `EXISTS (SELECT 1 FROM ${S} s WHERE s.id = t.session_id AND s.user_id IS NULL)` },
   { kind: 'quarantine', table: S, label: 'sessions.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
@@ -45,7 +46,7 @@ const SESSION_STEPS: RepairStep[] = [
   repairInPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const MESSAGE_STEPS: RepairStep[] = [
+export const MESSAGE_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: M, label: 'messages.no_session', reason: 'no_session: session_id is null', where: 't.session_id IS NULL' },
   { kind: 'quarantine', table: M, label: 'messages.invalid_role', reason: 'invalid_role: not user, assistant or system', where: `(${roleOf}) IS NULL` },
   // A conversation whose orders contain a duplicate, a zero/negative, a NULL or a gap: renumbered 1..n, order kept.
@@ -57,7 +58,7 @@ const MESSAGE_STEPS: RepairStep[] = [
   repairInPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const INTERACTION_STEPS: RepairStep[] = [
+export const INTERACTION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: I, label: 'interactions.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
   { kind: 'quarantine', table: I, label: 'interactions.invalid_type', reason: 'invalid_interaction_type',
     where: `t.interaction_type IS NULL OR lower(btrim(t.interaction_type)) NOT IN ${INTERACTION_TYPES}` },
@@ -118,13 +119,15 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   }
 
   private async repairSessions(qr: QueryRunner): Promise<void> {
-    await applyRepairSteps(qr, NAME, SESSION_STEPS);
-    await this.timestampsNotNull(qr, 'conversation_sessions', true);
+    // Defaults before the repairs: a row the legacy app inserts without the column after the repair
+    // has passed it is valid anyway, so the NOT NULL's VALIDATE below finds nothing to reject.
+    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
+    await applyRepairSteps(qr, NAME, CONVERSATION_SESSION_STEPS);
+    await timestampsNotNull(qr, 'conversation_sessions');
 
     await renameConstraint(qr, 'conversation_sessions', 'conversation_sessions_pkey', 'pk_conversation_sessions');
     await qr.query(`ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
     await addForeignKey(qr, 'conversation_sessions', 'fk_conversation_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
-    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
     for (const column of ['user_id', 'session_type', 'status', 'conversation_context']) await setNotNull(qr, 'conversation_sessions', column);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_session_type', `session_type IN ('home', 'profile_building', 'lesson', 'practice')`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
@@ -137,7 +140,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
   private async repairMessages(qr: QueryRunner): Promise<void> {
     await applyRepairSteps(qr, NAME, MESSAGE_STEPS);
-    await this.timestampsNotNull(qr, 'conversation_messages', true);
+    await timestampsNotNull(qr, 'conversation_messages');
 
     await renameConstraint(qr, 'conversation_messages', 'conversation_messages_pkey', 'pk_conversation_messages');
     await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
@@ -154,6 +157,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
   private async repairInteractions(qr: QueryRunner): Promise<void> {
     const t = 'conversation_interactions';
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
     await applyRepairSteps(qr, NAME, INTERACTION_STEPS);
 
     await renameConstraint(qr, t, 'conversation_interactions_pkey', 'pk_conversation_interactions');
@@ -161,17 +165,10 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addForeignKey(qr, t, 'fk_conversation_interactions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_session_id', 'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_message_id', 'FOREIGN KEY (message_id) REFERENCES conversation_messages(id) ON DELETE SET NULL');
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
     for (const column of ['user_id', 'interaction_type', 'metadata', 'created_at']) await setNotNull(qr, t, column);
     await addCheck(qr, t, 'ck_conversation_interactions_interaction_type', `interaction_type IN ${INTERACTION_TYPES}`);
     await addCheck(qr, t, 'ck_conversation_interactions_mastery_level', 'mastery_level BETWEEN 1 AND 5');
     await addCheck(qr, t, 'ck_conversation_interactions_confidence_self_reported', 'confidence_self_reported BETWEEN 1 AND 5');
-  }
-
-  /** Defaults first (rows inserted from now on are valid), then NOT NULL (the repairs filled the gaps). */
-  private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
-    await setNotNull(qr, table, 'created_at', 'now()');
-    if (withUpdatedAt) await setNotNull(qr, table, 'updated_at', 'now()');
   }
 
   async down(qr: QueryRunner): Promise<void> {
@@ -211,7 +208,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     // Each table's steps in the reverse of their order; sessions last (moved messages need their conversation back first).
     await revertRepairSteps(qr, NAME, INTERACTION_STEPS);
     await revertRepairSteps(qr, NAME, MESSAGE_STEPS);
-    await revertRepairSteps(qr, NAME, SESSION_STEPS);
+    await revertRepairSteps(qr, NAME, CONVERSATION_SESSION_STEPS);
   }
 }
 
@@ -244,7 +241,7 @@ async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
 async function backfillLastMessageOrder(qr: QueryRunner): Promise<void> {
   await forEachKeyRange(qr, 'conversation_sessions', 'id', (lo, hi) =>
     atomically(qr, async () => {
-      await qr.query(`${batchMarker('conversation_sessions.last_message_order')}
+      await qr.query(`${batchMarker('conversation_sessions:backfill last_message_order')}
         SELECT 1 FROM conversation_sessions t WHERE ${inRange('id')} ORDER BY t.id FOR NO KEY UPDATE`, [lo, hi]);
       await qr.query(
         `UPDATE conversation_sessions t SET last_message_order = coalesce(x.top, 0)

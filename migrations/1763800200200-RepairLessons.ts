@@ -37,13 +37,13 @@ const orphan = (column: string, table: string) =>
   `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
 
 /** Each list runs in keyset batches (repair-steps.ts); `down` undoes it in reverse. */
-const LESSON_STEPS: RepairStep[] = [
+export const LESSON_STEPS: RepairStep[] = [
   repairInPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
   repairInPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
   repairInPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const VERSION_STEPS: RepairStep[] = [
+export const VERSION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: 'lesson_versions', label: 'versions.no_lesson', reason: 'no_lesson: lesson_id is null', where: 't.lesson_id IS NULL' },
   // A lesson whose versions include a NULL or a value ≤ 0: renumbered 1..n, order kept (through NULL: the legacy unique index holds throughout).
   { kind: 'renumber', table: 'lesson_versions', label: 'versions.version', reason: 'repaired: version renumbered 1..n',
@@ -52,7 +52,7 @@ const VERSION_STEPS: RepairStep[] = [
   repairInPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
   repairInPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
 ];
-const SESSION_STEPS: RepairStep[] = [
+export const LESSON_SESSION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: 'lesson_sessions', label: 'sessions.orphan_user', reason: 'orphan_user: user_id is null or names no user', where: orphan('user_id', 'users') },
   { kind: 'quarantine', table: 'lesson_sessions', label: 'sessions.orphan_lesson', reason: 'orphan_lesson: lesson_id is null or names no lesson', where: orphan('lesson_id', 'lessons') },
   repairInPlace('lesson_sessions', 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${SESSION_STATUS})`, `status = ${SESSION_STATUS}`),
@@ -123,7 +123,9 @@ export class RepairLessons1763800200200 implements MigrationInterface {
 
   private async repairSessions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_sessions';
-    await applyRepairSteps(qr, NAME, SESSION_STEPS);
+    // Defaults before the repairs: a session the legacy app inserts without them is valid from now on.
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
+    await applyRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
 
     await renameConstraint(qr, t, 'lesson_sessions_pkey', 'pk_lesson_sessions');
     await qr.query(`-- references lesson_versions.id, a legacy integer key
@@ -133,7 +135,6 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE RESTRICT');
     await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_version_id',
       'FOREIGN KEY (lesson_version_id) REFERENCES lesson_versions(id) ON DELETE RESTRICT');
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
     for (const column of ['user_id', 'lesson_id', 'status', 'started_at']) await setNotNull(qr, t, column);
     await addCheck(qr, t, 'ck_lesson_sessions_status', `status IN ('in_progress', 'completed', 'abandoned')`);
     await addCheck(qr, t, 'ck_lesson_sessions_score', 'score BETWEEN 0 AND 100');
@@ -176,7 +177,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await revertRepairSteps(qr, NAME, LESSON_STEPS);
     await revertRepairSteps(qr, NAME, VERSION_STEPS);
     if (legacyIndex) await qr.query(`CREATE UNIQUE INDEX ${legacyIndex} ON ${v} USING ${LESSON_VERSIONS_UNIQUE.using}`);
-    await revertRepairSteps(qr, NAME, SESSION_STEPS);
+    await revertRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
   }
 }
 

@@ -30,10 +30,14 @@ export const batchMarker = (step: string) => `/* lingua-batch ${step} */`;
 
 /**
  * Calls `work(lo, hi)` for consecutive key ranges (lo, hi] of `table`, each holding at most the batch
- * size of rows, until no key is left after the last one returned — not when a batch comes back
- * short, so rows inserted meanwhile further along are still visited. `work` receives the bounds as
- * text; batch statements compare with `key > $1::bigint AND key <= $2::bigint`, constants the planner
- * sees, so each batch is an index range scan. Returns the number of batches.
+ * size of rows, until the keyset is exhausted up to the highest key the walk saw when it started —
+ * not when a batch comes back short. Then once more for the keys added meanwhile (rows the legacy
+ * app inserted during the walk), and no further: a walk always ends, however fast the legacy app
+ * inserts (a writer adding rows as fast as the batches go would otherwise keep it alive for ever).
+ * Rows inserted after that are what the DEFAULTs, triggers and NOT VALID checks installed before
+ * or after the step are for (docs/migrations.md). `work` receives the bounds as text; batch
+ * statements compare with `key > $1::bigint AND key <= $2::bigint`, constants the planner sees, so
+ * each batch is an index range scan. Returns the number of batches.
  */
 export async function forEachKeyRange(
   qr: QueryRunner,
@@ -42,15 +46,28 @@ export async function forEachKeyRange(
   work: (lo: string, hi: string) => Promise<void>,
 ): Promise<number> {
   const size = migrationBatchSize();
+  const highest = async () => oneRow<{ top: string | null }>(await qr.query(`SELECT max(${key})::text AS top FROM ${table}`)).top;
   let lo = BEFORE_FIRST_KEY;
-  for (let batches = 0; ; batches++) {
-    const { hi } = oneRow<{ hi: string | null }>(
-      await qr.query(`SELECT max(k)::text AS hi FROM (SELECT ${key} AS k FROM ${table} WHERE ${key} > $1::bigint ORDER BY ${key} LIMIT ${size}) b`, [lo]),
-    );
-    if (hi === null) return batches;
-    await work(lo, hi);
-    lo = hi;
+  let batches = 0;
+  let end = await highest();
+  for (let round = 0; round < 2 && end !== null; round++) {
+    for (;;) {
+      const { hi } = oneRow<{ hi: string | null }>(
+        await qr.query(
+          `SELECT max(k)::text AS hi FROM (SELECT ${key} AS k FROM ${table} WHERE ${key} > $1::bigint AND ${key} <= $2::bigint ORDER BY ${key} LIMIT ${size}) b`,
+          [lo, end],
+        ),
+      );
+      if (hi === null) break;
+      await work(lo, hi);
+      batches++;
+      lo = hi;
+    }
+    const now = await highest();
+    if (now === end) break;
+    end = now;
   }
+  return batches;
 }
 
 /** The batch predicate on alias `t` for forEachKeyRange's bounds ($1, $2). */
@@ -79,7 +96,7 @@ export function assertCounts(step: string, counts: Record<string, number>): void
  * need no record (new columns, counters). Returns how many rows changed.
  */
 export async function backfillInBatches(qr: QueryRunner, table: string, set: string, where: string, { key = 'id' }: { key?: string } = {}): Promise<number> {
-  const step = `${table}.${set.split('=')[0].trim()}.backfill`;
+  const step = `${table}:backfill ${set.split('=')[0].trim()}`;
   let total = 0;
   await forEachKeyRange(qr, table, key, async (lo, hi) => {
     const { n } = oneRow<{ n: number }>(

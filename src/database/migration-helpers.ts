@@ -183,6 +183,11 @@ export async function setNotNull(qr: QueryRunner, table: string, column: string,
   await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${check}`);
 }
 
+/** created_at/updated_at NOT NULL with DEFAULT now(), set first (the repairs before filled the legacy gaps, recorded). */
+export async function timestampsNotNull(qr: QueryRunner, table: string, columns = ['created_at', 'updated_at']): Promise<void> {
+  for (const column of columns) await setNotNull(qr, table, column, 'now()');
+}
+
 /** Attaches the shared `updated_at` trigger. */
 export async function addUpdatedAtTrigger(qr: QueryRunner, table: string): Promise<void> {
   await qr.query(`DROP TRIGGER IF EXISTS trg_${table}_updated_at ON ${table}`);

@@ -82,6 +82,11 @@ export const repairInPlace = (table: string, label: string, reason: string, wher
 
 export const repairTag = (migration: string, label: string) => `${migration}#${label}`;
 
+/** The name a step's batch statements carry (batchMarker): its table and label. */
+export function stepName(step: Exclude<RepairStep, { kind: 'map' }>): string {
+  return `${step.kind === 'merge' ? step.map.table : step.table}:${step.label}`;
+}
+
 /** SQL (alias `t`): t is a duplicate in `map` and still has its survivor's key. */
 export const isMapDuplicate = (map: MergeMap) =>
   `EXISTS (SELECT 1 FROM ${map.name} m JOIN ${map.table} k ON k.id = m.keep_id
@@ -111,7 +116,7 @@ async function quarantineInBatches(qr: QueryRunner, migration: string, step: Ext
   await forEachKeyRange(qr, step.table, 'id', async (lo, hi) => {
     const counts = oneRow<{ moved: number; kept: number }>(
       await qr.query(
-        `${batchMarker(step.label)}
+        `${batchMarker(stepName(step))}
          WITH moved AS (DELETE FROM ${step.table} t WHERE ${inRange('id')} AND (${step.where}) RETURNING t.*),
               kept AS (${RECORD} SELECT $3, $4, $5, to_jsonb(moved), false FROM moved RETURNING 1)
          SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM kept)::int AS kept`,
@@ -134,7 +139,7 @@ async function repairInBatches(qr: QueryRunner, migration: string, step: Extract
     // the fix read them, so the record is exactly what was changed.
     const counts = oneRow<{ hit: number; fixed: number }>(
       await qr.query(
-        `${batchMarker(step.label)}
+        `${batchMarker(stepName(step))}
          WITH hit AS (SELECT t.* FROM ${step.table} t${from} WHERE ${inRange('id')} AND (${step.where})${join} FOR UPDATE OF t),
               kept AS (${RECORD} SELECT $3, $4, $5, to_jsonb(h), true FROM hit h ON CONFLICT DO NOTHING),
               fixed AS (UPDATE ${step.table} t SET ${step.set}${from ? ` FROM ${step.from}` : ''}
@@ -174,7 +179,7 @@ async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeSte
     // members: all their rows, locked; sums: the aggregates per survivor over its group.
     const counts = oneRow<{ groups: number; fixed: number; moved: number; kept: number }>(
       await qr.query(
-        `${batchMarker(step.label)}
+        `${batchMarker(stepName(step))}
          WITH grp AS (SELECT g.dup_id, g.keep_id FROM ${map.name} g JOIN ${t} k ON k.id = g.keep_id JOIN ${t} d ON d.id = g.dup_id
                        WHERE ${inRange('keep_id', 'g')} AND ROW(${map.key('k')}) IS NOT DISTINCT FROM ROW(${map.key('d')})),
               belongs AS (SELECT dup_id AS id, keep_id FROM grp UNION SELECT keep_id, keep_id FROM grp),
@@ -206,7 +211,7 @@ async function renumberInBatches(qr: QueryRunner, migration: string, step: Renum
       // 1. the children to renumber under the batch's parents, locked, originals recorded, set to
       //    NULL (a unique index allows any number of NULLs, so step 2 never meets a transient duplicate);
       const rows: Array<{ id: number; rn: number }> = await qr.query(
-        `${batchMarker(step.label)}
+        `${batchMarker(stepName(step))}
          WITH broken AS (SELECT ${parent} FROM ${table} WHERE ${parent} > $1::bigint AND ${parent} <= $2::bigint GROUP BY ${parent} HAVING ${step.broken}),
               ranked AS (SELECT id, rn FROM (SELECT c.id, c.${column} AS current, row_number() OVER (PARTITION BY c.${parent} ORDER BY ${step.orderBy})::int AS rn
                                                FROM ${table} c WHERE c.${parent} IN (SELECT ${parent} FROM broken)) x
