@@ -2,9 +2,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { takeInventory } from '../../scripts/legacy/inventory';
 import { verifyAdopted } from '../../scripts/legacy/verify-adopted';
-import { BATCH_SIZE_ENV } from '../../src/database/keyset-batches';
 import { LegacyDatabase } from '../harness/legacy';
-import { migrateThrough, migrationDataSource } from '../harness/migrations';
+import { migrateThrough, migrationDataSource, useMigrationBatchSize } from '../harness/migrations';
 
 /**
  * Issue 10, "killable": the chain stopped at the worst moments — its connection terminated in the
@@ -18,10 +17,9 @@ describe('the chain interrupted and run again', () => {
   let blocker: Client;
   /** Looks and acts from outside (a transaction open while polling would hold back the chain's concurrent index builds). */
   let observer: Client;
-  const savedBatchSize = process.env[BATCH_SIZE_ENV];
+  useMigrationBatchSize(5);
 
   beforeAll(async () => {
-    process.env[BATCH_SIZE_ENV] = '5';
     db = await LegacyDatabase.create();
     await db.sql.query(`
       INSERT INTO users (id, username, email) SELECT g, 'u' || g, CASE WHEN g % 4 = 0 THEN 'U' || (g - 1) || '@x.com' ELSE 'u' || g || '@x.com' END
@@ -39,8 +37,6 @@ describe('the chain interrupted and run again', () => {
     await observer.connect();
   });
   afterAll(async () => {
-    if (savedBatchSize === undefined) delete process.env[BATCH_SIZE_ENV];
-    else process.env[BATCH_SIZE_ENV] = savedBatchSize;
     await blocker?.end();
     await observer?.end();
     await db?.close();
