@@ -94,9 +94,10 @@ export const INTERACTION_STEPS: RepairStep[] = [
  *   it (9 → 5, 0 → 1); session_id / message_id pointing at nothing → NULL; metadata NULL → {}.
  * - created_at/updated_at NULL → now(); all times become timestamptz (legacy values are UTC).
  * last_message_order is kept right under a legacy app still inserting messages: from the moment the
- * column exists, trg_conversation_messages_last_message_order raises it to any message order
- * written (it never lowers it, so lingua-core's own append, which raises it first, is a no-op for
- * it); the backfill then sets each conversation's exact maximum, batch by batch under row locks.
+ * column exists, the triggers trg_conversation_messages_last_message_order_{insert,update} raise it
+ * to any message order written (never lowering it, so lingua-core's own append, which raises it
+ * first, is a no-op for them); the backfill then sets each conversation's exact maximum, batch by
+ * batch under row locks.
  * The unique (session_id, message_order) is built concurrently by IndexConversations.
  * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): every repair runs
  * in keyset batches, each batch one statement (renumbering: one short transaction) recording the
@@ -184,7 +185,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
     const m = 'conversation_messages';
     await dropUpdatedAtTrigger(qr, m);
-    await qr.query(`DROP TRIGGER IF EXISTS trg_conversation_messages_last_message_order ON ${m}`);
+    for (const trigger of LAST_ORDER_TRIGGERS) await qr.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${m}`);
     await qr.query(`DROP FUNCTION IF EXISTS lingua_conversation_messages_last_message_order()`);
     await qr.query(`DROP INDEX IF EXISTS ${REPAIR_INDEX}`);
     await dropConstraints(qr, m, ['ck_%_message_order', 'ck_%_role', 'fk_%_session_id']);
@@ -213,22 +214,27 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 }
 
 /**
- * trg_conversation_messages_last_message_order: any message written with an order above its
- * conversation's counter raises the counter to it (a legacy app inserting messages while the chain
- * runs, or after). It never lowers it, so lingua-core's append — which raises the counter first and
- * inserts the message with the new value — matches no row here: no second increment.
+ * trg_conversation_messages_last_message_order_{insert,update}: any message written with an order
+ * above its conversation's counter raises the counter to it (a legacy app inserting messages while
+ * the chain runs, or after). Statement-level with a transition table, so a bulk insert costs one
+ * UPDATE, not one per message. It never lowers the counter, so lingua-core's append — which raises
+ * the counter first and inserts exactly that value — matches no row here: no second increment.
  */
+const LAST_ORDER_TRIGGERS = ['trg_conversation_messages_last_message_order_insert', 'trg_conversation_messages_last_message_order_update'];
+
 async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
   await qr.query(`CREATE OR REPLACE FUNCTION lingua_conversation_messages_last_message_order() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE conversation_sessions SET last_message_order = NEW.message_order
-       WHERE id = NEW.session_id AND last_message_order < NEW.message_order;
+      UPDATE conversation_sessions s SET last_message_order = m.top
+        FROM (SELECT session_id, max(message_order) AS top FROM written_messages GROUP BY session_id) m
+       WHERE s.id = m.session_id AND s.last_message_order < m.top;
       RETURN NULL;
     END
     $$`);
-  await qr.query(`CREATE OR REPLACE TRIGGER trg_conversation_messages_last_message_order
-    AFTER INSERT OR UPDATE OF session_id, message_order ON conversation_messages
-    FOR EACH ROW EXECUTE FUNCTION lingua_conversation_messages_last_message_order()`);
+  for (const [name, event] of [[LAST_ORDER_TRIGGERS[0], 'INSERT'], [LAST_ORDER_TRIGGERS[1], 'UPDATE']]) {
+    await qr.query(`CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON conversation_messages
+      REFERENCING NEW TABLE AS written_messages FOR EACH STATEMENT EXECUTE FUNCTION lingua_conversation_messages_last_message_order()`);
+  }
 }
 
 /**
