@@ -1,0 +1,129 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import type { Client } from 'pg';
+import { connect, migrationDataSource } from './database';
+
+/**
+ * `npm run migration:run` as a child process (what a deploy runs), timed per migration from the
+ * outside: a poller reads the `migrations` table, so each migration's time is from the previous
+ * one's record (the first: from the chain's first connection) to its own (± the poll interval).
+ */
+export interface MigrationTiming {
+  name: string;
+  seconds: number;
+}
+
+export interface ChainRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+  migrations: MigrationTiming[];
+  output: string;
+}
+
+export interface RunningChain {
+  child: ChildProcess;
+  done: Promise<ChainRun>;
+  /** SIGKILL to the whole process group (npm, its shell, node), as a crash would. */
+  kill(): void;
+}
+
+export const CHAIN_APPLICATION_NAME = 'lingua-core';
+
+export function startChain(url: string, { pollMs = 250, echo = false } = {}): RunningChain {
+  const started = Date.now();
+  const child = spawn('npm', ['run', '--silent', 'migration:run'], {
+    env: { ...process.env, DATABASE_URL: url },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (echo) process.stdout.write(chunk);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const done = (async () => {
+    const poll = await connect(url, 'lingua-legacy-chain-timer');
+    const timings: MigrationTiming[] = [];
+    try {
+      const seen = new Set((await appliedMigrations(poll)).map((m) => m));
+      let last = 0;
+      let finished = false;
+      void exited.then(() => (finished = true));
+      for (;;) {
+        const now = Date.now();
+        if (!last && (await chainConnected(poll))) last = now;
+        for (const name of await appliedMigrations(poll)) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          timings.push({ name, seconds: (now - (last || started)) / 1000 });
+          last = now;
+        }
+        if (finished) break;
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    } finally {
+      await poll.end();
+    }
+    const { code, signal } = await exited;
+    return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations: timings, output };
+  })();
+  return {
+    child,
+    done,
+    kill: () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+async function appliedMigrations(client: Client): Promise<string[]> {
+  const { rows } = await client.query(`SELECT name FROM migrations ORDER BY id`);
+  return rows.map((r) => r.name);
+}
+
+async function chainConnected(client: Client): Promise<boolean> {
+  const { rows } = await client.query(
+    `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 LIMIT 1`,
+    [CHAIN_APPLICATION_NAME],
+  );
+  return rows.length > 0;
+}
+
+/** Ends the chain's server sessions (a crashed client's connection drops; its statement stops). */
+export async function terminateChainBackends(client: Client): Promise<number> {
+  const { rows } = await client.query(
+    `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1`,
+    [CHAIN_APPLICATION_NAME],
+  );
+  return rows[0].n;
+}
+
+/** Reverts every migration but the baseline, one `down` at a time (as `migration:revert` does), timed. */
+export async function revertToBaseline(url: string, onEach?: (t: MigrationTiming) => void): Promise<MigrationTiming[]> {
+  const ds = await migrationDataSource(url);
+  const timings: MigrationTiming[] = [];
+  try {
+    for (;;) {
+      const [last] = await ds.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+      const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM migrations`);
+      if (n <= 1) return timings;
+      const t0 = Date.now();
+      await ds.undoLastMigration({ transaction: 'each' });
+      const timing = { name: last.name, seconds: (Date.now() - t0) / 1000 };
+      timings.push(timing);
+      onEach?.(timing);
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

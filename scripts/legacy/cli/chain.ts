@@ -1,0 +1,42 @@
+/**
+ * npm run legacy:chain -- --database-url URL [--revert] [--report FILE]
+ * Runs `npm run migration:run` on the database and times each migration; with --revert, reverts
+ * every migration but the baseline instead (each `down` timed). Appends the figures to a markdown
+ * report (default .data/legacy/<db>.chain.md).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { revertToBaseline, startChain } from '../chain';
+import { databaseName } from '../database';
+import { printTable } from '../print-table';
+import { cliOptions, databaseUrl, run } from './args';
+
+const USAGE = `npm run legacy:chain -- --database-url URL [--revert] [--report FILE]`;
+
+run(async () => {
+  const opts = cliOptions(USAGE, { 'database-url': { type: 'string' }, revert: { type: 'boolean' }, report: { type: 'string' } });
+  const url = databaseUrl(opts['database-url']);
+  const db = databaseName(url);
+  const file = opts.report ?? path.join('.data', 'legacy', `${db}.chain.md`);
+  let markdown: string;
+  let code = 0;
+  if (opts.revert) {
+    const started = Date.now();
+    const timings = await revertToBaseline(url, (t) => console.log(`  reverted ${t.name} in ${t.seconds.toFixed(1)} s`));
+    const total = (Date.now() - started) / 1000;
+    markdown = printTable(`Revert to the baseline on ${db}: ${total.toFixed(1)} s`, timings.map((t) => ({ migration: t.name, seconds: t.seconds.toFixed(1) })));
+  } else {
+    console.log(`npm run migration:run on ${db} …`);
+    const result = await startChain(url, { echo: true }).done;
+    code = result.exitCode ?? 1;
+    const status = code === 0 ? 'completed' : `FAILED (exit ${result.exitCode}, signal ${result.signal})`;
+    markdown = printTable(
+      `migration:run on ${db}: ${status} in ${result.seconds.toFixed(1)} s (each migration ± 0.25 s; the first includes connecting)`,
+      result.migrations.map((t) => ({ migration: t.name, seconds: t.seconds.toFixed(1) })),
+    );
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, `\n<!-- ${new Date().toISOString()} -->\n${markdown}`);
+  console.log(`\nreport appended to ${file}`);
+  return code;
+});

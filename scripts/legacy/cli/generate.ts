@@ -1,0 +1,43 @@
+/**
+ * npm run legacy:generate -- --scale N [--database-url URL] [--replace] [--inventory FILE]
+ * Builds a dirty legacy database (LEGACY.md) of scale N (1 ≈ 1.1 GB) and writes its inventory.
+ */
+import { generateLegacy } from '../generate';
+import { defaultInventoryPath, writeInventory } from '../inventory';
+import { printTable } from '../print-table';
+import { tableProgress } from '../progress';
+import { cliOptions, databaseUrl, legacyDatabaseName, mb, run } from './args';
+
+const USAGE = `npm run legacy:generate -- --scale N [--database-url URL] [--replace] [--inventory FILE]
+  --scale N         1 ≈ 1.1 GB (50k users, 2M vocabulary rows, 2M messages …); 0.1 is ten times smaller
+  --database-url    the database to create (default: DATABASE_URL, else lingua_legacy_s<N> on 127.0.0.1:5432)
+  --replace         drop and rebuild the database if it exists
+  --inventory FILE  where to write the inventory (default .data/legacy/<db>.inventory.json)`;
+
+run(async () => {
+  const opts = cliOptions(USAGE, {
+    scale: { type: 'string', default: '1' },
+    'database-url': { type: 'string' },
+    replace: { type: 'boolean' },
+    inventory: { type: 'string' },
+  });
+  const scale = Number(opts.scale);
+  const url = databaseUrl(opts['database-url'], legacyDatabaseName(scale));
+  const progress = tableProgress();
+  const result = await generateLegacy(url, { scale, replace: opts.replace, onProgress: progress.update });
+  progress.stop();
+  const file = writeInventory(result.inventory, opts.inventory ?? defaultInventoryPath(result.inventory.database));
+  const inv = result.inventory;
+  printTable(
+    `Legacy database ${inv.database} (scale ${scale}): ${mb(result.bytes)}, generated in ${result.seconds.toFixed(1)} s`,
+    Object.entries(inv.tables).map(([table, t]) => ({
+      table,
+      rows: t.rows,
+      'defect rows (kinds)': Object.entries(inv.defects)
+        .filter(([k]) => k.startsWith(`${table}.`))
+        .map(([k, ids]) => `${k.slice(table.length + 1)} ${ids.length}`)
+        .join(', '),
+    })),
+  );
+  console.log(`\ninventory: ${file}\nurl: ${url}`);
+});
