@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { createEmptyDatabase, dropDatabase } from '../harness/context';
 import { migrateThrough, migrationDataSource, revertDownTo, schemaSnapshot } from '../harness/migrations';
 
+jest.setTimeout(240_000); // whole migration chains; on a loaded 2-core machine one took over 60 s
+
 describe('migration chain', () => {
   it('runs up on an empty database, all the way down to nothing, and up again to the same schema', async () => {
     const db = await createEmptyDatabase();

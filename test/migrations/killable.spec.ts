@@ -12,6 +12,8 @@ import { migrateThrough, migrationDataSource, useMigrationBatchSize } from '../h
  * again: it completes, the INVALID index is dropped and rebuilt, nothing is quarantined twice, no
  * row is lost (the legacy-tools inventory proves it).
  */
+jest.setTimeout(240_000); // whole migration chains; on a loaded 2-core machine one took over 60 s
+
 describe('the chain interrupted and run again', () => {
   let db: LegacyDatabase;
   let blocker: Client;

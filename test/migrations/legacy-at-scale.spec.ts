@@ -26,6 +26,8 @@ const STEPS: RepairStep[] = [
   ...CONVERSATION_SESSION_STEPS, ...MESSAGE_STEPS, ...INTERACTION_STEPS, ...LESSON_STEPS, ...VERSION_STEPS, ...LESSON_SESSION_STEPS,
 ];
 
+jest.setTimeout(240_000); // whole migration chains; on a loaded 2-core machine one took over 60 s
+
 describe('the repair chain on a generated legacy database, in small keyset batches', () => {
   const name = `lingua_t_${process.env.LINGUA_TEST_RUN}_scale`;
   const url = withDatabase(process.env.LINGUA_TEST_ADMIN_URL!, name);

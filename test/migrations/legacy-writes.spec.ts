@@ -35,6 +35,8 @@ const LEGACY_WRITE = `
        ls AS (INSERT INTO lesson_sessions (lesson_id, user_id, score) SELECT l.id, u.id, 50 FROM l, u)
   SELECT 1`;
 
+jest.setTimeout(240_000); // whole migration chains; on a loaded 2-core machine one took over 60 s
+
 describe('legacy writes while the chain runs', () => {
   let db: LegacyDatabase;
   let ds: DataSource;

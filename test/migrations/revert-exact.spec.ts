@@ -10,6 +10,8 @@ import { migrateThrough, migrationDataSource, revertDownTo } from '../harness/mi
  * legacy one — the three defects the issue names, each checked on its own, and then the inventory
  * (rows, values, column order, tables, indexes, constraints, triggers) compared as a whole.
  */
+jest.setTimeout(240_000); // whole migration chains; on a loaded 2-core machine one took over 60 s
+
 describe('reverting the whole chain gives back exactly the legacy database', () => {
   let db: { name: string; url: string };
   let ds: DataSource;
