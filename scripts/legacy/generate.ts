@@ -11,6 +11,8 @@ export interface GenerateOptions {
   scale: number;
   /** Drop and rebuild the database if it exists. */
   replace?: boolean;
+  /** Fill the (empty) database `url` already names instead of creating it (e.g. a test harness's). */
+  existing?: boolean;
   /** Rows per INSERT … SELECT generate_series statement. */
   chunkRows?: number;
   /** Called when a table starts (done = 0) and after each chunk. */
@@ -51,7 +53,7 @@ export function generationPlan(sizes: LegacySizes): TablePlan[] {
 export async function generateLegacy(url: string, options: GenerateOptions): Promise<GenerateResult> {
   const started = Date.now();
   const sizes = legacySizes(options.scale);
-  await createDatabase(url, { replace: options.replace });
+  if (!options.existing) await createDatabase(url, { replace: options.replace });
   await applyBaseline(url);
   await withClient(url, async (client) => {
     await client.query(`SET synchronous_commit = off`);
