@@ -14,6 +14,8 @@ export interface OnlineOptions {
   baselineSeconds?: number;
   thinkMs?: number;
   sampleMs?: number;
+  /** Re-runs of migration:run after a failed one (the workload goes on). */
+  retries?: number;
 }
 
 export type Phase = 'without chain' | 'with chain';
@@ -37,7 +39,10 @@ export interface LockWait {
 export interface OnlineResult {
   stats: KindStats[];
   lockWaits: LockWait[];
+  /** The last run of migration:run. */
   chain: ChainRun;
+  /** Every run, the failed ones first. */
+  attempts: ChainRun[];
   rejectedWrites: number;
 }
 
@@ -47,7 +52,7 @@ interface Sample {
 }
 
 export async function runOnline(url: string, options: OnlineOptions = {}): Promise<OnlineResult> {
-  const { clients = 8, baselineSeconds = 30, thinkMs = 20, sampleMs = 100 } = options;
+  const { clients = 8, baselineSeconds = 30, thinkMs = 20, sampleMs = 100, retries = 2 } = options;
   const admin = await connect(url, 'lingua-legacy-online');
   const shared = await prepareShared(admin, clients);
   const states = await Promise.all(Array.from({ length: clients }, (_, i) => openClient(url, i, clients, shared)));
@@ -67,10 +72,13 @@ export async function runOnline(url: string, options: OnlineOptions = {}): Promi
   try {
     await new Promise((r) => setTimeout(r, baselineSeconds * 1000));
     phase = 'with chain';
-    const chain = await startChain(url).done;
+    const attempts: ChainRun[] = [];
+    do attempts.push(await startChain(url).done);
+    while (attempts[attempts.length - 1].exitCode !== 0 && attempts.length <= retries);
     stop = true;
     await Promise.all([...loops, sampler]);
-    return { stats: summarise(samples), lockWaits: [...waits.values()].sort((a, b) => b.seconds - a.seconds), chain, rejectedWrites: rejected(samples) };
+    const lockWaits = [...waits.values()].sort((a, b) => b.seconds - a.seconds);
+    return { stats: summarise(samples), lockWaits, chain: attempts[attempts.length - 1], attempts, rejectedWrites: rejected(samples) };
   } finally {
     stop = true;
     await Promise.allSettled([...loops, sampler]);
