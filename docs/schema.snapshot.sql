@@ -1,5 +1,7 @@
+function lingua_conversation_messages_last_message_order CREATE OR REPLACE FUNCTION public.lingua_conversation_messages_last_message_order() RETURNS trigger LANGUAGE plpgsql AS $function$ BEGIN UPDATE conversation_sessions SET last_message_order = NEW.message_order WHERE id = NEW.session_id AND last_message_order < NEW.message_order; RETURN NULL; END $function$ 
 function lingua_practice_answers_append_only CREATE OR REPLACE FUNCTION public.lingua_practice_answers_append_only() RETURNS trigger LANGUAGE plpgsql AS $function$ BEGIN RAISE EXCEPTION 'practice_answers is append-only' USING ERRCODE = 'object_not_in_prerequisite_state'; END $function$ 
 function lingua_set_updated_at CREATE OR REPLACE FUNCTION public.lingua_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $function$ BEGIN NEW.updated_at := now(); RETURN NEW; END $function$ 
+function lingua_users_default_display_name CREATE OR REPLACE FUNCTION public.lingua_users_default_display_name() RETURNS trigger LANGUAGE plpgsql AS $function$ BEGIN IF NEW.display_name IS NULL THEN NEW.display_name := left(coalesce(nullif(NEW.username, ''), nullif(split_part(NEW.email, '@', 1), ''), 'learner ' || NEW.id), 100); END IF; RETURN NEW; END $function$ 
 table categories column created_at timestamp with time zone NOT NULL DEFAULT now()
 table categories column description text
 table categories column id integer NOT NULL DEFAULT nextval('categories_id_seq'::regclass)
@@ -49,6 +51,7 @@ table conversation_messages constraint pk_conversation_messages PRIMARY KEY (id)
 table conversation_messages constraint uq_conversation_messages_session_id_message_order UNIQUE (session_id, message_order)
 table conversation_messages index CREATE UNIQUE INDEX pk_conversation_messages ON public.conversation_messages USING btree (id)
 table conversation_messages index CREATE UNIQUE INDEX uq_conversation_messages_session_id_message_order ON public.conversation_messages USING btree (session_id, message_order)
+table conversation_messages trigger CREATE TRIGGER trg_conversation_messages_last_message_order AFTER INSERT OR UPDATE OF session_id, message_order ON public.conversation_messages FOR EACH ROW EXECUTE FUNCTION lingua_conversation_messages_last_message_order()
 table conversation_messages trigger CREATE TRIGGER trg_conversation_messages_updated_at BEFORE UPDATE ON public.conversation_messages FOR EACH ROW EXECUTE FUNCTION lingua_set_updated_at()
 table conversation_sessions column conversation_context jsonb NOT NULL DEFAULT '{}'::jsonb
 table conversation_sessions column created_at timestamp with time zone NOT NULL DEFAULT now()
@@ -177,8 +180,8 @@ table quarantined_rows column repaired_in_place boolean NOT NULL DEFAULT false
 table quarantined_rows column row_data jsonb NOT NULL
 table quarantined_rows column source_table text NOT NULL
 table quarantined_rows constraint pk_quarantined_rows PRIMARY KEY (id)
-table quarantined_rows index CREATE INDEX ix_quarantined_rows_source_table ON public.quarantined_rows USING btree (source_table, migration)
 table quarantined_rows index CREATE UNIQUE INDEX pk_quarantined_rows ON public.quarantined_rows USING btree (id)
+table quarantined_rows index CREATE UNIQUE INDEX uq_quarantined_rows_source_table_migration_row_id ON public.quarantined_rows USING btree (source_table, migration, ((row_data ->> 'id'::text)))
 table user_profiles column created_at timestamp with time zone NOT NULL DEFAULT now()
 table user_profiles column learning_goals jsonb
 table user_profiles column previous_knowledge jsonb
@@ -237,6 +240,7 @@ table users constraint uq_users_username UNIQUE (username)
 table users index CREATE UNIQUE INDEX pk_users ON public.users USING btree (id)
 table users index CREATE UNIQUE INDEX uq_users_email ON public.users USING btree (lower((email)::text))
 table users index CREATE UNIQUE INDEX uq_users_username ON public.users USING btree (username)
+table users trigger CREATE TRIGGER trg_users_default_display_name BEFORE INSERT ON public.users FOR EACH ROW EXECUTE FUNCTION lingua_users_default_display_name()
 table users trigger CREATE TRIGGER trg_users_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION lingua_set_updated_at()
 table words column category_id integer NOT NULL
 table words column created_at timestamp with time zone NOT NULL DEFAULT now()

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { findEquivalentIndex } from '../src/database/migration-helpers';
 
 /**
  * The legacy production schema exactly as LEGACY.md reconstructs it, defects included. On a live
@@ -39,6 +40,9 @@ const LEGACY_TABLES: Array<[string, string]> = [
              created_at timestamp DEFAULT CURRENT_TIMESTAMP, updated_at timestamp DEFAULT CURRENT_TIMESTAMP`],
 ];
 
+/** The legacy unique index on lesson_versions, by definition (its name varies between legacy databases). */
+export const LESSON_VERSIONS_UNIQUE = { unique: true, using: 'btree (lesson_id, version)' };
+
 export class CreateLegacyBaseline1763800000000 implements MigrationInterface {
   name = 'CreateLegacyBaseline1763800000000';
 
@@ -54,8 +58,13 @@ export class CreateLegacyBaseline1763800000000 implements MigrationInterface {
       await qr.query(`CREATE TABLE IF NOT EXISTS ${table} (${columns})`);
       await qr.query(`INSERT INTO lingua_baseline_created (table_name) VALUES ($1) ON CONFLICT DO NOTHING`, [table]);
     }
-    // The one index the legacy schema already had (LEGACY.md).
-    await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS idx_lesson_versions_lesson_version ON lesson_versions (lesson_id, version)`);
+    // The one index the legacy schema already had (LEGACY.md), only where this migration built the
+    // table: a live legacy database keeps its own (whatever its name; RepairLessons finds it by
+    // definition), and one without it gets none here (RepairLessons builds it concurrently).
+    const [{ mine }] = await qr.query(`SELECT count(*)::int AS mine FROM lingua_baseline_created WHERE table_name = 'lesson_versions'`);
+    if (mine && !(await findEquivalentIndex(qr, 'lesson_versions', LESSON_VERSIONS_UNIQUE))) {
+      await qr.query(`CREATE UNIQUE INDEX idx_lesson_versions_lesson_version ON lesson_versions (lesson_id, version)`);
+    }
   }
 
   async down(qr: QueryRunner): Promise<void> {

@@ -4,7 +4,7 @@ import { prepareMigrationSession } from '../src/database/migration-helpers';
 /**
  * What every repair migration shares: the `updated_at` trigger function (so raw SQL and QueryBuilder
  * updates keep updated_at true, not only `save()`), and the quarantine table where rows that violate
- * a new rule are kept with the reason instead of being dropped.
+ * a new rule are kept with the reason instead of being dropped (unique per table, repair step and row id).
  */
 export class CreateSharedInfrastructure1763800000100 implements MigrationInterface {
   name = 'CreateSharedInfrastructure1763800000100';
@@ -28,7 +28,11 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
         row_data jsonb NOT NULL,
         quarantined_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await qr.query(`CREATE INDEX IF NOT EXISTS ix_quarantined_rows_source_table ON quarantined_rows (source_table, migration)`);
+    // One record per row and repair step: a re-run after a kill can never quarantine a row twice
+    // (a move that met its own earlier record would fail, nothing lost; an in-place record keeps the
+    // first original). Also serves `down`'s look-ups by (source_table, migration).
+    await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS uq_quarantined_rows_source_table_migration_row_id
+      ON quarantined_rows (source_table, migration, (row_data->>'id'))`);
   }
 
   async down(qr: QueryRunner): Promise<void> {

@@ -3,7 +3,6 @@ import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
-  backfillInBatches,
   columnExists,
   dropUpdatedAtTrigger,
   renameColumn,
@@ -13,26 +12,29 @@ import {
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
-import { applyRepairSteps, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
+import { applyRepairSteps, isMapDuplicate, MergeMap, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
+import { backfillInBatches } from '../src/database/keyset-batches';
 
 const NAME = 'RepairVocabulary1763800100000';
 
-const dupCategoryIds = `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY lower(name) ORDER BY id) AS rn FROM categories) d WHERE d.rn > 1`;
-const dupWordIds = `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY category_id, lower(word) ORDER BY id) AS rn FROM words) d WHERE d.rn > 1`;
-const dupVocabularyIds = `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY user_id, word_id ORDER BY id) AS rn FROM user_vocabulary) d WHERE d.rn > 1`;
+const CATEGORIES: MergeMap = { name: 'lingua_merge_categories', table: 'categories', key: (a) => `lower(${a}.name)` };
+const WORDS: MergeMap = { name: 'lingua_merge_words', table: 'words', key: (a) => `${a}.category_id, lower(${a}.word)` };
+const VOCABULARY: MergeMap = { name: 'lingua_merge_user_vocabulary', table: 'user_vocabulary', key: (a) => `${a}.user_id, ${a}.word_id` };
 
 /**
  * Data repairs, in order (docs/modules/vocabulary-practice.md, "Repair rules"). Nothing is deleted
- * without a copy in quarantined_rows; rows fixed in place have their original recorded there.
+ * without a copy in quarantined_rows; rows fixed in place have their original recorded there. Each
+ * step runs in keyset batches; duplicates are found once per table with a window function (a merge
+ * map) and each merge group is applied in one statement (repair-steps.ts).
  */
 export const VOCABULARY_REPAIRS: RepairStep[] = [
   { kind: 'repair', table: 'categories', label: 'categories.blank_name', reason: 'blank_name: named "Unnamed category <id>"',
     where: `t.name IS NULL OR btrim(t.name) = ''`, set: `name = 'Unnamed category ' || t.id` },
+  { kind: 'map', map: CATEGORIES },
   { kind: 'repair', table: 'words', label: 'words.merged_category', reason: 'merged_category: moved to the oldest category with the same name (case-insensitive)',
-    where: `t.category_id IN (${dupCategoryIds})`, set: 'category_id = m.keep_id',
-    from: `(SELECT id AS dup_id, min(id) OVER (PARTITION BY lower(name)) AS keep_id FROM categories) m`, join: 'm.dup_id = t.category_id' },
+    where: 'true', set: 'category_id = m.keep_id', from: `${CATEGORIES.name} m`, join: 'm.dup_id = t.category_id' },
   { kind: 'quarantine', table: 'categories', label: 'categories.duplicate_name', reason: 'duplicate_name: merged into the oldest category with the same name (case-insensitive)',
-    where: `t.id IN (${dupCategoryIds})` },
+    where: isMapDuplicate(CATEGORIES) },
   { kind: 'quarantine', table: 'words', label: 'words.blank_term', reason: 'blank_term: the word has no term',
     where: `t.word IS NULL OR btrim(t.word) = ''` },
   { kind: 'quarantine', table: 'words', label: 'words.orphan_category', reason: 'orphan_category: category_id is null or names no category',
@@ -41,11 +43,11 @@ export const VOCABULARY_REPAIRS: RepairStep[] = [
     where: `t.translation IS NULL OR t.created_at IS NULL OR t.difficulty_level IS NULL OR t.difficulty_level NOT BETWEEN 1 AND 5`,
     set: `translation = coalesce(t.translation, ''), created_at = coalesce(t.created_at, now()),
           difficulty_level = least(greatest(coalesce(t.difficulty_level, 1), 1), 5)` },
+  { kind: 'map', map: WORDS },
   { kind: 'repair', table: 'user_vocabulary', label: 'user_vocabulary.merged_word', reason: 'merged_word: points at the oldest word with the same term (case-insensitive) in the category',
-    where: `t.word_id IN (${dupWordIds})`, set: 'word_id = m.keep_id',
-    from: `(SELECT id AS dup_id, min(id) OVER (PARTITION BY category_id, lower(word)) AS keep_id FROM words) m`, join: 'm.dup_id = t.word_id' },
+    where: 'true', set: 'word_id = m.keep_id', from: `${WORDS.name} m`, join: 'm.dup_id = t.word_id' },
   { kind: 'quarantine', table: 'words', label: 'words.duplicate_term', reason: 'duplicate_term: merged into the oldest word with the same term (case-insensitive) in the category',
-    where: `t.id IN (${dupWordIds})` },
+    where: isMapDuplicate(WORDS) },
   { kind: 'quarantine', table: 'user_vocabulary', label: 'user_vocabulary.orphan_user', reason: 'orphan_user: user_id is null or names no user',
     where: `t.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)` },
   { kind: 'quarantine', table: 'user_vocabulary', label: 'user_vocabulary.orphan_word', reason: 'orphan_word: word_id is null or names no word',
@@ -56,14 +58,12 @@ export const VOCABULARY_REPAIRS: RepairStep[] = [
     set: `mastery_level = least(greatest(coalesce(t.mastery_level, 0), 0), 5),
           times_correct = greatest(coalesce(t.times_correct, 0), 0),
           times_reviewed = greatest(coalesce(t.times_reviewed, 0), coalesce(t.times_correct, 0), 0)` },
-  { kind: 'repair', table: 'user_vocabulary', label: 'user_vocabulary.merge_survivor', reason: 'merge_survivor: sums of times reviewed/correct, highest mastery, latest review of its duplicates',
-    where: `t.id IN (SELECT min(id) FROM user_vocabulary GROUP BY user_id, word_id HAVING count(*) > 1)`,
-    set: 'times_reviewed = g.seen, times_correct = g.correct, mastery_level = g.mastery, last_reviewed = g.last',
-    from: `(SELECT min(id) AS keep_id, sum(times_reviewed) AS seen, sum(times_correct) AS correct, max(mastery_level) AS mastery,
-                   max(last_reviewed) AS last FROM user_vocabulary GROUP BY user_id, word_id HAVING count(*) > 1) g`,
-    join: 'g.keep_id = t.id' },
-  { kind: 'quarantine', table: 'user_vocabulary', label: 'user_vocabulary.duplicate', reason: 'duplicate: merged into the oldest row for the same (user_id, word_id)',
-    where: `t.id IN (${dupVocabularyIds})` },
+  { kind: 'map', map: VOCABULARY },
+  { kind: 'merge', map: VOCABULARY,
+    label: 'user_vocabulary.merge_survivor', reason: 'merge_survivor: sums of times reviewed/correct, highest mastery, latest review of its duplicates',
+    duplicateLabel: 'user_vocabulary.duplicate', duplicateReason: 'duplicate: merged into the oldest row for the same (user_id, word_id)',
+    aggregates: 'sum(m.times_reviewed) AS seen, sum(m.times_correct) AS correct, max(m.mastery_level) AS mastery, max(m.last_reviewed) AS last',
+    set: 'times_reviewed = s.seen, times_correct = s.correct, mastery_level = s.mastery, last_reviewed = s.last' },
 ];
 
 /**
@@ -73,8 +73,8 @@ export const VOCABULARY_REPAIRS: RepairStep[] = [
  * validated checks, foreign keys and checks NOT VALID then VALIDATE, the FSRS card columns (legacy
  * rows start as New cards due at their last review, or now), updated_at with the shared trigger.
  * Unique indexes are built CONCURRENTLY by IndexVocabulary1763800100100. No wrapping transaction:
- * the data repairs run in one transaction of their own, then each schema change commits on its own
- * with short locks; every step is re-runnable (docs/migrations.md).
+ * the data repairs run in keyset batches, each batch its own short transaction, then each schema
+ * change commits on its own with short locks; every step is re-runnable (docs/migrations.md).
  */
 export class RepairVocabulary1763800100000 implements MigrationInterface {
   name = NAME;
@@ -97,8 +97,8 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
     await renameConstraint(qr, 'words', 'words_pkey', 'pk_words');
     await renameColumn(qr, 'words', 'word', 'term');
     await toTimestamptz(qr, 'words', ['created_at']);
-    for (const column of ['term', 'translation', 'category_id', 'difficulty_level', 'created_at']) await setNotNull(qr, 'words', column);
     await qr.query(`ALTER TABLE words ALTER COLUMN created_at SET DEFAULT now(), ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
+    for (const column of ['term', 'translation', 'category_id', 'difficulty_level', 'created_at']) await setNotNull(qr, 'words', column);
     await addForeignKey(qr, 'words', 'fk_words_category_id', 'FOREIGN KEY (category_id) REFERENCES categories(id) ON DELETE RESTRICT');
     await addCheck(qr, 'words', 'ck_words_difficulty_level', 'difficulty_level BETWEEN 1 AND 5');
     await addCheck(qr, 'words', 'ck_words_term_not_blank', `btrim(term) <> ''`);
@@ -109,8 +109,11 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
     await renameColumn(qr, 'user_vocabulary', 'times_reviewed', 'times_seen');
     await renameColumn(qr, 'user_vocabulary', 'last_reviewed', 'last_reviewed_at');
     await toTimestamptz(qr, 'user_vocabulary', ['last_reviewed_at']);
+    // due_at: added without a value for the existing rows but with its DEFAULT in the same statement,
+    // so every row the legacy app inserts from now on has one; then the backfill of the existing
+    // rows; then NOT NULL through a NOT VALID check and VALIDATE (setNotNull).
     await qr.query(`ALTER TABLE user_vocabulary
-      ADD COLUMN IF NOT EXISTS due_at timestamptz,
+      ADD COLUMN IF NOT EXISTS due_at timestamptz, ALTER COLUMN due_at SET DEFAULT now(),
       ADD COLUMN IF NOT EXISTS stability double precision NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS difficulty double precision NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS reps integer NOT NULL DEFAULT 0,
@@ -119,11 +122,10 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
       ADD COLUMN IF NOT EXISTS learning_steps integer NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
       ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
-    await backfillInBatches(qr, 'user_vocabulary', 'due_at = coalesce(last_reviewed_at, now())', 'due_at IS NULL');
+    await backfillInBatches(qr, 'user_vocabulary', 'due_at = coalesce(t.last_reviewed_at, now())', 't.due_at IS NULL');
     for (const column of ['user_id', 'word_id', 'mastery_level', 'times_seen', 'times_correct', 'due_at']) {
       await setNotNull(qr, 'user_vocabulary', column);
     }
-    await qr.query(`ALTER TABLE user_vocabulary ALTER COLUMN due_at SET DEFAULT now()`);
     await addForeignKey(qr, 'user_vocabulary', 'fk_user_vocabulary_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await addForeignKey(qr, 'user_vocabulary', 'fk_user_vocabulary_word_id', 'FOREIGN KEY (word_id) REFERENCES words(id) ON DELETE CASCADE');
     await addCheck(qr, 'user_vocabulary', 'ck_user_vocabulary_mastery_level', 'mastery_level BETWEEN 0 AND 5');

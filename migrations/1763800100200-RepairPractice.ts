@@ -31,7 +31,7 @@ export const PRACTICE_REPAIRS: RepairStep[] = [
  * new columns user_id (FK, cascade) and finished_at. Legacy sessions never had an owner and none can
  * be derived (LEGACY.md): they are kept with user_id NULL, invisible to every per-learner route, and
  * `ck_practice_sessions_user_id_required` (user_id IS NOT NULL) is added NOT VALID and deliberately
- * never validated, so PostgreSQL enforces it for every new or updated row only. No wrapping
+ * never validated, so PostgreSQL enforces it for every new or updated row only. Repairs in keyset batches; no wrapping
  * transaction: short locks, re-runnable steps (docs/migrations.md).
  */
 export class RepairPractice1763800100200 implements MigrationInterface {
@@ -46,9 +46,9 @@ export class RepairPractice1763800100200 implements MigrationInterface {
     await renameConstraint(qr, 'practice_sessions', 'practice_sessions_pkey', 'pk_practice_sessions');
     await renameColumn(qr, 'practice_sessions', 'session_date', 'started_at');
     await toTimestamptz(qr, 'practice_sessions', ['started_at']);
-    for (const column of ['started_at', 'total_questions', 'correct_answers']) await setNotNull(qr, 'practice_sessions', column);
     await qr.query(`ALTER TABLE practice_sessions ALTER COLUMN started_at SET DEFAULT now(),
       ADD COLUMN IF NOT EXISTS user_id integer, ADD COLUMN IF NOT EXISTS finished_at timestamptz`);
+    for (const column of ['started_at', 'total_questions', 'correct_answers']) await setNotNull(qr, 'practice_sessions', column);
     await addForeignKey(qr, 'practice_sessions', 'fk_practice_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await qr.query(`ALTER TABLE practice_sessions DROP CONSTRAINT IF EXISTS ck_practice_sessions_user_id_required`);
     await qr.query(`ALTER TABLE practice_sessions ADD CONSTRAINT ck_practice_sessions_user_id_required CHECK (user_id IS NOT NULL) NOT VALID`);

@@ -1,21 +1,21 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { batchMarker, forEachKeyRange, inRange } from '../src/database/keyset-batches';
 import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
   atomically,
-  backfillInBatches,
+  createIndexesConcurrently,
+  dropIndexConcurrently,
   dropUpdatedAtTrigger,
-  quarantineRows,
-  recordOriginals,
   renameConstraint,
-  restoreQuarantined,
   prepareMigrationSession,
   setNotNull,
+  timestampsNotNull,
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
-import { applyRepairStepsInBatches, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
+import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
 import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
 
 const NAME = 'RepairConversations1763800200000';
@@ -28,33 +28,51 @@ const typeOf = TYPE.replace(/session_type/g, 't.session_type');
 const roleOf = ROLE.replace(/role/g, 't.role');
 const outOfRange = (c: string) => `t.${c} NOT BETWEEN 1 AND 5`;
 
-/** In-place repairs, applied in batches (each batch records its originals with the change). */
-const SESSION_REPAIRS: RepairStep[] = [
+/**
+ * The repairs' helper index: message look-ups by conversation (the ownerless conversations'
+ * messages, the renumbering per conversation, the last_message_order backfill) are index range
+ * scans, not scans of all messages per batch. Not unique (legacy orders repeat); dropped at the
+ * end, once IndexConversations' unique (session_id, message_order) takes over.
+ */
+const REPAIR_INDEX = 'ix_conversation_messages_session_id_repair';
+
+export const CONVERSATION_SESSION_STEPS: RepairStep[] = [
+  { kind: 'quarantine', table: M, label: 'messages.session_quarantined', reason: 'session_quarantined: its conversation has no owner',
+    where: `EXISTS (SELECT 1 FROM ${S} s WHERE s.id = t.session_id AND s.user_id IS NULL)` },
+  { kind: 'quarantine', table: S, label: 'sessions.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
   repairInPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${statusOf})`, `status = ${statusOf}`),
   repairInPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${typeOf})`, `session_type = ${typeOf}`),
   repairInPlace(S, 'sessions.context', 'NULL context → {}', 't.conversation_context IS NULL', `conversation_context = '{}'::jsonb`),
   repairInPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const MESSAGE_REPAIRS: RepairStep[] = [
+export const MESSAGE_STEPS: RepairStep[] = [
+  { kind: 'quarantine', table: M, label: 'messages.no_session', reason: 'no_session: session_id is null', where: 't.session_id IS NULL' },
+  { kind: 'quarantine', table: M, label: 'messages.invalid_role', reason: 'invalid_role: not user, assistant or system', where: `(${roleOf}) IS NULL` },
+  // A conversation whose orders contain a duplicate, a zero/negative, a NULL or a gap: renumbered 1..n, order kept.
+  { kind: 'renumber', table: M, label: 'messages.message_order', reason: 'repaired: message_order renumbered 1..n',
+    parent: 'session_id', column: 'message_order', orderBy: 'c.message_order NULLS LAST, c.created_at NULLS LAST, c.id',
+    broken: 'count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0 OR max(message_order) <> count(*)' },
   repairInPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
   repairInPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),
   repairInPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const INTERACTION_REPAIRS: RepairStep[] = [
+export const INTERACTION_STEPS: RepairStep[] = [
+  { kind: 'quarantine', table: I, label: 'interactions.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
+  { kind: 'quarantine', table: I, label: 'interactions.invalid_type', reason: 'invalid_interaction_type',
+    where: `t.interaction_type IS NULL OR lower(btrim(t.interaction_type)) NOT IN ${INTERACTION_TYPES}` },
   repairInPlace(I, 'interactions.type', 'interaction_type normalised', 't.interaction_type <> lower(btrim(t.interaction_type))', 'interaction_type = lower(btrim(t.interaction_type))'),
   repairInPlace(I, 'interactions.mastery', 'mastery_level clamped to 1-5', outOfRange('mastery_level'), 'mastery_level = least(greatest(t.mastery_level, 1), 5)'),
   repairInPlace(I, 'interactions.confidence', 'confidence_self_reported clamped to 1-5', outOfRange('confidence_self_reported'),
     'confidence_self_reported = least(greatest(t.confidence_self_reported, 1), 5)'),
   repairInPlace(I, 'interactions.session', 'dangling session_id cleared',
-    't.session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.id = t.session_id)', 'session_id = NULL'),
+    `t.session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${S} s WHERE s.id = t.session_id)`, 'session_id = NULL'),
   repairInPlace(I, 'interactions.message', 'dangling message_id cleared',
-    't.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_messages m WHERE m.id = t.message_id)', 'message_id = NULL'),
+    `t.message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${M} m WHERE m.id = t.message_id)`, 'message_id = NULL'),
   repairInPlace(I, 'interactions.metadata', 'NULL metadata → {}', 't.metadata IS NULL', `metadata = '{}'::jsonb`),
   repairInPlace(I, 'interactions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
 ];
-const RENUMBER_TAG = `${NAME}#messages.message_order`;
 
 /**
  * conversation_sessions, conversation_messages, conversation_interactions → SPEC §2.
@@ -75,10 +93,14 @@ const RENUMBER_TAG = `${NAME}#messages.message_order`;
  *   (invalid_interaction_type); mastery_level / confidence_self_reported outside 1–5 clamped into
  *   it (9 → 5, 0 → 1); session_id / message_id pointing at nothing → NULL; metadata NULL → {}.
  * - created_at/updated_at NULL → now(); all times become timestamptz (legacy values are UTC).
+ * last_message_order is kept right under a legacy app still inserting messages: from the moment the
+ * column exists, trg_conversation_messages_last_message_order raises it to any message order
+ * written (it never lowers it, so lingua-core's own append, which raises it first, is a no-op for
+ * it); the backfill then sets each conversation's exact maximum, batch by batch under row locks.
  * The unique (session_id, message_order) is built concurrently by IndexConversations.
- * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): in-place repairs
- * run in batches, each batch one statement recording the originals with the change; the
- * renumbering (through a temp table) runs in one short transaction.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): every repair runs
+ * in keyset batches, each batch one statement (renumbering: one short transaction) recording the
+ * originals with the change.
  */
 export class RepairConversations1763800200000 implements MigrationInterface {
   name = NAME;
@@ -89,54 +111,36 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await toTimestamptz(qr, 'conversation_sessions', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_messages', ['created_at', 'updated_at']);
     await toTimestamptz(qr, 'conversation_interactions', ['created_at', 'next_review_date']);
+    await createIndexesConcurrently(qr, [[REPAIR_INDEX, `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${REPAIR_INDEX} ON ${M} (session_id, message_order)`]]);
     await this.repairSessions(qr);
     await this.repairMessages(qr);
     await this.repairInteractions(qr);
+    await dropIndexConcurrently(qr, REPAIR_INDEX);
   }
 
   private async repairSessions(qr: QueryRunner): Promise<void> {
-    const ownerless = 'SELECT id FROM conversation_sessions WHERE user_id IS NULL';
-    await quarantineRows(qr, 'conversation_messages', `t.session_id IN (${ownerless})`, 'session_quarantined: its conversation has no owner', NAME);
-    await quarantineRows(qr, 'conversation_sessions', 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
-    await applyRepairStepsInBatches(qr, NAME, SESSION_REPAIRS);
-    await this.timestampsNotNull(qr, 'conversation_sessions', true);
+    // Defaults before the repairs: a row the legacy app inserts without the column after the repair
+    // has passed it is valid anyway, so the NOT NULL's VALIDATE below finds nothing to reject.
+    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
+    await applyRepairSteps(qr, NAME, CONVERSATION_SESSION_STEPS);
+    await timestampsNotNull(qr, 'conversation_sessions');
 
     await renameConstraint(qr, 'conversation_sessions', 'conversation_sessions_pkey', 'pk_conversation_sessions');
     await qr.query(`ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
     await addForeignKey(qr, 'conversation_sessions', 'fk_conversation_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     for (const column of ['user_id', 'session_type', 'status', 'conversation_context']) await setNotNull(qr, 'conversation_sessions', column);
-    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_session_type', `session_type IN ('home', 'profile_building', 'lesson', 'practice')`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
     await qr.query(`-- counts messages (message_order is integer too)
       -- squawk-ignore prefer-bigint-over-int
       ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
+    await installLastMessageOrderTrigger(qr);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_last_message_order', 'last_message_order >= 0');
   }
 
   private async repairMessages(qr: QueryRunner): Promise<void> {
-    await quarantineRows(qr, 'conversation_messages', 't.session_id IS NULL', 'no_session: session_id is null', NAME);
-    await quarantineRows(qr, M, `(${roleOf}) IS NULL`, 'invalid_role: not user, assistant or system', NAME);
-    // Sessions with a duplicate, non-positive or NULL order are renumbered densely, order preserved.
-    await atomically(qr, async () => {
-      await qr.query(`-- a scratch temp table of this step
-        -- squawk-ignore ban-drop-table
-        DROP TABLE IF EXISTS lingua_message_renumber`);
-      await qr.query(`
-        CREATE TEMP TABLE lingua_message_renumber ON COMMIT DROP AS
-        SELECT id, rn FROM (
-          SELECT m.id, m.message_order,
-                 row_number() OVER (PARTITION BY m.session_id ORDER BY m.message_order NULLS LAST, m.created_at NULLS LAST, m.id)::int AS rn
-            FROM conversation_messages m
-           WHERE m.session_id IN (SELECT session_id FROM conversation_messages GROUP BY session_id
-                                   HAVING count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0
-                                       OR max(message_order) <> count(*))
-        ) x WHERE message_order IS DISTINCT FROM rn`);
-      await recordOriginals(qr, M, 't.id IN (SELECT id FROM lingua_message_renumber)', 'repaired: message_order renumbered 1..n', RENUMBER_TAG);
-      await qr.query(`UPDATE conversation_messages m SET message_order = r.rn FROM lingua_message_renumber r WHERE m.id = r.id`);
-    });
-    await applyRepairStepsInBatches(qr, NAME, MESSAGE_REPAIRS);
-    await this.timestampsNotNull(qr, 'conversation_messages', true);
+    await applyRepairSteps(qr, NAME, MESSAGE_STEPS);
+    await timestampsNotNull(qr, 'conversation_messages');
 
     await renameConstraint(qr, 'conversation_messages', 'conversation_messages_pkey', 'pk_conversation_messages');
     await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
@@ -146,22 +150,15 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addCheck(qr, 'conversation_messages', 'ck_conversation_messages_role', `role IN ('user', 'assistant', 'system')`);
     await addCheck(qr, 'conversation_messages', 'ck_conversation_messages_message_order', 'message_order > 0');
     await addUpdatedAtTrigger(qr, 'conversation_messages');
-    await backfillInBatches(
-      qr,
-      'conversation_sessions',
-      'last_message_order = (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
-      'last_message_order <> (SELECT coalesce(max(m.message_order), 0) FROM conversation_messages m WHERE m.session_id = conversation_sessions.id)',
-    );
+    await backfillLastMessageOrder(qr);
     // Only now: the counter backfill above must not bump updated_at of sessions nobody changed.
     await addUpdatedAtTrigger(qr, 'conversation_sessions');
   }
 
   private async repairInteractions(qr: QueryRunner): Promise<void> {
     const t = 'conversation_interactions';
-    await quarantineRows(qr, t, 't.user_id IS NULL', 'no_owner: user_id is null', NAME);
-    await quarantineRows(qr, t, `t.interaction_type IS NULL OR lower(btrim(t.interaction_type)) NOT IN ${INTERACTION_TYPES}`,
-      'invalid_interaction_type', NAME);
-    await applyRepairStepsInBatches(qr, NAME, INTERACTION_REPAIRS);
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
+    await applyRepairSteps(qr, NAME, INTERACTION_STEPS);
 
     await renameConstraint(qr, t, 'conversation_interactions_pkey', 'pk_conversation_interactions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
@@ -169,18 +166,9 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await addForeignKey(qr, t, 'fk_conversation_interactions_session_id', 'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_message_id', 'FOREIGN KEY (message_id) REFERENCES conversation_messages(id) ON DELETE SET NULL');
     for (const column of ['user_id', 'interaction_type', 'metadata', 'created_at']) await setNotNull(qr, t, column);
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
     await addCheck(qr, t, 'ck_conversation_interactions_interaction_type', `interaction_type IN ${INTERACTION_TYPES}`);
     await addCheck(qr, t, 'ck_conversation_interactions_mastery_level', 'mastery_level BETWEEN 1 AND 5');
     await addCheck(qr, t, 'ck_conversation_interactions_confidence_self_reported', 'confidence_self_reported BETWEEN 1 AND 5');
-  }
-
-  private async timestampsNotNull(qr: QueryRunner, table: string, withUpdatedAt: boolean): Promise<void> {
-    await setNotNull(qr, table, 'created_at');
-    await qr.query(`ALTER TABLE ${table} ALTER COLUMN created_at SET DEFAULT now()`);
-    if (!withUpdatedAt) return;
-    await setNotNull(qr, table, 'updated_at');
-    await qr.query(`ALTER TABLE ${table} ALTER COLUMN updated_at SET DEFAULT now()`);
   }
 
   async down(qr: QueryRunner): Promise<void> {
@@ -196,6 +184,9 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
     const m = 'conversation_messages';
     await dropUpdatedAtTrigger(qr, m);
+    await qr.query(`DROP TRIGGER IF EXISTS trg_conversation_messages_last_message_order ON ${m}`);
+    await qr.query(`DROP FUNCTION IF EXISTS lingua_conversation_messages_last_message_order()`);
+    await qr.query(`DROP INDEX IF EXISTS ${REPAIR_INDEX}`);
     await dropConstraints(qr, m, ['ck_%_message_order', 'ck_%_role', 'fk_%_session_id']);
     await qr.query(`ALTER TABLE ${m} ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES conversation_sessions(id)`);
     await qr.query(`ALTER TABLE ${m} RENAME CONSTRAINT pk_conversation_messages TO conversation_messages_pkey`);
@@ -214,15 +205,54 @@ export class RepairConversations1763800200000 implements MigrationInterface {
       ${legacyTimes}`);
     await toTimestamp(qr, s, ['created_at', 'updated_at']);
 
-    // In-place repairs in the reverse of their order, then the rows moved to quarantine.
-    await revertRepairSteps(qr, NAME, INTERACTION_REPAIRS);
-    await revertRepairSteps(qr, NAME, MESSAGE_REPAIRS);
-    await restoreQuarantined(qr, m, RENUMBER_TAG);
-    await revertRepairSteps(qr, NAME, SESSION_REPAIRS);
-    await restoreQuarantined(qr, s, NAME);
-    await restoreQuarantined(qr, m, NAME);
-    await restoreQuarantined(qr, t, NAME);
+    // Each table's steps in the reverse of their order; sessions last (moved messages need their conversation back first).
+    await revertRepairSteps(qr, NAME, INTERACTION_STEPS);
+    await revertRepairSteps(qr, NAME, MESSAGE_STEPS);
+    await revertRepairSteps(qr, NAME, CONVERSATION_SESSION_STEPS);
   }
+}
+
+/**
+ * trg_conversation_messages_last_message_order: any message written with an order above its
+ * conversation's counter raises the counter to it (a legacy app inserting messages while the chain
+ * runs, or after). It never lowers it, so lingua-core's append — which raises the counter first and
+ * inserts the message with the new value — matches no row here: no second increment.
+ */
+async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
+  await qr.query(`CREATE OR REPLACE FUNCTION lingua_conversation_messages_last_message_order() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE conversation_sessions SET last_message_order = NEW.message_order
+       WHERE id = NEW.session_id AND last_message_order < NEW.message_order;
+      RETURN NULL;
+    END
+    $$`);
+  await qr.query(`CREATE OR REPLACE TRIGGER trg_conversation_messages_last_message_order
+    AFTER INSERT OR UPDATE OF session_id, message_order ON conversation_messages
+    FOR EACH ROW EXECUTE FUNCTION lingua_conversation_messages_last_message_order()`);
+}
+
+/**
+ * last_message_order = each conversation's highest message order, in keyset batches of
+ * conversations. Each batch locks its conversations first (FOR NO KEY UPDATE: foreign-key checks
+ * of concurrent inserts go on), then reads the maxima in a second statement, whose snapshot sees
+ * every message committed before the lock: a message inserted later waits for the batch to commit
+ * and its trigger then raises the counter. So no concurrent insert is missed or overwritten.
+ */
+async function backfillLastMessageOrder(qr: QueryRunner): Promise<void> {
+  await forEachKeyRange(qr, 'conversation_sessions', 'id', (lo, hi) =>
+    atomically(qr, async () => {
+      await qr.query(`${batchMarker('conversation_sessions:backfill last_message_order')}
+        SELECT 1 FROM conversation_sessions t WHERE ${inRange('id')} ORDER BY t.id FOR NO KEY UPDATE`, [lo, hi]);
+      await qr.query(
+        `UPDATE conversation_sessions t SET last_message_order = coalesce(x.top, 0)
+           FROM conversation_sessions s
+           LEFT JOIN (SELECT session_id, max(message_order) AS top FROM conversation_messages
+                       WHERE session_id > $1::bigint AND session_id <= $2::bigint GROUP BY session_id) x ON x.session_id = s.id
+          WHERE ${inRange('id', 's')} AND t.id = s.id AND t.last_message_order IS DISTINCT FROM coalesce(x.top, 0)`,
+        [lo, hi],
+      );
+    }),
+  );
 }
 
 const legacyTimes = `ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,

@@ -3,20 +3,18 @@ import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
-  atomically,
   attachUniqueIndex,
   createIndexesConcurrently,
   dropUpdatedAtTrigger,
-  quarantineRows,
-  recordOriginals,
+  findEquivalentIndex,
   renameConstraint,
-  restoreQuarantined,
   prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
 } from '../src/database/migration-helpers';
-import { applyRepairStepsInBatches, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
+import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
+import { LESSON_VERSIONS_UNIQUE } from './1763800000000-CreateLegacyBaseline';
 
 const NAME = 'RepairLessons1763800200200';
 
@@ -35,27 +33,36 @@ const SESSION_STATUS = `CASE
   ELSE 'in_progress' END`;
 const lessonStatusOf = LESSON_STATUS.replace(/lessons\.id/g, 't.id');
 
-/** In-place repairs, applied in batches (each batch records its originals with the change). */
-const LESSON_REPAIRS: RepairStep[] = [
+const orphan = (column: string, table: string) =>
+  `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
+
+/** Each list runs in keyset batches (repair-steps.ts); `down` undoes it in reverse. */
+export const LESSON_STEPS: RepairStep[] = [
   repairInPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
   repairInPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
   repairInPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
-const VERSION_REPAIRS: RepairStep[] = [
+export const VERSION_STEPS: RepairStep[] = [
+  { kind: 'quarantine', table: 'lesson_versions', label: 'versions.no_lesson', reason: 'no_lesson: lesson_id is null', where: 't.lesson_id IS NULL' },
+  // A lesson whose versions include a NULL or a value ≤ 0: renumbered 1..n, order kept (through NULL: the legacy unique index holds throughout).
+  { kind: 'renumber', table: 'lesson_versions', label: 'versions.version', reason: 'repaired: version renumbered 1..n',
+    parent: 'lesson_id', column: 'version', orderBy: 'c.version NULLS LAST, c.created_at NULLS LAST, c.id',
+    broken: 'bool_or(version IS NULL OR version <= 0)' },
   repairInPlace('lesson_versions', 'versions.plan', 'NULL lesson_plan → {}', 't.lesson_plan IS NULL', `lesson_plan = '{}'::jsonb`),
   repairInPlace('lesson_versions', 'versions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
 ];
-const SESSION_REPAIRS: RepairStep[] = [
+export const LESSON_SESSION_STEPS: RepairStep[] = [
+  { kind: 'quarantine', table: 'lesson_sessions', label: 'sessions.orphan_user', reason: 'orphan_user: user_id is null or names no user', where: orphan('user_id', 'users') },
+  { kind: 'quarantine', table: 'lesson_sessions', label: 'sessions.orphan_lesson', reason: 'orphan_lesson: lesson_id is null or names no lesson', where: orphan('lesson_id', 'lessons') },
   repairInPlace('lesson_sessions', 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${SESSION_STATUS})`, `status = ${SESSION_STATUS}`),
   repairInPlace('lesson_sessions', 'sessions.score', 'score clamped to 0-100', 't.score NOT BETWEEN 0 AND 100', 'score = least(greatest(t.score, 0), 100)'),
   repairInPlace('lesson_sessions', 'sessions.started_at', 'NULL started_at → completed_at or migration time', 't.started_at IS NULL',
     'started_at = coalesce(t.completed_at, now())'),
 ];
-const RENUMBER_TAG = `${NAME}#versions.version`;
 
-const orphan = (column: string, table: string) =>
-  `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
+/** Where `up` notes the legacy name of the unique index it adopted, so `down` gives that name back. */
+const ADOPTED = 'lingua: adopted legacy index ';
 
 /**
  * lessons, lesson_versions, lesson_sessions → SPEC §2. Repair rules (docs/modules/conversations-lessons.md);
@@ -65,16 +72,18 @@ const orphan = (column: string, table: string) =>
  *   title NULL or blank → 'Untitled lesson <id>'.
  * - lesson_versions: lesson_id NULL → quarantined (no_lesson). A lesson whose versions include a NULL
  *   or a value ≤ 0 has them renumbered 1..n by (version, created_at, id). lesson_plan NULL → {}.
- *   The legacy unique index idx_lesson_versions_lesson_version is adopted as the constraint
- *   uq_lesson_versions_lesson_id_version (renamed, not rebuilt).
+ *   The legacy unique index on (lesson_id, version) — found by definition, whatever its name — is
+ *   adopted as the constraint uq_lesson_versions_lesson_id_version (renamed, not rebuilt; its legacy
+ *   name is noted on it for `down`); a legacy database without one gets it built concurrently.
  * - lesson_sessions: no user / unknown user → quarantined (orphan_user); no lesson / unknown lesson →
  *   quarantined (orphan_lesson). status synonyms mapped; anything else or NULL → completed when
  *   completed_at is set, else in_progress. score clamped into 0–100. started_at NULL →
  *   coalesce(completed_at, now()). lesson_version_id (new) stays NULL: legacy sessions never
  *   recorded the version taken.
- * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): in-place repairs
- * run in batches, each batch one statement recording the originals with the change; the
- * renumbering (through a temp table) runs in one short transaction.
+ * No wrapping transaction (short locks, re-runnable steps: docs/migrations.md): every repair runs
+ * in keyset batches, each batch one statement (renumbering: one short transaction per batch of
+ * lessons) recording the originals with the change. Defaults come before NOT NULL, so rows the
+ * legacy app inserts without status/started_at stay valid.
  */
 export class RepairLessons1763800200200 implements MigrationInterface {
   name = NAME;
@@ -91,56 +100,32 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   }
 
   private async repairLessons(qr: QueryRunner): Promise<void> {
-    await applyRepairStepsInBatches(qr, NAME, LESSON_REPAIRS);
+    await applyRepairSteps(qr, NAME, LESSON_STEPS);
     await renameConstraint(qr, 'lessons', 'lessons_pkey', 'pk_lessons');
-    for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
     await qr.query(`ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
+    for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
     await addCheck(qr, 'lessons', 'ck_lessons_status', `status IN ('draft', 'compiling', 'completed', 'failed')`);
     await addUpdatedAtTrigger(qr, 'lessons');
   }
 
   private async repairVersions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_versions';
-    await quarantineRows(qr, t, 't.lesson_id IS NULL', 'no_lesson: lesson_id is null', NAME);
-    await atomically(qr, async () => {
-      await qr.query(`-- a scratch temp table of this step
-        -- squawk-ignore ban-drop-table
-        DROP TABLE IF EXISTS lingua_version_renumber`);
-      await qr.query(`
-        CREATE TEMP TABLE lingua_version_renumber ON COMMIT DROP AS
-        SELECT id, rn FROM (
-          SELECT v.id, v.version,
-                 row_number() OVER (PARTITION BY v.lesson_id ORDER BY v.version NULLS LAST, v.created_at NULLS LAST, v.id)::int AS rn
-            FROM lesson_versions v
-           WHERE v.lesson_id IN (SELECT lesson_id FROM lesson_versions GROUP BY lesson_id HAVING bool_or(version IS NULL OR version <= 0))
-        ) x WHERE version IS DISTINCT FROM rn`);
-      await recordOriginals(qr, t, 't.id IN (SELECT id FROM lingua_version_renumber)', 'repaired: version renumbered 1..n', RENUMBER_TAG);
-      // Through NULL first: the legacy unique index allows any number of NULLs, so no transient duplicate.
-      await qr.query(`UPDATE lesson_versions SET version = NULL WHERE id IN (SELECT id FROM lingua_version_renumber)`);
-      await qr.query(`UPDATE lesson_versions v SET version = r.rn FROM lingua_version_renumber r WHERE v.id = r.id`);
-    });
-    await applyRepairStepsInBatches(qr, NAME, VERSION_REPAIRS);
+    await applyRepairSteps(qr, NAME, VERSION_STEPS);
 
     await renameConstraint(qr, t, 'lesson_versions_pkey', 'pk_lesson_versions');
     await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
     await addForeignKey(qr, t, 'fk_lesson_versions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE');
-    for (const column of ['lesson_id', 'version', 'lesson_plan', 'created_at']) await setNotNull(qr, t, column);
     await qr.query(`ALTER TABLE ${t} ALTER COLUMN created_at SET DEFAULT now()`);
+    for (const column of ['lesson_id', 'version', 'lesson_plan', 'created_at']) await setNotNull(qr, t, column);
     await addCheck(qr, t, 'ck_lesson_versions_version', 'version > 0');
-    const [adopted] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = 'uq_lesson_versions_lesson_id_version'`);
-    if (!adopted) {
-      await createIndexesConcurrently(qr, [
-        ['idx_lesson_versions_lesson_version', `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx_lesson_versions_lesson_version ON ${t} (lesson_id, version)`],
-      ]);
-      await attachUniqueIndex(qr, t, 'uq_lesson_versions_lesson_id_version', 'idx_lesson_versions_lesson_version');
-    }
+    await adoptUniqueIndex(qr);
   }
 
   private async repairSessions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_sessions';
-    await quarantineRows(qr, t, orphan('user_id', 'users'), 'orphan_user: user_id is null or names no user', NAME);
-    await quarantineRows(qr, t, orphan('lesson_id', 'lessons'), 'orphan_lesson: lesson_id is null or names no lesson', NAME);
-    await applyRepairStepsInBatches(qr, NAME, SESSION_REPAIRS);
+    // Defaults before the repairs: a session the legacy app inserts without them is valid from now on.
+    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
+    await applyRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
 
     await renameConstraint(qr, t, 'lesson_sessions_pkey', 'pk_lesson_sessions');
     await qr.query(`-- references lesson_versions.id, a legacy integer key
@@ -151,7 +136,6 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await addForeignKey(qr, t, 'fk_lesson_sessions_lesson_version_id',
       'FOREIGN KEY (lesson_version_id) REFERENCES lesson_versions(id) ON DELETE RESTRICT');
     for (const column of ['user_id', 'lesson_id', 'status', 'started_at']) await setNotNull(qr, t, column);
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
     await addCheck(qr, t, 'ck_lesson_sessions_status', `status IN ('in_progress', 'completed', 'abandoned')`);
     await addCheck(qr, t, 'ck_lesson_sessions_score', 'score BETWEEN 0 AND 100');
   }
@@ -168,7 +152,9 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await toTimestamp(qr, s, ['started_at', 'completed_at']);
 
     const v = 'lesson_versions';
-    // Dropping the constraint drops its index; the legacy index is rebuilt after the originals are back.
+    // Dropping the constraint drops its index; the legacy index, if there was one, is rebuilt under
+    // its legacy name once the original rows are back.
+    const legacyIndex = await adoptedLegacyIndex(qr);
     for (const c of ['uq_lesson_versions_lesson_id_version', 'ck_lesson_versions_version', 'fk_lesson_versions_lesson_id']) {
       await qr.query(`ALTER TABLE ${v} DROP CONSTRAINT IF EXISTS ${c}`);
     }
@@ -187,14 +173,35 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await qr.query(`ALTER TABLE ${l} RENAME CONSTRAINT pk_lessons TO lessons_pkey`);
     await toTimestamp(qr, l, ['created_at', 'updated_at']);
 
-    // In-place repairs in the reverse of their order, then the rows moved to quarantine.
-    await revertRepairSteps(qr, NAME, LESSON_REPAIRS);
-    await restoreQuarantined(qr, l, NAME);
-    await revertRepairSteps(qr, NAME, VERSION_REPAIRS);
-    await restoreQuarantined(qr, v, RENUMBER_TAG);
-    await restoreQuarantined(qr, v, NAME);
-    await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS idx_lesson_versions_lesson_version ON ${v} (lesson_id, version)`);
-    await revertRepairSteps(qr, NAME, SESSION_REPAIRS);
-    await restoreQuarantined(qr, s, NAME);
+    // Each table's steps in the reverse of their order.
+    await revertRepairSteps(qr, NAME, LESSON_STEPS);
+    await revertRepairSteps(qr, NAME, VERSION_STEPS);
+    if (legacyIndex) await qr.query(`CREATE UNIQUE INDEX ${legacyIndex} ON ${v} USING ${LESSON_VERSIONS_UNIQUE.using}`);
+    await revertRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
   }
+}
+
+/**
+ * uq_lesson_versions_lesson_id_version from the legacy unique index on (lesson_id, version), found
+ * by definition whatever its name (no second index beside it), renamed by ADD CONSTRAINT … USING
+ * INDEX; its legacy name is noted in the index's comment for `down`. A legacy database without one
+ * gets it built concurrently (and `down` drops it without rebuilding anything).
+ */
+async function adoptUniqueIndex(qr: QueryRunner): Promise<void> {
+  const uq = 'uq_lesson_versions_lesson_id_version';
+  const [adopted] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = $1`, [uq]);
+  if (adopted) return;
+  const legacy = await findEquivalentIndex(qr, 'lesson_versions', LESSON_VERSIONS_UNIQUE);
+  if (legacy && legacy !== uq) {
+    await qr.query(`COMMENT ON INDEX ${legacy} IS '${ADOPTED}${legacy}'`);
+    await attachUniqueIndex(qr, 'lesson_versions', uq, legacy);
+    return;
+  }
+  await createIndexesConcurrently(qr, [[uq, `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${uq} ON lesson_versions USING ${LESSON_VERSIONS_UNIQUE.using}`]]);
+  await attachUniqueIndex(qr, 'lesson_versions', uq);
+}
+
+async function adoptedLegacyIndex(qr: QueryRunner): Promise<string | undefined> {
+  const [row] = await qr.query(`SELECT obj_description(to_regclass('uq_lesson_versions_lesson_id_version'), 'pg_class') AS note`);
+  return row?.note?.startsWith(ADOPTED) ? row.note.slice(ADOPTED.length) : undefined;
 }

@@ -5,19 +5,67 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * migration that failed half-way (lock timeout) can simply be run again.
  */
 
+/** How long a migration statement may wait for a lock before it gives up (and is retried). */
+export const LOCK_TIMEOUT_MS = 1_500;
+const LOCK_ATTEMPTS = 3;
+
 /**
- * Every migration starts here. lock_timeout: wait at most this long for a lock, then fail (the
- * deploy retries; every step is re-runnable) instead of queueing all traffic behind the migration.
- * statement_timeout 0: an index build or validation on a large table may legitimately take long;
- * it is the lock_timeout that protects traffic. TimeZone UTC: legacy `timestamp` columns hold UTC,
- * so converting them, and filling them with now(), must read and write UTC whatever DataSource runs
- * the migration.
+ * Every migration starts here. lock_timeout: a statement waits at most this long for a lock, then
+ * fails instead of queueing traffic behind it — a legacy statement waiting behind one of ours waits
+ * no longer than this. Outside a transaction such a statement is retried (LOCK_ATTEMPTS, with a
+ * pause that lets the queue drain); then the migration fails and can be re-run (every step is
+ * re-runnable). Statements whose lock blocks no reads or writes (CREATE INDEX CONCURRENTLY,
+ * VALIDATE CONSTRAINT) wait without a limit (waitingForLocks). statement_timeout 0: an index build
+ * or validation on a large table may legitimately take long. TimeZone UTC: legacy `timestamp`
+ * columns hold UTC, so converting them, and filling them with now(), must read and write UTC
+ * whatever DataSource runs the migration.
  */
-export async function prepareMigrationSession(qr: QueryRunner, { lockMs = 5_000, guardedSteps = false } = {}): Promise<void> {
+export async function prepareMigrationSession(qr: QueryRunner, { lockMs = LOCK_TIMEOUT_MS, guardedSteps = false } = {}): Promise<void> {
   const lint = guardedSteps ? GUARDED_STEPS_LINT_EXCEPTION : '';
   await qr.query(`${lint}SET lock_timeout = '${lockMs}ms'`);
   await qr.query(`SET statement_timeout = 0`);
   await qr.query(`SET TimeZone = 'UTC'`);
+  retryLockTimeouts(qr);
+}
+
+const RETRYING = Symbol('lingua.retryLockTimeouts');
+
+/** Makes `qr.query` retry a statement that failed on lock_timeout outside a transaction (it changed nothing). */
+function retryLockTimeouts(qr: QueryRunner): void {
+  const runner = qr as QueryRunner & { [RETRYING]?: true };
+  if (runner[RETRYING]) return;
+  runner[RETRYING] = true;
+  const query = qr.query.bind(qr);
+  qr.query = (async (...args: Parameters<QueryRunner['query']>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await query(...args);
+      } catch (err) {
+        if (!isLockTimeout(err) || qr.isTransactionActive || attempt >= LOCK_ATTEMPTS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }) as QueryRunner['query'];
+}
+
+function isLockTimeout(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e.driverError?.code ?? e.code) === '55P03';
+}
+
+/**
+ * Runs `work` with no lock_timeout: for statements whose lock lets reads and writes go on (SHARE
+ * UPDATE EXCLUSIVE: CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT), so waiting for a long legacy
+ * transaction delays only the migration, and giving up would only leave work to redo.
+ */
+export async function waitingForLocks<T>(qr: QueryRunner, work: () => Promise<T>): Promise<T> {
+  const [{ lock_timeout: previous }] = await qr.query(`SHOW lock_timeout`);
+  await qr.query(`SET lock_timeout = 0`);
+  try {
+    return await work();
+  } finally {
+    await qr.query(`SET lock_timeout = '${previous}'`);
+  }
 }
 
 /**
@@ -66,32 +114,6 @@ export async function renameConstraint(qr: QueryRunner, table: string, from: str
 }
 
 /**
- * Moves rows matching `where` from `table` into `quarantined_rows` with the reason, in one statement.
- * Returns how many moved. Nothing is deleted that is not first copied.
- */
-export async function quarantineRows(qr: QueryRunner, table: string, where: string, reason: string, migration: string): Promise<number> {
-  const rows: Array<{ n: number }> = await qr.query(
-    `WITH moved AS (DELETE FROM ${table} t WHERE ${where} RETURNING t.*)
-     , kept AS (INSERT INTO quarantined_rows (source_table, reason, migration, row_data)
-                SELECT $1, $2, $3, to_jsonb(moved) FROM moved RETURNING 1)
-     SELECT count(*)::int AS n FROM kept`,
-    [table, reason, migration],
-  );
-  return rows[0].n;
-}
-
-/** Copies (without deleting) rows matching `where` into quarantine: for rows repaired in place. */
-export async function recordOriginals(qr: QueryRunner, table: string, where: string, reason: string, migration: string): Promise<number> {
-  const rows: Array<{ n: number }> = await qr.query(
-    `WITH kept AS (INSERT INTO quarantined_rows (source_table, reason, migration, row_data, repaired_in_place)
-                   SELECT $1, $2, $3, to_jsonb(t), true FROM ${table} t WHERE ${where} RETURNING 1)
-     SELECT count(*)::int AS n FROM kept`,
-    [table, reason, migration],
-  );
-  return rows[0].n;
-}
-
-/**
  * The inverse for `down`: puts quarantined rows of this migration back (rows repaired in place get
  * their original values back) and removes them from quarantine. Run after the schema is back to
  * its pre-migration shape.
@@ -122,38 +144,18 @@ async function columnList(qr: QueryRunner, table: string): Promise<string> {
 }
 
 /**
- * Runs `UPDATE table SET <set> WHERE <where>` in batches of `batchSize` rows (by primary key) until
- * nothing matches, so a large backfill never holds many row locks at once. Outside a transaction
- * (transaction = false migrations) each batch commits on its own.
- */
-export async function backfillInBatches(
-  qr: QueryRunner,
-  table: string,
-  set: string,
-  where: string,
-  { key = 'id', batchSize = 5_000 }: { key?: string; batchSize?: number } = {},
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const result: [unknown[], number] = await qr.query(
-      `UPDATE ${table} SET ${set} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${batchSize})`,
-    );
-    const affected = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
-    total += affected;
-    if (affected < batchSize) return total;
-  }
-}
-
-/**
  * Adds a constraint without a long lock: NOT VALID first (instant; enforced for new rows at once),
  * then VALIDATE, which scans under a lock that lets reads and writes go on. In a
  * `transaction = false` migration the two are separate transactions, as they must be for the
- * second lock to be the only one held during the scan.
+ * second lock to be the only one held during the scan. Re-runnable: a constraint already there is
+ * only validated if it is not yet (a VALIDATE killed half-way is simply run again), never re-added.
+ * Anything the rule needs first (a DEFAULT for rows the legacy app still inserts, the backfill)
+ * must already be in place: from the NOT VALID step on, every new row is held to it.
  */
 export async function addConstraint(qr: QueryRunner, table: string, name: string, definition: string): Promise<void> {
-  await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name}`);
-  await qr.query(`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition} NOT VALID`);
-  await qr.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${name}`);
+  const [existing] = await qr.query(`SELECT convalidated FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`, [table, name]);
+  if (!existing) await qr.query(`ALTER TABLE ${table} ADD CONSTRAINT ${name} ${definition} NOT VALID`);
+  if (!existing?.convalidated) await waitingForLocks(qr, () => qr.query(`ALTER TABLE ${table} VALIDATE CONSTRAINT ${name}`));
 }
 
 export async function addForeignKey(qr: QueryRunner, table: string, name: string, definition: string): Promise<void> {
@@ -164,12 +166,26 @@ export async function addCheck(qr: QueryRunner, table: string, name: string, exp
   await addConstraint(qr, table, name, `CHECK (${expression})`);
 }
 
-/** NOT NULL without a full-table scan under an exclusive lock: a validated CHECK proves it first. */
-export async function setNotNull(qr: QueryRunner, table: string, column: string): Promise<void> {
+/**
+ * NOT NULL without a full-table scan under an exclusive lock: a validated CHECK proves it first.
+ * With `defaultSql`, the column's DEFAULT is set before anything else, so rows the legacy app
+ * inserts without the column are valid from then on (default → backfill → check → VALIDATE; the
+ * caller backfills existing rows before calling). Skipped when the column is NOT NULL already.
+ */
+export async function setNotNull(qr: QueryRunner, table: string, column: string, defaultSql?: string): Promise<void> {
+  if (defaultSql) await qr.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET DEFAULT ${defaultSql}`);
+  const [{ notnull }] = await qr.query(`SELECT attnotnull AS notnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2`, [table, column]);
   const check = `ck_${table}_${column}_not_null`;
-  await addCheck(qr, table, check, `${column} IS NOT NULL`);
-  await qr.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`);
-  await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT ${check}`);
+  if (!notnull) {
+    await addCheck(qr, table, check, `${column} IS NOT NULL`);
+    await qr.query(`ALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL`);
+  }
+  await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${check}`);
+}
+
+/** created_at/updated_at NOT NULL with DEFAULT now(), set first (the repairs before filled the legacy gaps, recorded). */
+export async function timestampsNotNull(qr: QueryRunner, table: string, columns = ['created_at', 'updated_at']): Promise<void> {
+  for (const column of columns) await setNotNull(qr, table, column, 'now()');
 }
 
 /** Attaches the shared `updated_at` trigger. */
@@ -213,9 +229,32 @@ export async function createIndexesConcurrently(qr: QueryRunner, indexes: IndexD
       `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
       [name],
     );
-    if (row?.invalid) await qr.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-    await qr.query(ddl);
+    await waitingForLocks(qr, async () => {
+      if (row?.invalid) await qr.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
+      await qr.query(ddl);
+    });
   }
+}
+
+/** Drops a helper index the final schema does not keep, without blocking writes (an interrupted drop is finished by a re-run). */
+export async function dropIndexConcurrently(qr: QueryRunner, name: string): Promise<void> {
+  await waitingForLocks(qr, () => qr.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`));
+}
+
+/**
+ * The name of a valid index on `table` equivalent to the one described — by definition, not by name:
+ * same uniqueness and the same `USING …` tail of pg_get_indexdef (method, columns or expressions,
+ * INCLUDE, NULLS NOT DISTINCT, predicate), e.g. `{ unique: true, using: 'btree (lesson_id, version)' }`.
+ */
+export async function findEquivalentIndex(qr: QueryRunner, table: string, { unique, using }: { unique: boolean; using: string }): Promise<string | undefined> {
+  const [row] = await qr.query(
+    `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass AND i.indisvalid AND i.indisunique = $2
+        AND substring(pg_get_indexdef(i.indexrelid) FROM ' USING .*$') = $3
+      ORDER BY c.relname LIMIT 1`,
+    [table, unique, ` USING ${using}`],
+  );
+  return row?.name;
 }
 
 /**

@@ -61,10 +61,22 @@ describe('conversation constraints, cascades and updated_at', () => {
     expect(await violation(sql, [...params])).toMatchObject({ status: 409, code, constraint });
   });
 
+  it('keeps the order counter right when raw SQL (a legacy app) inserts a message: the next append follows it', async () => {
+    const learner = await ctx.newLearner();
+    const s = (await ctx.http.post('/api/me/conversations').set(learner.auth).send({ sessionType: 'home' })).body;
+    await ctx.dataSource.query(`INSERT INTO conversation_messages (session_id, role, content, message_order) VALUES ($1, 'system', 'manual', 1)`, [s.id]);
+    const res = await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'user', content: 'x' }).expect(201);
+    expect(res.body).toMatchObject({ messageOrder: 2 });
+    const [{ last }] = await ctx.dataSource.query(`SELECT last_message_order AS last FROM conversation_sessions WHERE id = $1`, [s.id]);
+    expect(last).toBe(2);
+  });
+
   it('answers 409 unique_violation over HTTP when the order counter is bypassed by raw SQL', async () => {
     const learner = await ctx.newLearner();
     const s = (await ctx.http.post('/api/me/conversations').set(learner.auth).send({ sessionType: 'home' })).body;
     await ctx.dataSource.query(`INSERT INTO conversation_messages (session_id, role, content, message_order) VALUES ($1, 'system', 'manual', 1)`, [s.id]);
+    // the trigger raised the counter to 1; put it back behind the table by hand
+    await ctx.dataSource.query(`UPDATE conversation_sessions SET last_message_order = 0 WHERE id = $1`, [s.id]);
     const res = await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'user', content: 'x' }).expect(409);
     expect(res.body).toMatchObject({ code: 'unique_violation', constraint: 'uq_conversation_messages_session_id_message_order' });
     // the failed statement rolled back its counter bump too

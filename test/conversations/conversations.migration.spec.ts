@@ -108,7 +108,7 @@ describe('RepairConversations on a legacy database', () => {
       'uq_conversation_messages_session_id_message_order',
     ]);
     const triggers = (await rows(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text LIKE 'conversation_%' ORDER BY 1`)).map((r) => r.tgname);
-    expect(triggers).toEqual(['trg_conversation_messages_updated_at', 'trg_conversation_sessions_updated_at']);
+    expect(triggers).toEqual(['trg_conversation_messages_last_message_order', 'trg_conversation_messages_updated_at', 'trg_conversation_sessions_updated_at']);
   });
 
   it('reverts to the exact legacy rows (quarantined ones back, repairs undone), and migrates up again', async () => {

@@ -37,9 +37,12 @@ describe('repairing legacy users, profiles and learning paths', () => {
       { id: 3, email: 'bo@example.com', display_name: 'bo', has_created: true },
       { id: 4, email: null, display_name: 'learner 4', has_created: true },
     ]);
-    const [q] = await ds.query(`SELECT reason, row_data->>'email' AS email, repaired_in_place FROM quarantined_rows WHERE source_table = 'users'`);
-    expect(q).toMatchObject({ email: 'ana@example.COM', repaired_in_place: true });
-    expect(q.reason).toMatch(/^duplicate_email/);
+    const recorded = await ds.query(`SELECT reason, row_data->>'id' AS id, row_data->>'email' AS email, repaired_in_place FROM quarantined_rows
+                                      WHERE source_table = 'users' ORDER BY reason`);
+    expect(recorded).toEqual([
+      { reason: 'duplicate_email: an older account keeps this email', id: '2', email: 'ana@example.COM', repaired_in_place: true },
+      { reason: 'repaired: NULL created_at → migration time', id: '3', email: 'bo@example.com', repaired_in_place: true },
+    ]);
     // the legacy timestamp (UTC) is the same instant as timestamptz
     const [{ created }] = await ds.query(`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created FROM users WHERE id = 1`);
     expect(created).toBe('2024-01-01 10:00');
@@ -110,7 +113,10 @@ describe('RepairUsers interrupted part-way and run again', () => {
       await migrateThrough(ds, 'RepairUsers1763800000200');
       await migrateThrough(reference, 'RepairUsers1763800000200');
       expect(await schemaSnapshot(ds)).toBe(await schemaSnapshot(reference));
-      expect(await ds.query(`SELECT reason FROM quarantined_rows`)).toEqual([{ reason: 'duplicate_email: an older account keeps this email' }]);
+      expect(await ds.query(`SELECT reason FROM quarantined_rows ORDER BY id`)).toEqual([
+        { reason: 'duplicate_email: an older account keeps this email' },
+        { reason: 'repaired: NULL progress_data → {}' },
+      ]);
       expect(await ds.query(`SELECT id, email FROM users ORDER BY id`)).toEqual([{ id: 1, email: 'A@x.com' }, { id: 2, email: null }]);
     } finally {
       await blocker.end().catch(() => undefined);
