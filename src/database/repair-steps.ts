@@ -94,6 +94,13 @@ export const isMapDuplicate = (map: MergeMap) =>
 
 const RECORD = `INSERT INTO quarantined_rows (source_table, reason, migration, row_data, repaired_in_place)`;
 
+/*
+ * Where a batch statement goes from a CTE's few ids to the large table, it says
+ * `id = ANY (ARRAY(SELECT id FROM cte))`: an index condition whatever the planner guesses of the
+ * CTE's size (a join to the CTE can be planned as a hash join over a scan of the whole table, which
+ * would make each batch cost the table and the step quadratic).
+ */
+
 /** Applies the steps in order, each in keyset batches; returns how many rows each changed or moved. */
 export async function applyRepairSteps(qr: QueryRunner, migration: string, steps: RepairStep[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -183,10 +190,10 @@ async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeSte
          WITH grp AS (SELECT g.dup_id, g.keep_id FROM ${map.name} g JOIN ${t} k ON k.id = g.keep_id JOIN ${t} d ON d.id = g.dup_id
                        WHERE ${inRange('keep_id', 'g')} AND ROW(${map.key('k')}) IS NOT DISTINCT FROM ROW(${map.key('d')})),
               belongs AS (SELECT dup_id AS id, keep_id FROM grp UNION SELECT keep_id, keep_id FROM grp),
-              members AS (SELECT x.* FROM ${t} x WHERE x.id IN (SELECT id FROM belongs) FOR UPDATE),
+              members AS (SELECT x.* FROM ${t} x WHERE x.id = ANY (ARRAY(SELECT id FROM belongs)) FOR UPDATE),
               sums AS (SELECT b.keep_id, ${step.aggregates} FROM belongs b JOIN members m ON m.id = b.id GROUP BY b.keep_id),
               kept AS (${RECORD} SELECT $3, $4, $5, to_jsonb(m), true FROM members m JOIN sums s ON s.keep_id = m.id ON CONFLICT DO NOTHING),
-              moved AS (DELETE FROM ${t} x USING grp g WHERE x.id = g.dup_id RETURNING x.*),
+              moved AS (DELETE FROM ${t} x WHERE x.id = ANY (ARRAY(SELECT dup_id FROM grp)) RETURNING x.*),
               moved_kept AS (${RECORD} SELECT $3, $6, $7, to_jsonb(moved), false FROM moved RETURNING 1),
               fixed AS (UPDATE ${t} x SET ${step.set} FROM sums s WHERE x.id = s.keep_id RETURNING 1)
          SELECT (SELECT count(*) FROM sums)::int AS groups, (SELECT count(*) FROM fixed)::int AS fixed,
@@ -214,12 +221,13 @@ async function renumberInBatches(qr: QueryRunner, migration: string, step: Renum
         `${batchMarker(stepName(step))}
          WITH broken AS (SELECT ${parent} FROM ${table} WHERE ${parent} > $1::bigint AND ${parent} <= $2::bigint GROUP BY ${parent} HAVING ${step.broken}),
               ranked AS (SELECT id, rn FROM (SELECT c.id, c.${column} AS current, row_number() OVER (PARTITION BY c.${parent} ORDER BY ${step.orderBy})::int AS rn
-                                               FROM ${table} c WHERE c.${parent} IN (SELECT ${parent} FROM broken)) x
+                                               FROM ${table} c WHERE c.${parent} = ANY (ARRAY(SELECT ${parent} FROM broken))) x
                           WHERE current IS DISTINCT FROM rn),
-              hit AS (SELECT t.id, to_jsonb(t) AS original, r.rn FROM ${table} t JOIN ranked r ON r.id = t.id FOR UPDATE OF t),
+              hit AS (SELECT t.id, to_jsonb(t) AS original, r.rn FROM ${table} t JOIN ranked r ON r.id = t.id
+                       WHERE t.id = ANY (ARRAY(SELECT id FROM ranked)) FOR UPDATE OF t),
               kept AS (${RECORD} SELECT $3, $4, $5, h.original, true FROM hit h ON CONFLICT DO NOTHING),
-              cleared AS (UPDATE ${table} t SET ${column} = NULL FROM hit h WHERE t.id = h.id RETURNING h.id, h.rn)
-         SELECT id, rn FROM cleared`,
+              cleared AS (UPDATE ${table} t SET ${column} = NULL WHERE t.id = ANY (ARRAY(SELECT id FROM hit)) RETURNING t.id)
+         SELECT h.id, h.rn FROM hit h WHERE h.id IN (SELECT id FROM cleared)`,
         [lo, hi, table, step.reason, repairTag(migration, step.label)],
       );
       if (!Array.isArray(rows)) throw new Error(`${step.label}: unexpected result ${JSON.stringify(rows)}`);

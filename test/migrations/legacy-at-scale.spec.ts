@@ -9,10 +9,9 @@ import { generateLegacy } from '../../scripts/legacy/generate';
 import { Inventory } from '../../scripts/legacy/inventory';
 import { verifyAdopted } from '../../scripts/legacy/verify-adopted';
 import { verifyReverted } from '../../scripts/legacy/verify-reverted';
-import { BATCH_SIZE_ENV } from '../../src/database/keyset-batches';
 import { observeQueries } from '../../src/database/query-observer';
 import { RepairStep, stepName } from '../../src/database/repair-steps';
-import { migrationDataSource, revertDownTo } from '../harness/migrations';
+import { migrationDataSource, revertDownTo, useMigrationBatchSize } from '../harness/migrations';
 
 /**
  * Issue 10: the chain on a generated dirty legacy database (scripts/legacy, smallest scale) with a
@@ -33,21 +32,18 @@ describe('the repair chain on a generated legacy database, in small keyset batch
   let inventory: Inventory;
   let ds: DataSource;
   const batches = new Map<string, number>();
-  const savedBatchSize = process.env[BATCH_SIZE_ENV];
+  useMigrationBatchSize(BATCH_SIZE);
 
   beforeAll(async () => {
     ({ inventory } = await generateLegacy(url, { scale: 0.001, replace: true }));
     ds = await migrationDataSource(url);
   });
   afterAll(async () => {
-    if (savedBatchSize === undefined) delete process.env[BATCH_SIZE_ENV];
-    else process.env[BATCH_SIZE_ENV] = savedBatchSize;
     await ds?.destroy();
     await adminQuery(process.env.LINGUA_TEST_ADMIN_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 
   it('runs every batched step in at least three batches and accounts for every legacy row', async () => {
-    process.env[BATCH_SIZE_ENV] = String(BATCH_SIZE);
     const stop = observeQueries(ds, ({ sql }) => {
       const step = /\/\* lingua-batch (.+?) \*\//.exec(sql)?.[1];
       if (step) batches.set(step, (batches.get(step) ?? 0) + 1);

@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { APPEND_MESSAGE_SQL } from '../../src/conversations/conversations.repository';
-import { BATCH_SIZE_ENV } from '../../src/database/keyset-batches';
 import { LegacyDatabase } from '../harness/legacy';
-import { migrationDataSource } from '../harness/migrations';
+import { migrationDataSource, useMigrationBatchSize } from '../harness/migrations';
 
 /**
  * Issue 10: the legacy app keeps writing while the chain runs. Before every statement the chain
@@ -42,7 +41,7 @@ describe('legacy writes while the chain runs', () => {
   let writer: Client;
   const failures: string[] = [];
   let writes = 0;
-  const savedBatchSize = process.env[BATCH_SIZE_ENV];
+  useMigrationBatchSize(5);
 
   beforeAll(async () => {
     db = await LegacyDatabase.create();
@@ -73,8 +72,6 @@ describe('legacy writes while the chain runs', () => {
     ds = await migrationDataSource(db.url);
   });
   afterAll(async () => {
-    if (savedBatchSize === undefined) delete process.env[BATCH_SIZE_ENV];
-    else process.env[BATCH_SIZE_ENV] = savedBatchSize;
     await writer?.end();
     await ds?.destroy();
     await db?.close();
@@ -108,7 +105,6 @@ describe('legacy writes while the chain runs', () => {
   }
 
   it('accepts a legacy-style write before every statement of the chain', async () => {
-    process.env[BATCH_SIZE_ENV] = '5';
     writeBeforeEachStatement();
     await ds.runMigrations({ transaction: 'each' });
     expect(failures).toEqual([]);
