@@ -16,7 +16,11 @@ export interface Moment {
 
 export const MOMENTS: Record<string, Moment> = {
   index: { name: 'CREATE INDEX CONCURRENTLY', matches: (q) => /CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY/i.test(q) },
-  batch: { name: 'a batched repair UPDATE/INSERT', matches: (q) => /\bLIMIT\b/i.test(q) && /\b(UPDATE|INSERT)\b/i.test(q) && !/^\s*SELECT/i.test(q) },
+  // The repairs tag their batch statements `/* lingua-batch <table>:<step> */`; older ones are LIMIT batches.
+  batch: {
+    name: 'a batched repair UPDATE/INSERT',
+    matches: (q) => /lingua-batch/.test(q) || (/\bLIMIT\b/i.test(q) && /\b(UPDATE|INSERT)\b/i.test(q) && !/^\s*SELECT/i.test(q)),
+  },
   validate: { name: 'ALTER TABLE … VALIDATE CONSTRAINT', matches: (q) => /VALIDATE\s+CONSTRAINT/i.test(q) },
 };
 
