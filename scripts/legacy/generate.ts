@@ -17,6 +17,8 @@ export interface GenerateOptions {
   chunkRows?: number;
   /** Called when a table starts (done = 0) and after each chunk. */
   onProgress?: (table: string, done: number, total: number) => void;
+  /** Told what runs after the tables (VACUUM, the inventory's scans). */
+  log?: (line: string) => void;
 }
 
 export interface GenerateResult {
@@ -58,9 +60,10 @@ export async function generateLegacy(url: string, options: GenerateOptions): Pro
   await withClient(url, async (client) => {
     await client.query(`SET synchronous_commit = off`);
     for (const plan of generationPlan(sizes)) await fillTable(client, plan, options);
+    options.log?.('  VACUUM (ANALYZE)');
     await client.query(`VACUUM (ANALYZE)`);
   });
-  const inventory = await takeInventory(url);
+  const inventory = await takeInventory(url, { log: options.log });
   const bytes = inventory.databaseBytes;
   return { sizes, seconds: (Date.now() - started) / 1000, bytes, inventory };
 }

@@ -36,12 +36,13 @@ export interface VerifyResult {
   problems: string[];
 }
 
-export async function verifyAdopted(url: string, inventory: Inventory): Promise<VerifyResult> {
+export async function verifyAdopted(url: string, inventory: Inventory, log = (_line: string): void => undefined): Promise<VerifyResult> {
   return withClient(url, async (client) => {
     const problems: string[] = [];
     const tables: AdoptedTableReport[] = [];
     const defects: DefectReport[] = [];
     for (const [table, inv] of Object.entries(inventory.tables)) {
+      log(`  checking ${table}`);
       await loadLegacyIds(client, table, inv.idRanges);
       const report = await accountFor(client, table, inv.rows);
       tables.push(report);

@@ -28,13 +28,13 @@ run(async () => {
   const url = databaseUrl(opts['database-url'], legacyDatabaseName(scale));
   if (opts['inventory-only']) {
     const started = Date.now();
-    const inventory = await takeInventory(url);
+    const inventory = await takeInventory(url, { log: (line) => console.log(line) });
     const file = writeInventory(inventory, opts.inventory ?? defaultInventoryPath(inventory.database));
     console.log(`inventory of ${inventory.database} (${mb(inventory.databaseBytes)}) taken in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
     return;
   }
   const progress = tableProgress();
-  const result = await generateLegacy(url, { scale, replace: opts.replace, onProgress: progress.update });
+  const result = await generateLegacy(url, { scale, replace: opts.replace, onProgress: progress.update, log: (line) => console.log(line) });
   progress.stop();
   const file = writeInventory(result.inventory, opts.inventory ?? defaultInventoryPath(result.inventory.database));
   const inv = result.inventory;
