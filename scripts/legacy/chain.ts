@@ -29,6 +29,18 @@ export interface RunningChain {
 
 export const CHAIN_APPLICATION_NAME = 'lingua-core';
 
+/** Chains still running: killed with this process, since they run in their own process group. */
+const running = new Set<RunningChain>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const chain of running) chain.kill();
+    process.exit(130);
+  });
+}
+process.once('exit', () => {
+  for (const chain of running) chain.kill();
+});
+
 export function startChain(url: string, { pollMs = 250, echo = false } = {}): RunningChain {
   const started = Date.now();
   const child = spawn('npm', ['run', '--silent', 'migration:run'], {
@@ -72,7 +84,7 @@ export function startChain(url: string, { pollMs = 250, echo = false } = {}): Ru
     const { code, signal } = await exited;
     return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations: timings, output };
   })();
-  return {
+  const chain: RunningChain = {
     child,
     done,
     kill: () => {
@@ -83,6 +95,9 @@ export function startChain(url: string, { pollMs = 250, echo = false } = {}): Ru
       }
     },
   };
+  running.add(chain);
+  void exited.then(() => running.delete(chain));
+  return chain;
 }
 
 async function appliedMigrations(client: Client): Promise<string[]> {

@@ -73,7 +73,7 @@ export const DEFECT_KINDS: DefectKind[] = [
   { table: 'conversation_messages', kind: 'invalid_role', fate: 'quarantined',
     detect: where(`t.role IS NULL OR lower(btrim(t.role)) NOT IN ${MESSAGE_ROLES}`) },
   { table: 'conversation_messages', kind: 'bad_order', fate: 'repaired', check: 't.message_order > 0',
-    detect: where(`t.message_order IS NULL OR t.message_order <= 0 OR t.id IN (${rank('session_id, message_order', 'session_id IS NOT NULL')})`) },
+    detect: `${where('t.message_order IS NULL OR t.message_order <= 0')} UNION ${rank('session_id, message_order', 'session_id IS NOT NULL')}` },
   { table: 'conversation_messages', kind: 'null_content', fate: 'repaired', check: 't.content IS NOT NULL', detect: where('t.content IS NULL') },
 
   { table: 'conversation_interactions', kind: 'no_owner', fate: 'quarantined', reason: 'no_owner', detect: where('t.user_id IS NULL') },

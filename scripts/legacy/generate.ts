@@ -11,10 +11,14 @@ export interface GenerateOptions {
   scale: number;
   /** Drop and rebuild the database if it exists. */
   replace?: boolean;
+  /** Fill the (empty) database `url` already names instead of creating it (e.g. a test harness's). */
+  existing?: boolean;
   /** Rows per INSERT … SELECT generate_series statement. */
   chunkRows?: number;
   /** Called when a table starts (done = 0) and after each chunk. */
   onProgress?: (table: string, done: number, total: number) => void;
+  /** Told what runs after the tables (VACUUM, the inventory's scans). */
+  log?: (line: string) => void;
 }
 
 export interface GenerateResult {
@@ -51,14 +55,15 @@ export function generationPlan(sizes: LegacySizes): TablePlan[] {
 export async function generateLegacy(url: string, options: GenerateOptions): Promise<GenerateResult> {
   const started = Date.now();
   const sizes = legacySizes(options.scale);
-  await createDatabase(url, { replace: options.replace });
+  if (!options.existing) await createDatabase(url, { replace: options.replace });
   await applyBaseline(url);
   await withClient(url, async (client) => {
     await client.query(`SET synchronous_commit = off`);
     for (const plan of generationPlan(sizes)) await fillTable(client, plan, options);
+    options.log?.('  VACUUM (ANALYZE)');
     await client.query(`VACUUM (ANALYZE)`);
   });
-  const inventory = await takeInventory(url);
+  const inventory = await takeInventory(url, { log: options.log });
   const bytes = inventory.databaseBytes;
   return { sizes, seconds: (Date.now() - started) / 1000, bytes, inventory };
 }

@@ -45,11 +45,16 @@ export interface TableInventory {
 
 export const BUCKET_SIZE = 10_000;
 
-export async function takeInventory(url: string, { defects = true } = {}): Promise<Inventory> {
+/** `log` is told each table as it starts (the scans take minutes at scale 1). */
+export async function takeInventory(url: string, { defects = true, log = (_line: string): void => undefined } = {}): Promise<Inventory> {
   return withClient(url, async (client) => {
     const one = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0] as T;
     const tables: Record<string, TableInventory> = {};
-    for (const table of LEGACY_TABLES) tables[table] = await tableInventory(client, table);
+    for (const table of LEGACY_TABLES) {
+      log(`  inventory: ${table}`);
+      tables[table] = await tableInventory(client, table);
+    }
+    if (defects) log('  inventory: planted defects');
     return {
       version: 1,
       database: databaseName(url),

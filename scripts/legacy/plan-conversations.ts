@@ -1,6 +1,6 @@
 import type { LegacySizes } from './sizes';
 import { defectModulus } from './sizes';
-import { at, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
+import { at, MISSING, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
 
 /** conversation_sessions: ownerless, status/type synonyms and unknowns, NULL context and times. */
 export function conversationsPlan(s: LegacySizes): TablePlan {
@@ -72,8 +72,8 @@ export function interactionsPlan(s: LegacySizes): TablePlan {
                                              confidence_self_reported, next_review_date, metadata, created_at)
       SELECT g,
              CASE WHEN ${at(m, 0)} THEN NULL ELSE ${userAt('g * 17')} END,
-             CASE WHEN ${at(m, 8)} THEN ${s.conversations + 1000} + g ELSE 1 + (g * 7) % ${s.conversations} END,
-             CASE WHEN ${at(m, 9)} THEN ${messages + 1000} + g ELSE 1 + (g * 13) % ${messages} END,
+             CASE WHEN ${at(m, 8)} THEN ${MISSING} + g ELSE 1 + (g * 7) % ${s.conversations} END,
+             CASE WHEN ${at(m, 9)} THEN ${MISSING} + g ELSE 1 + (g * 13) % ${messages} END,
              'concept-' || g % 500,
              CASE WHEN ${at(m, 1)} THEN ' Question_Asked ' WHEN ${at(m, 2)} THEN 'chit_chat' WHEN ${at(m, 3)} THEN NULL
                   ELSE ${types}[1 + g % 6] END,

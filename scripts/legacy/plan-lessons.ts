@@ -1,6 +1,6 @@
 import type { LegacySizes } from './sizes';
 import { defectModulus } from './sizes';
-import { at, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
+import { at, MISSING, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
 
 /** lessons: status synonyms, an unknown and a NULL status, NULL or blank titles, NULL times. */
 export function lessonsPlan(s: LegacySizes): TablePlan {
@@ -52,8 +52,8 @@ export function lessonSessionsPlan(s: LegacySizes): TablePlan {
     rows: (lo, hi) => `
       INSERT INTO lesson_sessions (id, lesson_id, user_id, status, score, started_at, completed_at)
       SELECT g,
-             CASE WHEN ${at(m, 2)} THEN NULL WHEN ${at(m, 3)} THEN ${s.lessons + 1000} + g ELSE 1 + (g * 11) % ${s.lessons} END,
-             CASE WHEN ${at(m, 0)} THEN NULL WHEN ${at(m, 1)} THEN ${s.users + 1000} + g ELSE ${userAt('g * 19')} END,
+             CASE WHEN ${at(m, 2)} THEN NULL WHEN ${at(m, 3)} THEN ${MISSING} + g ELSE 1 + (g * 11) % ${s.lessons} END,
+             CASE WHEN ${at(m, 0)} THEN NULL WHEN ${at(m, 1)} THEN ${MISSING} + g ELSE ${userAt('g * 19')} END,
              CASE WHEN ${at(m, 4)} THEN 'started' WHEN ${at(m, 5)} THEN 'done' WHEN ${at(m, 6)} THEN 'quit'
                   WHEN ${at(m, 7)} THEN '???' WHEN ${at(m, 8)} THEN NULL
                   ELSE (ARRAY['in_progress','completed','abandoned'])[1 + g % 3] END,

@@ -12,6 +12,12 @@ export interface TablePlan {
   rows(lo: number, hi: number): string;
 }
 
+/**
+ * Where a planted reference points at nothing: far above any id the serials will hand out (rows the
+ * legacy app inserts during a test must not bring an orphan's parent into being).
+ */
+export const MISSING = 1_000_000_000;
+
 /** `g % m = r` for a planted defect, as SQL. */
 export const at = (m: number, r: number) => `g % ${m} = ${r}`;
 

@@ -1,6 +1,6 @@
 import type { LegacySizes } from './sizes';
 import { defectModulus } from './sizes';
-import { at, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
+import { at, MISSING, TablePlan, timeAt, USER_IDS, userAt } from './plan-users';
 
 /** categories: blank and NULL names; g % m = 0 repeats g-1's name in upper case (a duplicate). */
 export function categoriesPlan(s: LegacySizes): TablePlan {
@@ -37,7 +37,7 @@ export function wordsPlan(s: LegacySizes): TablePlan {
              CASE WHEN ${at(m, 4)} THEN NULL ELSE 'translation of word ' || g END,
              CASE WHEN ${at(m, 0)} AND g > 1 THEN ${categoryOf('g - 1')}
                   WHEN ${at(m, 1)} THEN NULL
-                  WHEN ${at(m, 2)} THEN ${s.categories + 1000} + g
+                  WHEN ${at(m, 2)} THEN ${MISSING} + g
                   ELSE ${categoryOf('g')} END,
              CASE WHEN ${at(m, 5)} THEN 0 WHEN ${at(m, 6)} THEN 7 WHEN ${at(m, 7)} THEN NULL ELSE 1 + g % 5 END,
              CASE WHEN ${at(m, 8)} THEN NULL ELSE ${timeAt('g', '29 seconds')} END
@@ -61,9 +61,9 @@ export function vocabularyPlan(s: LegacySizes): TablePlan {
     rows: (lo, hi) => `
       INSERT INTO user_vocabulary (id, user_id, word_id, mastery_level, times_reviewed, times_correct, last_reviewed)
       SELECT g,
-             CASE WHEN ${same} THEN ${userOf('g - 1')} WHEN ${at(m, 1)} THEN ${s.users + 1000} + g WHEN ${at(m, 2)} THEN NULL
+             CASE WHEN ${same} THEN ${userOf('g - 1')} WHEN ${at(m, 1)} THEN ${MISSING} + g WHEN ${at(m, 2)} THEN NULL
                   ELSE ${userOf('g')} END,
-             CASE WHEN ${same} THEN ${wordOf('g - 1')} WHEN ${at(m, 3)} THEN ${s.words + 1000} + g WHEN ${at(m, 4)} THEN NULL
+             CASE WHEN ${same} THEN ${wordOf('g - 1')} WHEN ${at(m, 3)} THEN ${MISSING} + g WHEN ${at(m, 4)} THEN NULL
                   ELSE ${wordOf('g')} END,
              CASE WHEN ${at(m, 5)} THEN 9 WHEN ${at(m, 6)} THEN -1 WHEN ${at(m, 7)} THEN NULL ELSE g % 6 END,
              CASE WHEN ${at(m, 8)} THEN 3 WHEN ${at(m, 10)} THEN NULL ELSE 10 + g % 20 END,

@@ -21,8 +21,8 @@ export interface RevertResult {
   problems: string[];
 }
 
-export async function verifyReverted(url: string, legacy: Inventory): Promise<RevertResult> {
-  const now = await takeInventory(url, { defects: false });
+export async function verifyReverted(url: string, legacy: Inventory, log = (_line: string): void => undefined): Promise<RevertResult> {
+  const now = await takeInventory(url, { defects: false, log });
   const problems: string[] = [];
   const tables: RevertedTableReport[] = [];
   for (const [table, was] of Object.entries(legacy.tables)) {
