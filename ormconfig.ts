@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './src/database/data-source-options';
+import { setMigrationBatchSize } from './src/database/keyset-batches';
 import { withMigrationLock } from './src/database/migration-lock';
 import { ConfigError, databaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
 
@@ -11,7 +12,8 @@ const env = validateEnv(process.env);
 if (!hasExternalDatabase(env)) {
   throw new ConfigError('Set DATABASE_URL (or PGHOST, PGUSER, …) to the database to migrate.');
 }
+setMigrationBatchSize(env.LINGUA_MIGRATION_BATCH_SIZE);
 export default withMigrationLock(
   new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations' })),
-  (line) => console.log(`[lingua-core] ${line}`),
+  (line) => console.warn(`[lingua-core] ${line}`),
 );

@@ -20,7 +20,7 @@ import { createCacheStore } from '../src/cache/cache.module';
 import { VersionedCache } from '../src/cache/versioned-cache';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { LinguaDataSource } from '../src/database/lingua-data-source';
-import { LinguaCoreOptions, LinguaSettings } from '../src/lingua-core.options';
+import { LinguaSettings } from '../src/lingua-core.options';
 import { MetricsService } from '../src/observability/metrics.service';
 
 const HITS = Number(process.env.BENCH_HITS ?? 2_000);
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const subjects: Subject[] = [];
   for (const store of ['memory', ...(redisUrl ? ['redis'] : [])]) {
     const settings = (listen: boolean) => new LinguaSettings({ cache: { redisUrl: store === 'redis' ? redisUrl : undefined, keyPrefix: `bench-${randomBytes(3).toString('hex')}`, listen } });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an earlier implementation, loaded by path to time it side by side
     if (IMPL) subjects.push(await subject(`| ${store} | ${IMPL} |`, settings(false), dataSource, require(IMPL).VersionedCache));
     for (const listen of [false, true]) subjects.push(await subject(`| ${store} | ${listen ? 'on' : 'off'} |`, settings(listen), dataSource, VersionedCache));
   }

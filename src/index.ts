@@ -12,6 +12,7 @@ export { buildDataSourceOptions } from './database/data-source-options';
 export { LINGUA_ENTITIES } from './database/entities';
 export { LINGUA_MIGRATIONS } from '../migrations';
 export { withMigrationLock } from './database/migration-lock';
+export { setMigrationBatchSize } from './database/keyset-batches';
 export { linguaPgDriver, DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';
 export { TransactionRunner } from './database/transaction-runner';
 export type { WriteOptions } from './database/transaction-runner';

@@ -7,16 +7,20 @@ import type { QueryRunner } from 'typeorm';
  * only its own rows, so a step is linear in the table size; each batch is its own short transaction.
  */
 
-/** Migrations run under the TypeORM CLI, so the batch size comes from the environment (tests set it small). */
-export const BATCH_SIZE_ENV = 'LINGUA_MIGRATION_BATCH_SIZE';
 export const DEFAULT_BATCH_SIZE = 5_000;
+let batchSize = DEFAULT_BATCH_SIZE;
 
-export function migrationBatchSize(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[BATCH_SIZE_ENV];
-  if (raw === undefined || raw === '') return DEFAULT_BATCH_SIZE;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 1) throw new Error(`${BATCH_SIZE_ENV} must be a positive integer, got "${raw}"`);
-  return size;
+/**
+ * Rows per keyset batch of the repair migrations (default 5,000). The library reads no environment:
+ * the DataSource file the TypeORM CLI loads sets it (the reference host's from LINGUA_MIGRATION_BATCH_SIZE).
+ */
+export function setMigrationBatchSize(size: number = DEFAULT_BATCH_SIZE): void {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`the migration batch size must be a positive integer, got ${size}`);
+  batchSize = size;
+}
+
+export function migrationBatchSize(): number {
+  return batchSize;
 }
 
 /** Below every integer key: where a walk starts. */

@@ -31,6 +31,14 @@ export async function rebuildWithColumnFirst(qr: QueryRunner, table: string, col
       ORDER BY i.indexrelid`,
     [table],
   );
+  // PostgreSQL 18 names NOT NULL constraints; while the old table still holds a name, the new one's
+  // would get a suffix ("_not_null1"), so name them explicitly (PostgreSQL 15 accepts and ignores it).
+  const notNullNames: Array<{ col: string; name: string }> = await qr.query(
+    `SELECT quote_ident(a.attname) AS col, quote_ident(c.conname) AS name FROM pg_constraint c
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+      WHERE c.conrelid = $1::regclass AND c.contype = 'n'`,
+    [table],
+  );
   const triggers: Array<{ def: string }> = await qr.query(
     `SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal ORDER BY oid`,
     [table],
@@ -47,7 +55,11 @@ export async function rebuildWithColumnFirst(qr: QueryRunner, table: string, col
   const list = columns.map((c) => c.name).join(', ');
   await qr.query(`ALTER TABLE ${table} RENAME TO ${old}`);
   for (const c of constraints) await qr.query(`ALTER TABLE ${old} DROP CONSTRAINT ${c.name}`);
-  const definitions = columns.map((c) => `${c.name} ${c.type}${c.def === null ? '' : ` DEFAULT ${c.def}`}${c.notnull ? ' NOT NULL' : ''}`);
+  const notNull = (col: string) => {
+    const named = notNullNames.find((n) => n.col === col);
+    return named ? ` CONSTRAINT ${named.name} NOT NULL` : ' NOT NULL';
+  };
+  const definitions = columns.map((c) => `${c.name} ${c.type}${c.def === null ? '' : ` DEFAULT ${c.def}`}${c.notnull ? notNull(c.name) : ''}`);
   await qr.query(`CREATE TABLE ${table} (${definitions.join(', ')})`);
   await qr.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${old}`);
   for (const s of sequences) await qr.query(`ALTER SEQUENCE ${s.seq} OWNED BY ${table}.${s.col}`);

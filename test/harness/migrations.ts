@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { BATCH_SIZE_ENV } from '../../src/database/keyset-batches';
+import { setMigrationBatchSize } from '../../src/database/keyset-batches';
 
 /** A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts. */
 export async function migrationDataSource(url: string): Promise<DataSource> {
@@ -34,14 +34,8 @@ export async function revertDownTo(ds: DataSource, keepCount: number): Promise<v
 
 export { schemaSnapshot } from '../../src/database/schema-snapshot';
 
-/** Within a describe block: the migrations' keyset batch size (LINGUA_MIGRATION_BATCH_SIZE) is `size`, then restored. */
+/** Within a describe block: the migrations' keyset batch size is `size`, then the default again. */
 export function useMigrationBatchSize(size: number): void {
-  const saved = process.env[BATCH_SIZE_ENV];
-  beforeAll(() => {
-    process.env[BATCH_SIZE_ENV] = String(size);
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env[BATCH_SIZE_ENV];
-    else process.env[BATCH_SIZE_ENV] = saved;
-  });
+  beforeAll(() => setMigrationBatchSize(size));
+  afterAll(() => setMigrationBatchSize());
 }
