@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createCache } from 'cache-manager';
 import { DataSource } from 'typeorm';
-import { createCacheStore } from '../src/cache/cache.module';
+import { createCacheStore } from '../src/cache/cache-store';
 import { VersionedCache } from '../src/cache/versioned-cache';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { LinguaDataSource } from '../src/database/lingua-data-source';

@@ -8,7 +8,7 @@ import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
 import { LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
-import { connectCacheStore } from './cache.module';
+import { connectCacheStore } from './cache-store';
 import { CACHE_CHANNEL, InvalidationListener } from './invalidation-listener';
 import { decodeMessage, encodeMessage } from './invalidation-message';
 import { ALL, InvalidationState, PendingInvalidation, scopesOf } from './invalidation-state';

@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { RequestIdInterceptor } from './request-id.interceptor';
+import { LinguaRequestInterceptor } from './lingua-request.interceptor';
 import { ApiBearerAuth, ApiTags } from './swagger-optional';
 import { LinguaValidationPipe } from './validation';
 
@@ -14,7 +14,7 @@ export const LinguaController = (path: string, tag: string) =>
     Controller(path),
     UseFilters(ApiExceptionFilter),
     UsePipes(LinguaValidationPipe),
-    UseInterceptors(RequestIdInterceptor),
+    UseInterceptors(LinguaRequestInterceptor),
     ApiTags(tag),
     ApiBearerAuth(),
   );

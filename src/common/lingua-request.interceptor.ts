@@ -21,7 +21,7 @@ const VALIDATED_SOURCES: Partial<Record<RouteParamtypes, { type: 'body' | 'query
  * nothing on the happy path.
  */
 @Injectable()
-export class RequestIdInterceptor implements NestInterceptor {
+export class LinguaRequestInterceptor implements NestInterceptor {
   private readonly pipe = new LinguaValidationPipe();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
