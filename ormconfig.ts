@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 import { setMigrationBatchSize } from './src/database/keyset-batches';
 import { withMigrationLock } from './src/database/migration-lock';
-import { ConfigError, databaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
+import { ConfigError, migrationDatabaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
 
 // The typeorm CLI's DataSource: `npx typeorm-ts-node-commonjs -d ormconfig.ts migration:run`.
 // Reads DATABASE_URL (or PG* variables) and the same pool settings as the reference host. Runs hold an
@@ -14,6 +14,6 @@ if (!hasExternalDatabase(env)) {
 }
 setMigrationBatchSize(env.LINGUA_MIGRATION_BATCH_SIZE);
 export default withMigrationLock(
-  new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations' })),
+  new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations' })),
   (line) => console.warn(`[lingua-core] ${line}`),
 );

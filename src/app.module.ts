@@ -9,6 +9,7 @@ import { requestIdOf } from './common/request-id';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { HostConfigModule } from './host/config.module';
 import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './host/env';
+import { resolvePooler } from './host/pooler';
 import { JwtAuthGuard, jwtModuleOptions } from './host/jwt-auth.guard';
 import { OpsController } from './host/ops.controller';
 import { LinguaCoreModule } from './lingua-core.module';
@@ -24,7 +25,7 @@ import { LinguaCoreModule } from './lingua-core.module';
     HostConfigModule,
     TypeOrmModule.forRootAsync({
       inject: [AppEnv],
-      useFactory: (env: AppEnv) => ({ ...buildDataSourceOptions(databaseOptionsFromEnv(env)), retryAttempts: 3, retryDelay: 1_000 }),
+      useFactory: async (env: AppEnv) => ({ ...buildDataSourceOptions(await resolvePooler(databaseOptionsFromEnv(env))), retryAttempts: 3, retryDelay: 1_000 }),
     }),
     LinguaCoreModule.forRootAsync({ inject: [AppEnv], useFactory: linguaOptionsFromEnv }),
     LinguaApiModule,

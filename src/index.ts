@@ -5,13 +5,25 @@
  */
 export { LinguaCoreModule, LINGUA_CORE_OPTIONS } from './lingua-core.module';
 export { LinguaSettings, LinguaOptionsError } from './lingua-core.options';
-export type { LinguaCoreOptions, LinguaCoreExtras, LinguaDatabaseOptions, LinguaCacheOptions } from './lingua-core.options';
+export type {
+  LinguaCoreOptions,
+  LinguaCoreExtras,
+  LinguaDatabaseOptions,
+  LinguaCacheOptions,
+  LinguaReplicaOptions,
+  LinguaSessionTimeouts,
+  PoolerMode,
+} from './lingua-core.options';
 export { LinguaApiModule, LINGUA_FEATURE_MODULES } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
 export { buildDataSourceOptions } from './database/data-source-options';
 export { LINGUA_ENTITIES } from './database/entities';
 export { LINGUA_MIGRATIONS } from '../migrations';
-export { withMigrationLock } from './database/migration-lock';
+export { withMigrationLock, MigrationNeedsSessionError } from './database/migration-lock';
+export { detectPooler } from './database/pooler';
+export { ReadRouter } from './database/replicas/read-router';
+export { ReplicaSet } from './database/replicas/replica-set';
+export type { ReplicaReport } from './database/replicas/replica-set';
 export { setMigrationBatchSize } from './database/keyset-batches';
 export { linguaPgDriver, DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';
 export { TransactionRunner } from './database/transaction-runner';

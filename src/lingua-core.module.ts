@@ -5,10 +5,14 @@ import { VersionedCache } from './cache/versioned-cache';
 import { linguaDataSourceProviders, LinguaDataSource } from './database/lingua-data-source';
 import { QueryMonitor } from './database/query-monitor';
 import { TransactionRunner } from './database/transaction-runner';
+import { ReadRouter } from './database/replicas/read-router';
+import { ReplicaSet } from './database/replicas/replica-set';
+import { WritePositions } from './database/replicas/write-positions';
+import { SessionSettingsMonitor } from './database/session-settings-monitor';
 import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
 import { MetricsService } from './observability/metrics.service';
 
-const SHARED = [LinguaSettings, LinguaDataSource, TransactionRunner, VersionedCache, MetricsService];
+const SHARED = [LinguaSettings, LinguaDataSource, TransactionRunner, VersionedCache, MetricsService, ReplicaSet, WritePositions, ReadRouter, SessionSettingsMonitor];
 
 export const {
   ConfigurableModuleClass: LinguaCoreConfigurableModule,
@@ -46,6 +50,10 @@ export const {
     TransactionRunner,
     VersionedCache,
     QueryMonitor,
+    ReplicaSet,
+    WritePositions,
+    ReadRouter,
+    SessionSettingsMonitor,
   ],
   exports: SHARED,
 })

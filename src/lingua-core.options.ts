@@ -2,8 +2,14 @@ import type { Keyv, KeyvStoreAdapter } from 'keyv';
 
 /** A connection of lingua-core's own, instead of one of the host's TypeORM connections. */
 export interface LinguaDatabaseOptions {
-  /** PostgreSQL URL; without it `pg` reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE. */
+  /** PostgreSQL URL; without it `pg` reads PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE. May point at a transaction pooler. */
   url?: string;
+  /**
+   * `'transaction'`: `url` is a transaction-mode pooler (PgBouncer and the like): no startup
+   * parameters are sent and session settings go per transaction (docs/scaling.md). `'none'`: a direct
+   * connection. Unset: detected at start-up (one probe connection).
+   */
+  pooler?: PoolerMode;
   /** Connections in the pool. Default 10. */
   poolMax?: number;
   /** Wait at most this for a pooled connection, then 503 `db_unavailable`. Default 2000. */
@@ -35,11 +41,52 @@ export interface LinguaCacheOptions {
   listen?: boolean;
 }
 
+export type PoolerMode = 'transaction' | 'none';
+
+/** Streaming read replicas of the primary (docs/scaling.md). */
+export interface LinguaReplicaOptions {
+  /**
+   * Replica URLs. Unset: the `replication.slaves` of the host's TypeORM connection when it has them,
+   * else none (every read goes to the primary).
+   */
+  urls?: string[];
+  /** A replica further behind the primary than this many bytes of WAL is skipped. Default 16 MiB. */
+  maxLagBytes?: number;
+  /** A replica further behind than this (replay time) is skipped. Default 30000. */
+  maxLagMs?: number;
+  /** How often each replica's replay position is probed. Default 200. */
+  probeIntervalMs?: number;
+  /** Connections per replica pool. Default 10. */
+  poolMax?: number;
+  /** How long a learner's write position is remembered (after it, every replica has long replayed it). Default 60000. */
+  positionTtlMs?: number;
+}
+
+/** Timeouts lingua-core sets with `SET LOCAL` in each transaction of its own, so they hold behind a transaction pooler. */
+export interface LinguaSessionTimeouts {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+}
+
 /** What `LinguaCoreModule.forRoot()` / `forRootAsync({ useFactory })` take. Everything is optional. */
 export interface LinguaCoreOptions {
   /** Give lingua-core a connection of its own. Default: the host's TypeORM connection (see `dataSource`). */
   database?: LinguaDatabaseOptions;
   cache?: LinguaCacheOptions;
+  /**
+   * A direct (session) connection to the primary, for what a transaction pooler cannot carry: the
+   * cache invalidation LISTENer and the migration lock. Needed when the pool goes through a
+   * transaction pooler; without it lingua-core says so at start-up and turns the listener off.
+   */
+  directUrl?: string;
+  /** Read replicas with per-learner read-your-writes. */
+  replicas?: LinguaReplicaOptions;
+  /**
+   * Timeouts each lingua-core transaction sets with `SET LOCAL`. Default: `database`'s when lingua-core
+   * has a connection of its own; on the host's connection, none unless given here.
+   */
+  sessionTimeouts?: LinguaSessionTimeouts;
   /** Log statements slower than this, in ms (0 = off). Default 200. */
   slowQueryMs?: number;
   /** Retries of a transaction after a serialization failure or deadlock. Default 3. */
@@ -65,7 +112,10 @@ export class LinguaSettings {
   readonly cacheListener: boolean;
   readonly slowQueryMs: number;
   readonly transactionRetries: number;
-  readonly database: Required<Omit<LinguaDatabaseOptions, 'url'>> & { url?: string } | undefined;
+  readonly database: ResolvedDatabaseOptions | undefined;
+  readonly directUrl: string | undefined;
+  readonly replicas: ResolvedReplicaOptions;
+  readonly sessionTimeouts: Required<LinguaSessionTimeouts> | undefined;
 
   constructor(options: LinguaCoreOptions = {}) {
     const cache = options.cache ?? {};
@@ -79,12 +129,44 @@ export class LinguaSettings {
     this.slowQueryMs = nonNegative('slowQueryMs', options.slowQueryMs, 200);
     this.transactionRetries = nonNegative('transactionRetries', options.transactionRetries, 3);
     this.database = options.database && resolveDatabaseOptions(options.database);
+    this.directUrl = options.directUrl || undefined;
+    this.replicas = resolveReplicaOptions(options.replicas ?? {});
+    this.sessionTimeouts = options.sessionTimeouts ? resolveTimeouts(options.sessionTimeouts) : this.database && resolveTimeouts(this.database);
   }
 }
 
-export function resolveDatabaseOptions(db: LinguaDatabaseOptions): NonNullable<LinguaSettings['database']> {
+export type ResolvedDatabaseOptions = Required<Omit<LinguaDatabaseOptions, 'url' | 'pooler'>> & { url?: string; pooler?: PoolerMode };
+export type ResolvedReplicaOptions = Required<Omit<LinguaReplicaOptions, 'urls'>> & { urls: string[] | undefined };
+
+function resolveReplicaOptions(r: LinguaReplicaOptions): ResolvedReplicaOptions {
+  if (r.urls !== undefined && (!Array.isArray(r.urls) || r.urls.some((u) => typeof u !== 'string' || !u))) {
+    throw new LinguaOptionsError('lingua-core option replicas.urls must be an array of non-empty URLs');
+  }
+  return {
+    urls: r.urls,
+    maxLagBytes: positive('replicas.maxLagBytes', r.maxLagBytes, 16 * 1024 * 1024),
+    maxLagMs: positive('replicas.maxLagMs', r.maxLagMs, 30_000),
+    probeIntervalMs: positive('replicas.probeIntervalMs', r.probeIntervalMs, 200),
+    poolMax: positive('replicas.poolMax', r.poolMax, 10),
+    positionTtlMs: positive('replicas.positionTtlMs', r.positionTtlMs, 60_000),
+  };
+}
+
+function resolveTimeouts(t: LinguaSessionTimeouts): Required<LinguaSessionTimeouts> {
+  return {
+    statementTimeoutMs: nonNegative('sessionTimeouts.statementTimeoutMs', t.statementTimeoutMs, 10_000),
+    lockTimeoutMs: nonNegative('sessionTimeouts.lockTimeoutMs', t.lockTimeoutMs, 5_000),
+    idleInTransactionTimeoutMs: nonNegative('sessionTimeouts.idleInTransactionTimeoutMs', t.idleInTransactionTimeoutMs, 30_000),
+  };
+}
+
+export function resolveDatabaseOptions(db: LinguaDatabaseOptions): ResolvedDatabaseOptions {
+  if (db.pooler !== undefined && db.pooler !== 'transaction' && db.pooler !== 'none') {
+    throw new LinguaOptionsError(`lingua-core option database.pooler must be 'transaction' or 'none', got ${JSON.stringify(db.pooler)}`);
+  }
   return {
     url: db.url || undefined,
+    pooler: db.pooler,
     poolMax: positive('database.poolMax', db.poolMax, 10),
     acquireTimeoutMs: positive('database.acquireTimeoutMs', db.acquireTimeoutMs, 2_000),
     statementTimeoutMs: nonNegative('database.statementTimeoutMs', db.statementTimeoutMs, 10_000),

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client, ClientConfig } from 'pg';
+import { isSession } from '../database/session-probe';
 
 /** The PostgreSQL channel every lingua-core instance LISTENs on; the payload names the key prefix. */
 export const CACHE_CHANNEL = 'lingua_cache';
@@ -12,6 +13,10 @@ export interface ListenerEvents {
   message(payload: string): void;
   /** The connection came back after a loss: notifications sent meanwhile were missed. */
   gap(): void;
+  /** NOTIFY from another connection (the pool): the session probe at each connect. */
+  notifyElsewhere(channel: string, payload: string): Promise<unknown>;
+  /** The listener holds a verified session (true) or lost it (false). */
+  state?(up: boolean): void;
 }
 
 /**
@@ -38,6 +43,7 @@ export class InvalidationListener {
   private tail: Promise<unknown> = Promise.resolve();
   /** Payloads waiting for the next NOTIFY statement (sent as one transaction when the connection is free). */
   private batch: { payloads: string[]; sent: Promise<boolean> } | undefined;
+  private sessionless = false;
 
   constructor(
     private readonly config: ClientConfig,
@@ -46,6 +52,11 @@ export class InvalidationListener {
 
   get connected(): boolean {
     return this.client !== undefined;
+  }
+
+  /** The connection turned out not to be a session (a transaction pooler): the listener stays off. */
+  get notASession(): boolean {
+    return this.sessionless;
   }
 
   /** Connects; waits at most `waitMs` for it (start-up never fails because of the listener). */
@@ -107,11 +118,23 @@ export class InvalidationListener {
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
+    let session: boolean;
     try {
       await client.connect();
-      await client.query(`LISTEN ${CACHE_CHANNEL}`);
+      session = await isSession(client, this.events.notifyElsewhere);
+      if (session) await client.query(`LISTEN ${CACHE_CHANNEL}`);
     } catch (err) {
       this.lost(client, err);
+      return;
+    }
+    if (!session) {
+      this.sessionless = true;
+      this.closed = true;
+      await client.end().catch(noop);
+      this.logger.error(
+        'the cache invalidation listener\'s connection is not a session (a LISTEN heard no NOTIFY: a transaction pooler?): ' +
+          'the listener is off and cached reads go to PostgreSQL. Give lingua-core a direct connection (directUrl / DATABASE_DIRECT_URL).',
+      );
       return;
     }
     if (this.closed) {
@@ -126,6 +149,7 @@ export class InvalidationListener {
       this.events.gap();
     }
     this.hadConnection = true;
+    this.events.state?.(true);
   }
 
   private roundTrip(client: Client): Promise<void> {
@@ -156,6 +180,7 @@ export class InvalidationListener {
   private lost(client: Client, err?: unknown): void {
     if (this.client === client) {
       this.client = undefined;
+      this.events.state?.(false);
       this.logger.warn({ err: err ? String(err) : undefined }, 'cache invalidation listener lost; the cache is bypassed until it is back');
     }
     if (this.closed || this.retry || this.client) return;

@@ -3,7 +3,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { randomBytes } from 'node:crypto';
 import type { Cache } from 'cache-manager';
 import type { Keyv } from 'keyv';
+import type { ClientConfig } from 'pg';
 import type { EntityManager } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
 import { LinguaSettings } from '../lingua-core.options';
@@ -65,15 +67,26 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   /** Connects the cache client and the invalidation listener, waiting briefly; never fails start-up. */
   async onModuleInit(): Promise<void> {
     if (this.settings.cacheListener) {
-      this.listener = new InvalidationListener(listenerConfig(this.dataSource), {
+      this.listener = new InvalidationListener(sessionConfig(this.settings.directUrl, this.dataSource), {
         message: (payload) => this.onMessage(payload),
+        notifyElsewhere: (channel, payload) => this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
+        state: (up) => this.metrics.cacheListenerUp.set(up ? 1 : 0),
         gap: () => {
           this.state.markPending(ALL, undefined);
           this.scheduleConfirm();
         },
       });
     }
-    await Promise.all([connectCacheStore(this.cache, STARTUP_WAIT_MS), this.listener?.start(STARTUP_WAIT_MS)]);
+    this.metrics.cacheListenerUp.set(0);
+    // The session probe inside takes up to a second more when it fails (a pooler).
+    await Promise.all([connectCacheStore(this.cache, STARTUP_WAIT_MS), this.listener?.start(STARTUP_WAIT_MS + 1_000)]);
+  }
+
+  /** For readiness: whether cross-instance invalidations are heard (undefined: no listener configured). */
+  listenerState(): 'up' | 'down' | 'not_a_session' | undefined {
+    if (!this.listener) return undefined;
+    if (this.listener.notASession) return 'not_a_session';
+    return this.listener.connected ? 'up' : 'down';
   }
 
   async getOrLoad<T>(namespace: string, key: string, load: () => Promise<T>, ttlMs = this.settings.cacheTtlMs): Promise<T> {
@@ -322,9 +335,22 @@ const freshVersions = (namespaces: string[]): Array<[string, string]> => namespa
 /** Metric label: "stats:42" → "stats", so per-learner namespaces don't explode label cardinality. */
 const family = (namespace: string) => namespace.split(':')[0];
 
-/** The connection settings of lingua-core's pool, for the listener's own connection. */
-function listenerConfig(dataSource: LinguaDataSource): Record<string, unknown> {
-  const pool = (dataSource.driver as unknown as { master?: { options?: Record<string, unknown> } }).master;
-  const { max: _max, idleTimeoutMillis: _idle, ...options } = pool?.options ?? {};
-  return options;
+/**
+ * The listener's own connection: `directUrl` when given, else the primary's credentials from the
+ * DataSource's (public) options — which, behind a transaction pooler, the session probe rejects.
+ */
+function sessionConfig(directUrl: string | undefined, dataSource: LinguaDataSource): ClientConfig {
+  if (directUrl) return { connectionString: directUrl };
+  const options = dataSource.options as PostgresDataSourceOptions;
+  const primary = options.replication?.master ?? options;
+  return {
+    connectionString: primary.url,
+    host: primary.host,
+    port: primary.port,
+    user: primary.username,
+    password: typeof primary.password === 'string' ? primary.password : undefined,
+    database: primary.database,
+    ssl: primary.ssl as ClientConfig['ssl'],
+    options: (options.extra as { options?: string } | undefined)?.options,
+  };
 }

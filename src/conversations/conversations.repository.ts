@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
-import { Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow, isoText } from '../database/raw-rows';
 import { MessageRole } from './entities/conversation-message.entity';
@@ -73,16 +73,22 @@ export class ConversationsRepository {
     return fromRawRow<ConversationSession>(result.raw[0]);
   }
 
-  findSession(userId: number, id: number): Promise<ConversationSession | null> {
-    return this.sessions.createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
+  findSession(userId: number, id: number, manager?: EntityManager): Promise<ConversationSession | null> {
+    return (manager?.getRepository(ConversationSession) ?? this.sessions).createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
   }
 
   /**
    * The learner's conversations newest first (descending id), keyset after `beforeId`. Served by
    * ix_conversation_sessions_user_id_{id,status_id,session_type_id}; `context` by the GIN index.
    */
-  listSessionsQuery(userId: number, filters: ConversationFilters, beforeId: number | undefined, limit: number): SelectQueryBuilder<ConversationSession> {
-    const qb = this.sessions.createQueryBuilder('s').where('s.user_id = :userId', { userId });
+  listSessionsQuery(
+    userId: number,
+    filters: ConversationFilters,
+    beforeId: number | undefined,
+    limit: number,
+    manager?: EntityManager,
+  ): SelectQueryBuilder<ConversationSession> {
+    const qb = (manager?.getRepository(ConversationSession) ?? this.sessions).createQueryBuilder('s').where('s.user_id = :userId', { userId });
     if (filters.status) qb.andWhere('s.status = :status', { status: filters.status });
     if (filters.sessionType) qb.andWhere('s.session_type = :sessionType', { sessionType: filters.sessionType });
     if (filters.context) qb.andWhere('s.conversation_context @> :context::jsonb', { context: JSON.stringify(filters.context) });
@@ -115,8 +121,8 @@ export class ConversationsRepository {
   }
 
   /** null: not the learner's conversation; otherwise the page (possibly empty). */
-  async messagePage(userId: number, sessionId: number, afterOrder: number, limit: number): Promise<MessageRow[] | null> {
-    const rows: Array<MessageRow | { id: null }> = await this.dataSource.query(MESSAGE_PAGE_SQL, [sessionId, userId, afterOrder, limit]);
+  async messagePage(userId: number, sessionId: number, afterOrder: number, limit: number, manager?: EntityManager): Promise<MessageRow[] | null> {
+    const rows: Array<MessageRow | { id: null }> = await (manager ?? this.dataSource.manager).query(MESSAGE_PAGE_SQL, [sessionId, userId, afterOrder, limit]);
     if (!rows.length) return null;
     return rows.filter((r): r is MessageRow => r.id !== null);
   }

@@ -14,6 +14,8 @@ import {
 } from './dto/conversation.dto';
 import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery } from './dto/interaction.dto';
 import { InteractionsRepository } from './interactions.repository';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 import { toConversationDto, toInteractionDto, toMessageDto } from './conversations.mapper';
 
 /**
@@ -25,21 +27,25 @@ export class ConversationsService {
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly interactions: InteractionsRepository,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   async create(userId: number, dto: CreateConversationDto): Promise<ConversationDto> {
-    return toConversationDto(await this.repo.insertSession(userId, dto.sessionType, dto.conversationContext ?? {}));
+    const session = await this.repo.insertSession(userId, dto.sessionType, dto.conversationContext ?? {});
+    await this.positions.learnerWrote(userId);
+    return toConversationDto(session);
   }
 
   async get(userId: number, id: number): Promise<ConversationDto> {
-    const session = await this.repo.findSession(userId, id);
+    const session = await this.reads.learner(userId, (m) => this.repo.findSession(userId, id, m));
     if (!session) throw notFound('Conversation');
     return toConversationDto(session);
   }
 
   async list(userId: number, query: ConversationListQuery): Promise<CursorPage<ConversationDto>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.listSessionsQuery(userId, query, beforeId, query.limit + 1).getMany();
+    const rows = await this.reads.learner(userId, (m) => this.repo.listSessionsQuery(userId, query, beforeId, query.limit + 1, m).getMany());
     return toCursorPage(rows, query.limit, toConversationDto, (s) => [s.id]);
   }
 
@@ -49,7 +55,10 @@ export class ConversationsService {
       throw validationFailed('Nothing to update: send status and/or conversationContext.');
     }
     const updated = await this.repo.updateSession(userId, id, { status: dto.status, conversationContext: dto.conversationContext });
-    if (updated) return toConversationDto(updated);
+    if (updated) {
+      await this.positions.learnerWrote(userId);
+      return toConversationDto(updated);
+    }
     const current = await this.repo.findSession(userId, id);
     if (!current) throw notFound('Conversation');
     throw stateConflict(`The conversation is ${current.status}; its status can no longer change.`);
@@ -58,14 +67,17 @@ export class ConversationsService {
   /** Concurrent appends get distinct consecutive orders (one statement; see ConversationsRepository). */
   async appendMessage(userId: number, conversationId: number, dto: AppendMessageDto): Promise<MessageDto> {
     const message = await this.repo.appendMessage(userId, conversationId, dto.role, dto.content);
-    if (message) return toMessageDto(message);
+    if (message) {
+      await this.positions.learnerWrote(userId);
+      return toMessageDto(message);
+    }
     const current = await this.repo.findSession(userId, conversationId);
     if (!current) throw notFound('Conversation');
     throw stateConflict(`The conversation is ${current.status}; no more messages can be added.`);
   }
 
   async listMessages(userId: number, conversationId: number, { afterOrder, limit }: MessageListQuery): Promise<MessagePage> {
-    const rows = await this.repo.messagePage(userId, conversationId, afterOrder, limit + 1);
+    const rows = await this.reads.learner(userId, (m) => this.repo.messagePage(userId, conversationId, afterOrder, limit + 1, m));
     if (!rows) throw notFound('Conversation');
     const page = rows.slice(0, limit);
     return { items: page.map(toMessageDto), nextAfterOrder: rows.length > limit ? page[page.length - 1].message_order : null };
@@ -81,19 +93,22 @@ export class ConversationsService {
       nextReviewDate: dto.nextReviewDate ?? null,
       metadata: dto.metadata ?? {},
     });
-    if (created) return toInteractionDto(created);
+    if (created) {
+      await this.positions.learnerWrote(userId);
+      return toInteractionDto(created);
+    }
     if (!(await this.repo.findSession(userId, conversationId))) throw notFound('Conversation');
     throw notFound('Message in this conversation');
   }
 
   async listInteractions(userId: number, query: InteractionListQuery): Promise<CursorPage<InteractionDto>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.interactions.listQuery(userId, query, beforeId, query.limit + 1).getMany();
+    const rows = await this.reads.learner(userId, (m) => this.interactions.listQuery(userId, query, beforeId, query.limit + 1, m).getMany());
     return toCursorPage(rows, query.limit, toInteractionDto, (i) => [i.id]);
   }
 
   async dueInteractions(userId: number, query: DueInteractionsQuery): Promise<InteractionDto[]> {
-    const rows = await this.interactions.dueQuery(userId, query.before ?? new Date(), query.limit).getMany();
+    const rows = await this.reads.learner(userId, (m) => this.interactions.dueQuery(userId, query.before ?? new Date(), query.limit, m).getMany());
     return rows.map(toInteractionDto);
   }
 }

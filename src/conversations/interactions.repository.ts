@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
-import { Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { fromRawRow } from '../database/raw-rows';
 import { ConversationInteraction, InteractionType } from './entities/conversation-interaction.entity';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -54,8 +54,9 @@ export class InteractionsRepository {
     filters: { conceptId?: string; metadata?: Record<string, unknown> },
     beforeId: number | undefined,
     limit: number,
+    manager?: EntityManager,
   ): SelectQueryBuilder<ConversationInteraction> {
-    const qb = this.interactions.createQueryBuilder('i').where('i.user_id = :userId', { userId });
+    const qb = (manager?.getRepository(ConversationInteraction) ?? this.interactions).createQueryBuilder('i').where('i.user_id = :userId', { userId });
     if (filters.conceptId !== undefined) qb.andWhere('i.concept_id = :conceptId', { conceptId: filters.conceptId });
     if (filters.metadata) qb.andWhere('i.metadata @> :metadata::jsonb', { metadata: JSON.stringify(filters.metadata) });
     if (beforeId !== undefined) qb.andWhere('i.id < :beforeId', { beforeId });
@@ -63,8 +64,8 @@ export class InteractionsRepository {
   }
 
   /** The review queue: due at or before `before`, earliest first (partial index …_user_id_next_review_date). */
-  dueQuery(userId: number, before: Date, limit: number): SelectQueryBuilder<ConversationInteraction> {
-    return this.interactions
+  dueQuery(userId: number, before: Date, limit: number, manager?: EntityManager): SelectQueryBuilder<ConversationInteraction> {
+    return (manager?.getRepository(ConversationInteraction) ?? this.interactions)
       .createQueryBuilder('i')
       .where('i.user_id = :userId', { userId })
       .andWhere('i.next_review_date IS NOT NULL AND i.next_review_date <= :before', { before })

@@ -11,7 +11,8 @@ import { TypeOrmNestLogger } from './typeorm-logger';
  * The one place lingua-core's own connection options are built: its own connection
  * (`LinguaCoreModule` with `database`), the reference host, `ormconfig.ts`, the tests and scripts all
  * call this, so they cannot drift. A host that gives lingua-core its own TypeORM connection can spread
- * these options too.
+ * these options too. `database.pooler` must be resolved (see `detectPooler`) for a pooler URL: with
+ * it unset, the session settings are sent as a startup parameter, which a transaction pooler refuses.
  */
 export function buildDataSourceOptions(
   database: LinguaDatabaseOptions,
@@ -20,7 +21,8 @@ export function buildDataSourceOptions(
   const db = resolveDatabaseOptions(database);
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
   const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;
-  const sessionSettings = [
+  // Behind a transaction pooler no startup parameter gets through: timeouts go per transaction (SET LOCAL).
+  const sessionSettings = db.pooler === 'transaction' ? undefined : [
     `-c statement_timeout=${statementTimeout}`,
     `-c lock_timeout=${db.lockTimeoutMs}`,
     `-c idle_in_transaction_session_timeout=${db.idleInTransactionTimeoutMs}`,
@@ -46,7 +48,7 @@ export function buildDataSourceOptions(
       connectionTimeoutMillis: db.acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
-      options: sessionSettings,
+      ...(sessionSettings ? { options: sessionSettings } : {}),
     },
     ...overrides,
   };

@@ -81,3 +81,9 @@ export function classifyDatabaseError(err: unknown): ClassifiedDbError | undefin
       return undefined;
   }
 }
+
+/** The server or the connection failed, not the statement: what makes a replica skipped until a probe brings it back. */
+export function isConnectionFailure(err: unknown): boolean {
+  const classified = classifyDatabaseError(err);
+  return classified ? classified.status === 503 : !(err instanceof QueryFailedError);
+}

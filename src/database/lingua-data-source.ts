@@ -1,8 +1,9 @@
-import { OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource, EntitySubscriberInterface } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface } from 'typeorm';
 import { LinguaOptionsError, LinguaSettings } from '../lingua-core.options';
 import { buildDataSourceOptions } from './data-source-options';
+import { detectPooler } from './pooler';
 import { LINGUA_ENTITIES } from './entities';
 import { AfterCommitSubscriber } from './after-commit';
 import { QueryObserverSubscriber } from './query-observer';
@@ -30,7 +31,16 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
       inject: [LinguaSettings],
       useFactory: async (settings: LinguaSettings) => {
         if (!settings.database) return undefined;
-        return new DataSource(buildDataSourceOptions(settings.database)).initialize();
+        let pooler = settings.database.pooler;
+        if (!pooler) {
+          pooler = await detectPooler(settings.database.url);
+          if (pooler === 'transaction') {
+            new Logger('LinguaDatabase').warn(
+              "database.url is a transaction pooler (it refused or ignored a startup parameter): session settings go per transaction. Set database.pooler = 'transaction' to skip this probe.",
+            );
+          }
+        }
+        return new DataSource(buildDataSourceOptions({ ...settings.database, pooler })).initialize();
       },
     },
     {
@@ -46,7 +56,7 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
         }
         assertEntitiesRegistered(dataSource);
         attachSubscribers(dataSource, [new QueryObserverSubscriber(), new AfterCommitSubscriber()]);
-        return dataSource;
+        return hasReplication(dataSource) ? primaryView(dataSource) : dataSource;
       },
     },
     { provide: OwnConnectionCloser, inject: [OWN_CONNECTION], useFactory: (own?: DataSource) => new OwnConnectionCloser(own) },
@@ -67,4 +77,39 @@ function attachSubscribers(dataSource: DataSource, subscribers: EntitySubscriber
       (dataSource.subscribers as EntitySubscriberInterface[]).push(subscriber);
     }
   }
+}
+
+function hasReplication(dataSource: DataSource): boolean {
+  return Boolean((dataSource.options as { replication?: unknown }).replication);
+}
+
+/**
+ * A host connection configured with TypeORM `replication` sends QueryBuilder and `find` reads to a
+ * random replica, with no lag check. lingua-core reads replicas only through its ReadRouter, so it
+ * sees such a connection through this view: the same DataSource (same pool, nothing of the host's
+ * changed), whose reads default to the primary.
+ */
+function primaryView(dataSource: DataSource): DataSource {
+  let manager: EntityManager | undefined;
+  const view: DataSource = new Proxy(dataSource, {
+    get(target, property) {
+      switch (property) {
+        case 'defaultReplicationModeForReads':
+          return () => 'master';
+        case 'manager':
+          return (manager ??= new EntityManager(view));
+        case 'getRepository':
+        case 'createQueryBuilder': {
+          // TypeORM's own methods, run on the view, so what they build reads through it.
+          const method = DataSource.prototype[property] as (...args: unknown[]) => unknown;
+          return (...args: unknown[]) => method.apply(view, args);
+        }
+        default: {
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+      }
+    },
+  });
+  return view;
 }

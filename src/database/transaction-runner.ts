@@ -33,6 +33,7 @@ export class TransactionRunner {
     if (manager?.queryRunner?.isTransactionActive) return work(manager);
     return runInTransaction(this.dataSource, work, {
       maxRetries: this.settings.transactionRetries,
+      timeouts: this.settings.sessionTimeouts,
       onRetry: (_attempt, sqlstate) => this.metrics.transactionRetries.inc({ sqlstate }),
       ...options,
     });

@@ -1,5 +1,7 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import type { LinguaSessionTimeouts } from '../lingua-core.options';
+import { transactionPreamble } from './session-settings';
 
 export const SERIALIZATION_FAILURE = '40001';
 export const DEADLOCK_DETECTED = '40P01';
@@ -10,6 +12,8 @@ export interface TransactionOptions {
   maxRetries?: number;
   baseDelayMs?: number;
   onRetry?: (attempt: number, sqlState: string) => void;
+  /** Set with SET LOCAL at the start of each attempt (session-setting-free behind a transaction pooler). */
+  timeouts?: Required<LinguaSessionTimeouts>;
 }
 
 export function sqlStateOf(err: unknown): string | undefined {
@@ -30,11 +34,15 @@ function isRetryable(err: unknown): boolean {
 export async function runInTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
-  { isolation = 'READ COMMITTED', maxRetries = 3, baseDelayMs = 20, onRetry }: TransactionOptions = {},
+  { isolation = 'READ COMMITTED', maxRetries = 3, baseDelayMs = 20, onRetry, timeouts }: TransactionOptions = {},
 ): Promise<T> {
+  const preamble = transactionPreamble(isolation, timeouts);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(isolation, work);
+      return await dataSource.transaction(async (manager) => {
+        await manager.query(preamble);
+        return work(manager);
+      });
     } catch (err) {
       if (!isRetryable(err) || attempt > maxRetries) throw err;
       onRetry?.(attempt, sqlStateOf(err) as string);

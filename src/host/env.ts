@@ -15,6 +15,12 @@ const toBool = ({ value }: { value: unknown }) =>
 export class AppEnv {
   @IsOptional() @IsString() DATABASE_URL?: string = undefined;
   @IsOptional() @IsString() PGHOST?: string = undefined;
+  /** The primary itself, when DATABASE_URL is a transaction pooler: the cache listener, the migration lock and migrations use it. */
+  @IsOptional() @IsString() DATABASE_DIRECT_URL?: string = undefined;
+  /** Streaming replicas, comma-separated: catalogue and learner reads, with per-learner read-your-writes. */
+  @IsOptional() @IsString() DATABASE_REPLICA_URLS?: string = undefined;
+  /** `transaction` when DATABASE_URL is a transaction pooler, `none` when direct; unset: detected at start-up. */
+  @IsOptional() @IsIn(['transaction', 'none']) DATABASE_POOLER?: 'transaction' | 'none' = undefined;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(500) DB_POOL_MAX = 10;
   @Transform(toInt) @IsInt() @Min(50) @Max(120_000) DB_POOL_ACQUIRE_TIMEOUT_MS = 2_000;
@@ -65,6 +71,7 @@ export function hasExternalDatabase(env: AppEnv): boolean {
 export function databaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOptions {
   return {
     url: env.DATABASE_URL,
+    pooler: env.DATABASE_POOLER,
     poolMax: env.DB_POOL_MAX,
     acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
@@ -73,9 +80,27 @@ export function databaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOptions {
   };
 }
 
+/** The connection migrations run on: the primary itself (a transaction pooler cannot carry them). */
+export function migrationDatabaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOptions {
+  const options = databaseOptionsFromEnv(env);
+  return env.DATABASE_DIRECT_URL ? { ...options, url: env.DATABASE_DIRECT_URL, pooler: 'none' } : options;
+}
+
+export function replicaUrlsFromEnv(env: AppEnv): string[] | undefined {
+  const urls = env.DATABASE_REPLICA_URLS?.split(',').map((u) => u.trim()).filter(Boolean);
+  return urls?.length ? urls : undefined;
+}
+
 /** The reference host's `LinguaCoreModule` options (lingua-core runs on the host's TypeORM connection). */
 export function linguaOptionsFromEnv(env: AppEnv): LinguaCoreOptions {
   return {
+    directUrl: env.DATABASE_DIRECT_URL,
+    replicas: { urls: replicaUrlsFromEnv(env) },
+    sessionTimeouts: {
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     cache: {
       redisUrl: env.REDIS_URL,
       ttlMs: env.CACHE_TTL_MS,

@@ -4,6 +4,15 @@ import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@
 import { VersionedCache } from '../cache/versioned-cache';
 import { Public } from '../common/auth';
 import { MetricsService } from '../observability/metrics.service';
+import { ReplicaReport, ReplicaSet } from '../database/replicas/replica-set';
+import { SessionSettingsMonitor } from '../database/session-settings-monitor';
+
+/** Reported by readiness, never failing it: lingua-core reads the primary when these are off. */
+interface DegradableParts {
+  replicas: ReplicaReport[];
+  cacheListener?: 'up' | 'down' | 'not_a_session';
+  sessionSettings?: { inForce: boolean; found: Record<string, string> };
+}
 
 /** `status(code)` and `header(name, value)` exist on both Express's response and Fastify's reply. */
 interface ReplyLike {
@@ -21,6 +30,8 @@ export class OpsController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly cache: VersionedCache,
     private readonly metrics: MetricsService,
+    private readonly replicas: ReplicaSet,
+    private readonly sessionSettings: SessionSettingsMonitor,
   ) {}
 
   @Get('health/live')
@@ -36,7 +47,7 @@ export class OpsController {
   @Get('health/ready')
   @ApiOkResponse({ description: 'The database answers; `cache` tells whether the cache does' })
   @ApiResponse({ status: HttpStatus.SERVICE_UNAVAILABLE, description: 'The database is down' })
-  async ready(@Res({ passthrough: true }) res: ReplyLike): Promise<HealthCheckResult & { cache: { status: 'up' | 'down'; message?: string } }> {
+  async ready(@Res({ passthrough: true }) res: ReplyLike): Promise<HealthCheckResult & DegradableParts & { cache: { status: 'up' | 'down'; message?: string } }> {
     const cacheProbe = this.cache.probe();
     let result: HealthCheckResult;
     try {
@@ -49,7 +60,14 @@ export class OpsController {
       result = err.getResponse() as HealthCheckResult;
     }
     const cache = await cacheProbe;
-    return { ...result, cache: { status: cache.up ? 'up' : 'down', ...(cache.message ? { message: cache.message } : {}) } };
+    const report = this.sessionSettings.report;
+    return {
+      ...result,
+      cache: { status: cache.up ? 'up' : 'down', ...(cache.message ? { message: cache.message } : {}) },
+      cacheListener: this.cache.listenerState(),
+      replicas: this.replicas.report(),
+      ...(report ? { sessionSettings: { inForce: report.inForce, found: report.found } } : {}),
+    };
   }
 
   @Get('metrics')

@@ -2,12 +2,12 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { setMigrationBatchSize } from '../database/keyset-batches';
 import { withMigrationLock } from '../database/migration-lock';
-import { AppEnv, databaseOptionsFromEnv } from './env';
+import { AppEnv, migrationDatabaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */
 export async function runPendingMigrations(env: AppEnv, log: (line: string) => void): Promise<number> {
   setMigrationBatchSize(env.LINGUA_MIGRATION_BATCH_SIZE);
-  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations', logging: false })), log);
+  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations', logging: false })), log);
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { fromRawRow } from '../database/raw-rows';
 import { LessonSession, LessonSessionStatus } from './entities/lesson-session.entity';
@@ -57,9 +58,15 @@ export class LessonSessionsRepository {
     return this.one(START_SESSION_SQL, [lessonId, userId, version]);
   }
 
-  async page(userId: number, status: LessonSessionStatus | undefined, beforeId: number | undefined, limit: number): Promise<LessonSessionRow[]> {
+  async page(
+    userId: number,
+    status: LessonSessionStatus | undefined,
+    beforeId: number | undefined,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<LessonSessionRow[]> {
     const { sql, params } = sessionPageSql(userId, status, beforeId, limit);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    const rows: Record<string, unknown>[] = await (manager ?? this.dataSource.manager).query(sql, params);
     return rows.map((r) => fromRawRow<LessonSessionRow>(r));
   }
 

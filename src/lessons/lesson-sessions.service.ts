@@ -5,6 +5,8 @@ import { LessonSessionDto, LessonSessionListQuery, StartLessonSessionDto, Update
 import { LessonSessionsRepository } from './lesson-sessions.repository';
 import { toLessonSessionDto } from './lessons.mapper';
 import { LessonsRepository } from './lessons.repository';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 
 /** A learner's lesson sessions; another learner's session is a 404. */
 @Injectable()
@@ -12,11 +14,16 @@ export class LessonSessionsService {
   constructor(
     private readonly repo: LessonSessionsRepository,
     private readonly lessons: LessonsRepository,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   async start(userId: number, dto: StartLessonSessionDto): Promise<LessonSessionDto> {
     const row = await this.repo.start(userId, dto.lessonId, dto.version ?? null);
-    if (row) return toLessonSessionDto(row);
+    if (row) {
+      await this.positions.learnerWrote(userId);
+      return toLessonSessionDto(row);
+    }
     if (!(await this.lessons.exists(dto.lessonId))) throw notFound('Lesson');
     if (dto.version !== undefined) throw notFound('Lesson version');
     throw stateConflict('The lesson has no compiled version yet.');
@@ -24,14 +31,17 @@ export class LessonSessionsService {
 
   async list(userId: number, query: LessonSessionListQuery): Promise<CursorPage<LessonSessionDto>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.page(userId, query.status, beforeId, query.limit + 1);
+    const rows = await this.reads.learner(userId, (m) => this.repo.page(userId, query.status, beforeId, query.limit + 1, m));
     return toCursorPage(rows, query.limit, toLessonSessionDto, (s) => [s.id]);
   }
 
   async update(userId: number, id: number, dto: UpdateLessonSessionDto): Promise<LessonSessionDto> {
     if (dto.status === undefined && dto.score === undefined) throw validationFailed('Nothing to update: send status and/or score.');
     const row = await this.repo.update(userId, id, dto.status ?? null, dto.score ?? null);
-    if (row) return toLessonSessionDto(row);
+    if (row) {
+      await this.positions.learnerWrote(userId);
+      return toLessonSessionDto(row);
+    }
     const current = await this.repo.find(userId, id);
     if (!current) throw notFound('Lesson session');
     throw stateConflict(`The lesson session is ${current.status}; it can no longer change.`);

@@ -84,34 +84,34 @@ export class LessonsRepository {
     return fromRawRow<Lesson>(result.raw[0]);
   }
 
-  async findDetail(id: number): Promise<LessonDetailRow | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(LESSON_DETAIL_SQL, [id]);
+  async findDetail(id: number, manager?: EntityManager): Promise<LessonDetailRow | null> {
+    const rows: Record<string, unknown>[] = await (manager ?? this.dataSource.manager).query(LESSON_DETAIL_SQL, [id]);
     return rows.length ? fromRawRow<LessonDetailRow>(rows[0]) : null;
   }
 
   /** One statement: the page and the total in one snapshot (pageWithTotalSql). */
-  async page(filters: LessonFilters, offset: number, limit: number): Promise<[LessonRow[], number]> {
+  async page(filters: LessonFilters, offset: number, limit: number, manager?: EntityManager): Promise<[LessonRow[], number]> {
     const { sql, params } = lessonPageSql(filters, offset, limit);
-    const [rows, total] = splitPageRows(await this.dataSource.query(sql, params));
+    const [rows, total] = splitPageRows(await (manager ?? this.dataSource.manager).query(sql, params));
     return [rows.map((r) => fromRawRow<LessonRow>(r)), total];
   }
 
-  exists(id: number): Promise<boolean> {
-    return this.lessons.exists({ where: { id } });
+  exists(id: number, manager?: EntityManager): Promise<boolean> {
+    return (manager?.getRepository(Lesson) ?? this.lessons).exists({ where: { id } });
   }
 
   /** Versions newest first, with the total, in one statement (uq_lesson_versions_lesson_id_version). */
-  async versionPage(lessonId: number, offset: number, limit: number): Promise<[LessonVersion[], number]> {
+  async versionPage(lessonId: number, offset: number, limit: number, manager?: EntityManager): Promise<[LessonVersion[], number]> {
     const sql = pageWithTotalSql(
       `SELECT count(*) AS total FROM lesson_versions WHERE lesson_id = $1`,
       `SELECT * FROM lesson_versions WHERE lesson_id = $1 ORDER BY version DESC LIMIT $2 OFFSET $3`,
     );
-    const [rows, total] = splitPageRows(await this.dataSource.query(sql, [lessonId, limit, offset]));
+    const [rows, total] = splitPageRows(await (manager ?? this.dataSource.manager).query(sql, [lessonId, limit, offset]));
     return [rows.map((r) => fromRawRow<LessonVersion>(r)), total];
   }
 
-  findVersion(lessonId: number, version: number): Promise<LessonVersion | null> {
-    return this.versions.createQueryBuilder('v').where('v.lesson_id = :lessonId AND v.version = :version', { lessonId, version }).getOne();
+  findVersion(lessonId: number, version: number, manager?: EntityManager): Promise<LessonVersion | null> {
+    return (manager?.getRepository(LessonVersion) ?? this.versions).createQueryBuilder('v').where('v.lesson_id = :lessonId AND v.version = :version', { lessonId, version }).getOne();
   }
 
   /**

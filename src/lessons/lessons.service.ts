@@ -7,6 +7,8 @@ import { compileLessonPlan, PlanRejected } from './lesson-plan.compiler';
 import { LessonsCache } from './lessons.cache';
 import { toLessonDetailDto, toLessonDto, toLessonVersionDto } from './lessons.mapper';
 import { LessonsRepository } from './lessons.repository';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 
 /** Lessons and their compiled versions. Reads are cached (LessonsCache); writes invalidate after commit. */
 @Injectable()
@@ -17,17 +19,20 @@ export class LessonsService {
     private readonly repo: LessonsRepository,
     private readonly tx: TransactionRunner,
     private readonly cache: LessonsCache,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   async create(dto: CreateLessonDto): Promise<LessonDto> {
     const lesson = await this.repo.insertLesson(dto.title.trim(), dto.canDo ?? null);
+    await this.positions.catalogueWrote();
     await this.cache.listChanged();
     return toLessonDto(lesson);
   }
 
   get(id: number): Promise<LessonDetailDto> {
     return this.cache.lesson(id, 'detail', async () => {
-      const row = await this.repo.findDetail(id);
+      const row = await this.reads.catalogue((m) => this.repo.findDetail(id, m));
       if (!row) throw notFound('Lesson');
       return toLessonDetailDto(row);
     });
@@ -36,22 +41,25 @@ export class LessonsService {
   list(query: LessonListQuery): Promise<Page<LessonDto>> {
     const key = { status: query.status ?? null, plan: query.plan ?? null, page: query.page, perPage: query.perPage };
     return this.cache.list(key, async () => {
-      const [rows, total] = await this.repo.page(query, offsetOf(query), query.perPage);
+      const [rows, total] = await this.reads.catalogue((m) => this.repo.page(query, offsetOf(query), query.perPage, m));
       return toPage(rows.map(toLessonDto), total, query);
     });
   }
 
   listVersions(lessonId: number, query: PageQuery): Promise<Page<LessonVersionDto>> {
     return this.cache.lesson(lessonId, `versions:${query.page}:${query.perPage}`, async () => {
-      const [rows, total] = await this.repo.versionPage(lessonId, offsetOf(query), query.perPage);
-      if (total === 0 && !(await this.repo.exists(lessonId))) throw notFound('Lesson');
+      const [rows, total] = await this.reads.catalogue(async (m) => {
+        const page = await this.repo.versionPage(lessonId, offsetOf(query), query.perPage, m);
+        return page[1] === 0 && !(await this.repo.exists(lessonId, m)) ? [page[0], -1] as const : page;
+      });
+      if (total === -1) throw notFound('Lesson');
       return toPage(rows.map(toLessonVersionDto), total, query);
     });
   }
 
   getVersion(lessonId: number, version: number): Promise<LessonVersionDto> {
     return this.cache.lesson(lessonId, `version:${version}`, async () => {
-      const row = await this.repo.findVersion(lessonId, version);
+      const row = await this.reads.catalogue((m) => this.repo.findVersion(lessonId, version, m));
       if (!row) throw notFound('Lesson version');
       return toLessonVersionDto(row);
     });
@@ -68,14 +76,14 @@ export class LessonsService {
   async compile(lessonId: number, dto: CompileLessonDto): Promise<LessonVersionDto> {
     const token = await this.repo.beginCompile(lessonId);
     if (token === null) throw notFound('Lesson');
-    await this.cache.lessonChanged(lessonId);
+    await this.lessonChanged(lessonId);
     try {
       const plan = compileLessonPlan(dto.lessonPlan);
       const version = await this.tx.run(async (manager) => {
         if (!(await this.repo.completeCompile(manager, lessonId))) throw notFound('Lesson');
         return this.repo.insertNextVersion(manager, lessonId, plan);
       });
-      await this.cache.lessonChanged(lessonId);
+      await this.lessonChanged(lessonId);
       return toLessonVersionDto(version);
     } catch (err) {
       await this.recordFailure(lessonId, token);
@@ -90,6 +98,12 @@ export class LessonsService {
     } catch (err) {
       this.logger.warn({ lessonId, err: String(err) }, 'could not record a failed compile');
     }
+    await this.lessonChanged(lessonId);
+  }
+
+  /** The write position first, then the invalidation: a cache fill it causes waits for that position. */
+  private async lessonChanged(lessonId: number): Promise<void> {
+    await this.positions.catalogueWrote();
     await this.cache.lessonChanged(lessonId);
   }
 }

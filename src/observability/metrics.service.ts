@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface ReplicaStats {
+  name: string;
+  state: string;
+  lagBytes?: number;
+  lagMs?: number;
+}
+
 export interface PoolStats {
   total: number;
   idle: number;
@@ -15,6 +22,7 @@ export interface PoolStats {
 export class MetricsService {
   readonly registry = new Registry();
   private poolStats: () => PoolStats | undefined = () => undefined;
+  private replicaStats: () => ReplicaStats[] = () => [];
 
   readonly queryDuration = new Histogram({
     name: 'lingua_db_query_duration_seconds',
@@ -42,7 +50,48 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly reads = new Counter({
+    name: 'lingua_db_reads_total',
+    help: 'Reads that could go to a replica, by where they went and why (replica; primary: none_configured, not_caught_up, unavailable, replica_error, unknown_position)',
+    labelNames: ['target', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly writePositions = new Counter({
+    name: 'lingua_db_write_positions_total',
+    help: 'Write positions recorded for read-your-writes, by result (recorded; local_only: the shared cache refused it)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly sessionSettingsInForce = new Gauge({
+    name: 'lingua_db_session_settings_in_force',
+    help: '1 when statements outside a transaction run with the configured timeouts and time zone (0: behind a pooler without role defaults)',
+    registers: [this.registry],
+  });
+  readonly cacheListenerUp = new Gauge({
+    name: 'lingua_cache_listener_up',
+    help: '1 while the cache invalidation listener holds a verified session (0: cache reads go to PostgreSQL)',
+    registers: [this.registry],
+  });
+
   constructor() {
+    const replicas = () => this.replicaStats();
+    const replicaGauge = (name: string, help: string, value: (r: ReplicaStats) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['replica'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const r of replicas()) {
+            const v = value(r);
+            if (v !== undefined) this.set({ replica: r.name }, v);
+          }
+        },
+      });
+    replicaGauge('lingua_db_replica_up', 'Replica state: 1 usable, 0 down or lagging past the bound', (r) => (r.state === 'up' ? 1 : 0));
+    replicaGauge('lingua_db_replica_lag_bytes', 'WAL bytes the replica has not replayed yet (last probe)', (r) => r.lagBytes);
+    replicaGauge('lingua_db_replica_lag_seconds', 'Replay delay of the replica (last probe)', (r) => (r.lagMs === undefined ? undefined : r.lagMs / 1000));
     const stats = () => this.poolStats();
     new Gauge({
       name: 'lingua_db_pool_connections',
@@ -62,6 +111,10 @@ export class MetricsService {
 
   watchPool(stats: () => PoolStats | undefined): void {
     this.poolStats = stats;
+  }
+
+  watchReplicas(stats: () => ReplicaStats[]): void {
+    this.replicaStats = stats;
   }
 
   count(code: string): void {

@@ -22,14 +22,14 @@ export class PracticeRepository {
   }
 
   /** Newest first; keyset on id over ix_practice_sessions_user_id_id. */
-  async findSessions(userId: number, beforeId: number | undefined, limit: number): Promise<PracticeSession[]> {
-    const qb = this.sessions.createQueryBuilder('s').where('s.user_id = :userId', { userId });
+  async findSessions(userId: number, beforeId: number | undefined, limit: number, manager?: EntityManager): Promise<PracticeSession[]> {
+    const qb = (manager?.getRepository(PracticeSession) ?? this.sessions).createQueryBuilder('s').where('s.user_id = :userId', { userId });
     if (beforeId !== undefined) qb.andWhere('s.id < :beforeId', { beforeId });
     return qb.orderBy('s.id', 'DESC').limit(limit).getMany();
   }
 
-  async findSession(userId: number, id: number): Promise<PracticeSession | null> {
-    return this.sessions.createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
+  async findSession(userId: number, id: number, manager?: EntityManager): Promise<PracticeSession | null> {
+    return (manager?.getRepository(PracticeSession) ?? this.sessions).createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
   }
 
   /** Locks the learner's session row: answers to one session are applied one at a time. */

@@ -7,6 +7,8 @@ import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { AnswerResultDto, PracticeSessionDto, SubmitAnswerDto } from './dto/practice.dto';
 import { toAnswerResultDto, toSessionDto } from './practice.mapper';
 import { PracticeRepository } from './practice.repository';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 
 /** Practice sessions and their answers. Learner word state goes through VocabularyService. */
 @Injectable()
@@ -15,20 +17,24 @@ export class PracticeService {
     private readonly repo: PracticeRepository,
     private readonly vocabulary: VocabularyService,
     private readonly tx: TransactionRunner,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   async start(userId: number, { manager }: WriteOptions = {}): Promise<PracticeSessionDto> {
-    return toSessionDto(await this.repo.insertSession(userId, manager));
+    const session = await this.repo.insertSession(userId, manager);
+    await this.positions.learnerWrote(userId, manager);
+    return toSessionDto(session);
   }
 
   async list(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<PracticeSessionDto>> {
     const beforeId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.findSessions(userId, beforeId, limit + 1);
+    const rows = await this.reads.learner(userId, (m) => this.repo.findSessions(userId, beforeId, limit + 1, m));
     return toCursorPage(rows, limit, toSessionDto, (s) => [s.id]);
   }
 
   async get(userId: number, id: number): Promise<PracticeSessionDto> {
-    const session = await this.repo.findSession(userId, id);
+    const session = await this.reads.learner(userId, (m) => this.repo.findSession(userId, id, m));
     if (!session) throw notFound('Practice session');
     return toSessionDto(session);
   }
@@ -66,6 +72,7 @@ export class PracticeService {
       });
       return { result: answer, applied: true };
     }, options);
+    // reviewsCommitted records the write position too (the session counters are in the same transaction).
     if (applied) await this.tx.afterCommit(options, () => this.vocabulary.reviewsCommitted(userId));
     return toAnswerResultDto(result);
   }
@@ -73,7 +80,13 @@ export class PracticeService {
   /** Idempotent: finishing a finished session returns it unchanged. */
   async finish(userId: number, id: number): Promise<PracticeSessionDto> {
     const finished = await this.repo.finishSession(userId, id);
-    if (finished) return toSessionDto(finished);
-    return this.get(userId, id);
+    if (finished) {
+      await this.positions.learnerWrote(userId);
+      return toSessionDto(finished);
+    }
+    // Already finished, or not the learner's: read-after-write, on the primary.
+    const session = await this.repo.findSession(userId, id);
+    if (!session) throw notFound('Practice session');
+    return toSessionDto(session);
   }
 }

@@ -28,8 +28,8 @@ export class UsersRepository {
   }
 
   /** The user and their profile in one statement. */
-  async findWithProfile(userId: number): Promise<UserWithProfileRow | null> {
-    const user = await this.users
+  async findWithProfile(userId: number, manager?: EntityManager): Promise<UserWithProfileRow | null> {
+    const user = await (manager?.getRepository(User) ?? this.users)
       .createQueryBuilder('u')
       .leftJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
       .where('u.id = :userId', { userId })
@@ -63,11 +63,12 @@ export class UsersRepository {
    * the total counts the CTE's rows: every profile has its learner (FK, cascade), so re-joining users
    * to count them, as getManyAndCount would, only adds a scan.
    */
-  async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number): Promise<[UserWithProfileRow[], number]> {
+  async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number, manager?: EntityManager): Promise<[UserWithProfileRow[], number]> {
     const document = JSON.stringify(goals);
+    const profiles = manager?.getRepository(UserProfile) ?? this.profiles;
     const matches = () =>
-      this.profiles.createQueryBuilder('m').select('m.user_id', 'user_id').where('m.learning_goals @> :goals::jsonb', { goals: document });
-    const page = this.users
+      profiles.createQueryBuilder('m').select('m.user_id', 'user_id').where('m.learning_goals @> :goals::jsonb', { goals: document });
+    const page = (manager?.getRepository(User) ?? this.users)
       .createQueryBuilder('u')
       .addCommonTableExpression(matches(), 'matches', { materialized: true })
       .innerJoin('matches', 'x', 'x.user_id = u.id')
@@ -85,8 +86,8 @@ export class UsersRepository {
   }
 
   /** Newest first by id; keyset on (user_id, id) served by ix_learning_paths_user_id_id. */
-  async findLearningPaths(userId: number, beforeId: number | undefined, limit: number): Promise<LearningPath[]> {
-    const qb = this.paths.createQueryBuilder('lp').where('lp.user_id = :userId', { userId });
+  async findLearningPaths(userId: number, beforeId: number | undefined, limit: number, manager?: EntityManager): Promise<LearningPath[]> {
+    const qb = (manager?.getRepository(LearningPath) ?? this.paths).createQueryBuilder('lp').where('lp.user_id = :userId', { userId });
     if (beforeId !== undefined) qb.andWhere('lp.id < :beforeId', { beforeId });
     return qb.orderBy('lp.id', 'DESC').limit(limit).getMany();
   }

@@ -16,11 +16,17 @@ import {
 } from './dto/user.dto';
 import { toLearningPathDto, toProfileDto, toUserDto, toUserWithProfileDto } from './users.mapper';
 import { UsersRepository } from './users.repository';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 
 /** Learners, their profile and learning paths. Other modules inject this, never the repository. */
 @Injectable()
 export class UsersService {
-  constructor(private readonly repo: UsersRepository) {}
+  constructor(
+    private readonly repo: UsersRepository,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
+  ) {}
 
   /**
    * A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. With
@@ -33,11 +39,12 @@ export class UsersService {
       nativeLanguage: dto.nativeLanguage,
       targetLanguage: dto.targetLanguage,
     }, manager);
+    await this.positions.learnerWrote(user.id, manager);
     return toUserDto(user);
   }
 
   async getWithProfile(userId: number): Promise<UserWithProfileDto> {
-    const row = await this.repo.findWithProfile(userId);
+    const row = await this.reads.learner(userId, (m) => this.repo.findWithProfile(userId, m));
     if (!row) throw notFound('User');
     return toUserWithProfileDto(row.user, row.profile);
   }
@@ -52,22 +59,26 @@ export class UsersService {
       previousKnowledge: dto.previousKnowledge ?? null,
       usageContext: dto.usageContext ?? null,
     });
+    await this.positions.learnerWrote(userId);
     return toProfileDto(profile);
   }
 
   async searchProfiles(query: ProfileSearchQuery): Promise<Page<UserWithProfileDto>> {
-    const [rows, total] = await this.repo.searchByLearningGoals(query.learningGoals, offsetOf(query), query.perPage);
+    // Across learners, for authors: a replica within the lag bound serves it (no one learner's writes to wait for).
+    const [rows, total] = await this.reads.catalogue((m) => this.repo.searchByLearningGoals(query.learningGoals, offsetOf(query), query.perPage, m));
     return toPage(rows.map((r) => toUserWithProfileDto(r.user, r.profile)), total, query);
   }
 
   async listLearningPaths(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<LearningPathDto>> {
     const beforeId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.findLearningPaths(userId, beforeId, limit + 1);
+    const rows = await this.reads.learner(userId, (m) => this.repo.findLearningPaths(userId, beforeId, limit + 1, m));
     return toCursorPage(rows, limit, toLearningPathDto, (lp) => [lp.id]);
   }
 
   async createLearningPath(userId: number, dto: CreateLearningPathDto): Promise<LearningPathDto> {
-    return toLearningPathDto(await this.repo.insertLearningPath(userId, dto.pathData, dto.progressData ?? {}));
+    const path = await this.repo.insertLearningPath(userId, dto.pathData, dto.progressData ?? {});
+    await this.positions.learnerWrote(userId);
+    return toLearningPathDto(path);
   }
 
   async updateLearningPath(userId: number, id: number, dto: UpdateLearningPathDto): Promise<LearningPathDto> {
@@ -75,6 +86,7 @@ export class UsersService {
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send pathData and/or progressData.');
     const updated = await this.repo.updateLearningPath(userId, id, changes);
     if (!updated) throw notFound('Learning path');
+    await this.positions.learnerWrote(userId);
     return toLearningPathDto(updated);
   }
 }

@@ -47,8 +47,8 @@ export class CatalogueRepository {
   ) {}
 
   /** Every category with its word count, in one statement (counts via uq_words_category_id_term). */
-  async findCategoriesWithCounts(): Promise<CategoryWithCount[]> {
-    const rows: Array<Record<string, unknown>> = await this.categories
+  async findCategoriesWithCounts(manager?: EntityManager): Promise<CategoryWithCount[]> {
+    const rows: Array<Record<string, unknown>> = await (manager?.getRepository(Category) ?? this.categories)
       .createQueryBuilder('c')
       .select(['c.id AS id', 'c.name AS name', 'c.description AS description', 'c.created_at AS created_at', 'c.updated_at AS updated_at'])
       .addSelect('(SELECT count(*) FROM words w WHERE w.category_id = c.id)', 'word_count')
@@ -79,15 +79,15 @@ export class CatalogueRepository {
   }
 
   /** One page of words with their category and the total, in one statement (pageAndTotal). */
-  async findWordPage(filter: WordFilter, sort: [WordSortField, 'ASC' | 'DESC'], offset: number, limit: number): Promise<[Word[], number]> {
-    const page = this.filteredWords(filter)
+  async findWordPage(filter: WordFilter, sort: [WordSortField, 'ASC' | 'DESC'], offset: number, limit: number, manager?: EntityManager): Promise<[Word[], number]> {
+    const page = this.filteredWords(filter, manager)
       .innerJoinAndSelect('w.category', 'c')
       .orderBy(SORT_COLUMNS[sort[0]], sort[1])
       .addOrderBy('w.id', 'ASC')
       .offset(offset)
       .limit(limit);
     const count = this.filteredWords(filter).select('count(*)').getQuery();
-    return pageAndTotal(page, count, offset, () => this.filteredWords(filter).getCount());
+    return pageAndTotal(page, count, offset, () => this.filteredWords(filter, manager).getCount());
   }
 
   async findWord(id: number, manager?: EntityManager): Promise<Word | null> {
@@ -160,8 +160,8 @@ export class CatalogueRepository {
     return inserted.map((r) => fromRawRow<Word>(r));
   }
 
-  private filteredWords({ categoryId, difficulty, q }: WordFilter): SelectQueryBuilder<Word> {
-    const qb = this.words.createQueryBuilder('w');
+  private filteredWords({ categoryId, difficulty, q }: WordFilter, manager?: EntityManager): SelectQueryBuilder<Word> {
+    const qb = (manager?.getRepository(Word) ?? this.words).createQueryBuilder('w');
     if (categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId });
     if (difficulty !== undefined) qb.andWhere('w.difficulty_level = :difficulty', { difficulty });
     if (q !== undefined) qb.andWhere(`lower(w.term) LIKE :prefix`, { prefix: likePrefix(q) });

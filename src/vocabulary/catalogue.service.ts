@@ -19,6 +19,8 @@ import {
 import { definedOnly } from '../common/defined-only';
 import { toCategoryDto, toWordDto } from './vocabulary.mapper';
 import { VocabularyCache } from './vocabulary.cache';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
@@ -30,18 +32,20 @@ export class CatalogueService {
     private readonly repo: CatalogueRepository,
     private readonly cache: VocabularyCache,
     private readonly tx: TransactionRunner,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   listCategories(): Promise<CategoryListDto> {
     return this.cache.categories(async () => ({
-      items: (await this.repo.findCategoriesWithCounts()).map((r) => toCategoryDto(r.category, r.wordCount)),
+      items: (await this.reads.catalogue((m) => this.repo.findCategoriesWithCounts(m))).map((r) => toCategoryDto(r.category, r.wordCount)),
     }));
   }
 
   /** A duplicate name (any case) raises uq_categories_name → 409. */
   async createCategory(dto: CreateCategoryDto): Promise<CategoryDto> {
     const category = await this.repo.insertCategory({ name: dto.name, description: dto.description ?? null });
-    await this.cache.catalogueChanged();
+    await this.changed();
     return toCategoryDto(category, 0);
   }
 
@@ -50,14 +54,14 @@ export class CatalogueService {
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send name and/or description.');
     const category = await this.repo.updateCategory(id, changes);
     if (!category) throw notFound('Category');
-    await this.cache.catalogueChanged();
+    await this.changed();
     return toCategoryDto(category, await this.repo.countWordsInCategory(id));
   }
 
   /** A category that still has words cannot be deleted: fk_words_category_id (RESTRICT) → 409. */
   async deleteCategory(id: number): Promise<void> {
     if (!(await this.repo.deleteCategory(id))) throw notFound('Category');
-    await this.cache.catalogueChanged();
+    await this.changed();
   }
 
   listWords(query: WordQuery): Promise<Page<WordDto>> {
@@ -65,14 +69,14 @@ export class CatalogueService {
     const filter = { categoryId: query.categoryId, difficulty: query.difficulty, q: query.q };
     const key = JSON.stringify({ ...filter, q: query.q?.toLowerCase(), sort, page: query.page, perPage: query.perPage });
     return this.cache.words(key, async () => {
-      const [words, total] = await this.repo.findWordPage(filter, sort, offsetOf(query), query.perPage);
+      const [words, total] = await this.reads.catalogue((m) => this.repo.findWordPage(filter, sort, offsetOf(query), query.perPage, m));
       return toPage(words.map((w) => toWordDto(w)), total, query);
     });
   }
 
   async getWord(id: number): Promise<WordDto> {
     const word = await this.cache.words(`id:${id}`, async () => {
-      const found = await this.repo.findWord(id);
+      const found = await this.reads.catalogue((m) => this.repo.findWord(id, m));
       return found ? toWordDto(found) : null;
     });
     if (!word) throw notFound('Word');
@@ -82,7 +86,7 @@ export class CatalogueService {
   /** Unknown category → fk_words_category_id; same term in the category (any case) → uq_words_category_id_term. */
   async createWord(dto: CreateWordDto): Promise<WordDto> {
     const id = await this.repo.insertWord(this.newWord(dto));
-    await this.cache.catalogueChanged();
+    await this.changed();
     return this.loadWord(id);
   }
 
@@ -90,7 +94,7 @@ export class CatalogueService {
     const changes = definedOnly(dto);
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update.');
     if (!(await this.repo.updateWord(id, changes))) throw notFound('Word');
-    await this.cache.catalogueChanged();
+    await this.changed();
     return this.loadWord(id);
   }
 
@@ -98,6 +102,7 @@ export class CatalogueService {
   async deleteWord(id: number): Promise<void> {
     const { deleted } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
     if (!deleted) throw notFound('Word');
+    await this.positions.catalogueWrote();
     await this.cache.wordDeleted();
   }
 
@@ -130,8 +135,14 @@ export class CatalogueService {
       const inserted = await this.repo.insertWords(manager, rows);
       return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
     });
-    await this.cache.catalogueChanged();
+    await this.changed();
     return { items };
+  }
+
+  /** The write position first, then the invalidation: a cache fill it causes waits for that position. */
+  private async changed(): Promise<void> {
+    await this.positions.catalogueWrote();
+    await this.cache.catalogueChanged();
   }
 
   private async loadWord(id: number): Promise<WordDto> {

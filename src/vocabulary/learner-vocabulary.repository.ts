@@ -93,15 +93,15 @@ export class LearnerVocabularyRepository {
   }
 
   /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at; `VocabularyItemRow`s (getRawMany). */
-  dueQuery(userId: number, now: Date, limit: number): SelectQueryBuilder<UserVocabulary> {
-    return this.withWord(this.vocabulary.createQueryBuilder('uv'))
+  dueQuery(userId: number, now: Date, limit: number, manager?: EntityManager): SelectQueryBuilder<UserVocabulary> {
+    return this.withWord(this.repo(manager).createQueryBuilder('uv'))
       .where('uv.user_id = :userId AND uv.due_at <= :now', { userId, now })
       .orderBy('uv.due_at', 'ASC')
       .limit(limit);
   }
 
-  async stats(userId: number, now: Date): Promise<StatsRow> {
-    const [row] = await this.vocabulary.query(LEARNER_STATS_SQL, [userId, now]);
+  async stats(userId: number, now: Date, manager?: EntityManager): Promise<StatsRow> {
+    const [row] = await this.repo(manager).query(LEARNER_STATS_SQL, [userId, now]);
     return row as StatsRow;
   }
 

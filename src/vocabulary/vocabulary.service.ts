@@ -7,6 +7,8 @@ import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsD
 import { LearnerVocabularyRepository, VocabularyItemRow } from './learner-vocabulary.repository';
 import { isCorrect, ReviewRating, scheduleReview, ScheduledCard } from './srs';
 import { VocabularyCache } from './vocabulary.cache';
+import { ReadRouter } from '../database/replicas/read-router';
+import { WritePositions } from '../database/replicas/write-positions';
 import { toStatsDto, toVocabularyItemDto } from './vocabulary.mapper';
 
 /**
@@ -18,11 +20,15 @@ export class VocabularyService {
   constructor(
     private readonly repo: LearnerVocabularyRepository,
     private readonly cache: VocabularyCache,
+    private readonly reads: ReadRouter,
+    private readonly positions: WritePositions,
   ) {}
 
   async list(userId: number, { categoryId, mastery, limit, cursor }: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
     const afterWordId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1).getRawMany<VocabularyItemRow>();
+    const rows = await this.reads.learner(userId, (m) =>
+      this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1, m).getRawMany<VocabularyItemRow>(),
+    );
     return toCursorPage(rows, limit, toVocabularyItemDto, (r) => [r.word_id]);
   }
 
@@ -32,7 +38,7 @@ export class VocabularyService {
    */
   async startLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<{ created: boolean; item: VocabularyItemDto }> {
     const created = await this.repo.insertIfAbsent(userId, wordId, manager);
-    if (created) await this.cache.statsChanged(userId, manager);
+    if (created) await this.wrote(userId, manager);
     const [row] = await this.repo.listQuery(userId, { wordId }, 1, manager).getRawMany<VocabularyItemRow>();
     // Only a concurrent DELETE between the two statements gets here.
     if (!row) throw notFound('Vocabulary word');
@@ -41,11 +47,11 @@ export class VocabularyService {
 
   async stopLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<void> {
     if (!(await this.repo.delete(userId, wordId, manager))) throw notFound('Vocabulary word');
-    await this.cache.statsChanged(userId, manager);
+    await this.wrote(userId, manager);
   }
 
   async due(userId: number, limit: number): Promise<DueListDto> {
-    const rows = await this.repo.dueQuery(userId, new Date(), limit).getRawMany<VocabularyItemRow>();
+    const rows = await this.reads.learner(userId, (m) => this.repo.dueQuery(userId, new Date(), limit, m).getRawMany<VocabularyItemRow>());
     return { items: rows.map(toVocabularyItemDto) };
   }
 
@@ -54,7 +60,7 @@ export class VocabularyService {
    * changes with the clock alone, so an entry is dropped once its `nextDueAt` has passed.
    */
   async stats(userId: number): Promise<VocabularyStatsDto> {
-    const load = async () => toStatsDto(await this.repo.stats(userId, new Date()));
+    const load = async () => toStatsDto(await this.reads.learner(userId, (m) => this.repo.stats(userId, new Date(), m)));
     const cached = await this.cache.stats(userId, load);
     if (cached.nextDueAt === null || Date.parse(cached.nextDueAt) > Date.now()) return cached;
     await this.cache.statsChanged(userId);
@@ -83,6 +89,12 @@ export class VocabularyService {
    * (or pass its `manager` to have it run when that transaction commits).
    */
   reviewsCommitted(userId: number, manager?: EntityManager): Promise<void> {
-    return this.cache.statsChanged(userId, manager);
+    return this.wrote(userId, manager);
+  }
+
+  /** The write position first, then the invalidation: a cache fill it causes waits for that position. */
+  private async wrote(userId: number, manager?: EntityManager): Promise<void> {
+    await this.positions.learnerWrote(userId, manager);
+    await this.cache.statsChanged(userId, manager);
   }
 }

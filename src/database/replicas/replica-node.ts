@@ -1,0 +1,70 @@
+import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
+import { parseLsn } from './lsn';
+
+export type ReplicaState = 'starting' | 'up' | 'lagging' | 'down';
+
+export interface ReplicaProbe {
+  replayLsn: bigint;
+  lagBytes: number;
+  lagMs: number;
+}
+
+/**
+ * One streaming replica: a small pool of lingua-core's own (never the host's), opened lazily by the
+ * first probe so that a replica that is down at start-up delays nothing, and what the last probe saw.
+ */
+export class ReplicaNode {
+  state: ReplicaState = 'starting';
+  probe: ReplicaProbe | undefined;
+  lastError: string | undefined;
+  private dataSource: DataSource | undefined;
+  private opening: Promise<DataSource> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly options: DataSourceOptions,
+  ) {}
+
+  get manager(): EntityManager {
+    if (!this.dataSource) throw new Error(`replica ${this.name} is not open`);
+    return this.dataSource.manager;
+  }
+
+  /** Replay position and lag, as seen now (opens the pool first when needed). */
+  async measure(primaryLsn: bigint | undefined): Promise<ReplicaProbe> {
+    const dataSource = await this.open();
+    const [row] = await dataSource.query(PROBE_SQL);
+    if (!row.in_recovery) throw new Error('not a standby (pg_is_in_recovery() is false)');
+    const replayLsn = parseLsn(row.replay_lsn);
+    if (replayLsn === undefined) throw new Error('no WAL replayed yet');
+    const lagBytes = primaryLsn !== undefined && primaryLsn > replayLsn ? Number(primaryLsn - replayLsn) : 0;
+    return { replayLsn, lagBytes, lagMs: Math.max(0, Math.round(Number(row.lag_ms))) };
+  }
+
+  async close(): Promise<void> {
+    const dataSource = await this.opening?.catch(() => undefined);
+    this.opening = undefined;
+    this.dataSource = undefined;
+    if (dataSource?.isInitialized) await dataSource.destroy();
+  }
+
+  private open(): Promise<DataSource> {
+    this.opening ??= new DataSource(this.options).initialize().then(
+      (ds) => (this.dataSource = ds),
+      (err) => {
+        this.opening = undefined;
+        throw err;
+      },
+    );
+    return this.opening;
+  }
+}
+
+/**
+ * Lag in time: 0 when everything received is replayed (an idle primary sends nothing to replay),
+ * else how long ago the last replayed transaction committed.
+ */
+const PROBE_SQL = `
+  SELECT pg_is_in_recovery() AS in_recovery, pg_last_wal_replay_lsn()::text AS replay_lsn,
+         CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+              ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0) END AS lag_ms`;
