@@ -1,6 +1,6 @@
 /**
  * Integration tests against a real PostgreSQL; see test/harness/global-setup.ts for how one is chosen.
- * Two projects: every test on Express (the reference host's platform), and the HTTP API suites again
+ * Projects: every test on Express (the reference host's platform), the HTTP API suites again
  * on Fastify — lingua-core's controllers must hold the SPEC §3 contract on both platforms.
  */
 const transform = {
@@ -31,6 +31,10 @@ const HTTP_SUITES = [
   '<rootDir>/test/host/auth.spec.ts',
 ];
 
+/** Debian's pgbouncer (installed by .ci/run): the HTTP suites run again through it, in transaction mode. */
+const hasPgBouncer = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].some((p) => require('fs').existsSync(p));
+const POOLER_SUITES = [...HTTP_SUITES, '<rootDir>/test/cache/cross-instance-failures.spec.ts'];
+
 module.exports = {
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
@@ -39,5 +43,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
     { ...shared, displayName: 'fastify', testMatch: HTTP_SUITES, setupFiles: ['<rootDir>/test/harness/platform-fastify.ts'] },
+    ...(hasPgBouncer ? [{ ...shared, displayName: 'pooler', testMatch: POOLER_SUITES, setupFiles: ['<rootDir>/test/harness/through-pooler.ts'] }] : []),
   ],
 };

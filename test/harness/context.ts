@@ -52,6 +52,7 @@ export class TestContext {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...(throughPooler() ? await pooledDatabase(databaseUrl, database !== undefined, options.env ?? {}) : {}),
       ...options.env,
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })
@@ -157,6 +158,35 @@ export function summarisePlan(root: PlanNode): PlanSummary {
     usesIndex: (name) => nodes.some((n) => n.index === name),
     seqScans: () => nodes.filter((n) => n.type === 'Seq Scan').map((n) => n.relation ?? '?'),
   };
+}
+
+/** The `pooler` jest project: the app's pool goes through a transaction-mode PgBouncer (global-setup). */
+export function throughPooler(): boolean {
+  return process.env.LINGUA_TEST_THROUGH_POOLER === '1';
+}
+
+/**
+ * The app's environment as deployed behind a transaction pooler: DATABASE_URL at the pooler (its mode
+ * detected at start-up), DATABASE_DIRECT_URL at the server for the cache listener, and — the
+ * documented way for statements outside a transaction — the timeouts as database defaults.
+ */
+async function pooledDatabase(directUrl: string, owned: boolean, env: Record<string, string | undefined>): Promise<Record<string, string>> {
+  const url = new URL(directUrl);
+  if (owned) {
+    const name = url.pathname.slice(1);
+    const ms = (variable: string, fallback: number) => `'${env[variable] ?? fallback}ms'`;
+    for (const setting of [
+      `statement_timeout = ${ms('DB_STATEMENT_TIMEOUT_MS', 10_000)}`,
+      `lock_timeout = ${ms('DB_LOCK_TIMEOUT_MS', 5_000)}`,
+      `idle_in_transaction_session_timeout = ${ms('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000)}`,
+      `TimeZone = 'UTC'`,
+    ]) {
+      await adminQuery(requiredEnv('LINGUA_TEST_ADMIN_URL'), `ALTER DATABASE ${name} SET ${setting}`);
+    }
+  }
+  url.hostname = '127.0.0.1';
+  url.port = requiredEnv('LINGUA_TEST_POOLER_PORT');
+  return { DATABASE_URL: url.toString(), DATABASE_DIRECT_URL: directUrl };
 }
 
 /** The HTTP platform of this jest project (jest.config.js): Express unless the fastify project runs. */

@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startTestServer, TestServer } from './servers';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
+import { hasPgBouncer, PrivatePgBouncer } from './private-pgbouncer';
 
 declare global {
   var __linguaTestServer: TestServer | undefined;
+  var __linguaTestPooler: PrivatePgBouncer | undefined;
 }
 
 /**
@@ -31,5 +33,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.LINGUA_TEST_TEMPLATE = template;
   process.env.LINGUA_TEST_RUN = run;
   process.env.LINGUA_TEST_SERVER = `${server.kind} (PostgreSQL ${version})`;
+  if (hasPgBouncer()) {
+    // The `pooler` jest project runs the HTTP suites through it (transaction mode, as deployed).
+    const { hostname, port } = new URL(server.adminUrl);
+    const pooler = await PrivatePgBouncer.start({ host: hostname, port: Number(port || 5432) });
+    globalThis.__linguaTestPooler = pooler;
+    process.env.LINGUA_TEST_POOLER_PORT = String(pooler.port);
+  }
   console.log(`\n[test-db] ${server.kind}: PostgreSQL ${version}; template ${template} migrated in ${Date.now() - started} ms`);
 }

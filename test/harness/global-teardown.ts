@@ -12,5 +12,6 @@ export default async function globalTeardown(): Promise<void> {
     );
     for (const { datname } of databases) await adminQuery(server.adminUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   }
+  globalThis.__linguaTestPooler?.stop();
   await server?.stop();
 }
