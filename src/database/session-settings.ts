@@ -72,8 +72,9 @@ export function reportSessionSettings(report: SessionSettingsReport, logger: Log
   );
 }
 
-/** PostgreSQL prints durations in its own units (`10s`, `5000ms`, `0`): compare in milliseconds. */
+/** PostgreSQL prints durations in its own units (`10s`, `5000ms`, `0`): compare in milliseconds; `Etc/UTC` is `UTC`. */
 function normalise(value: string | undefined): string {
+  if (value && /^(Etc\/)?(UTC|UCT|Universal|Zulu)$/i.test(value)) return 'UTC';
   const match = /^(\d+)(ms|s|min|h|d)?$/.exec(value ?? '');
   if (!match) return value ?? '';
   const factor = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms'] ?? 1;

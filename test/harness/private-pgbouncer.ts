@@ -79,7 +79,7 @@ export class PrivatePgBouncer {
         // already gone
       }
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!process.env.LINGUA_TEST_KEEP_PGBOUNCER_LOG) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async waitUntilAnswering(): Promise<void> {
