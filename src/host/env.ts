@@ -21,6 +21,10 @@ export class AppEnv {
   @IsOptional() @IsString() DATABASE_REPLICA_URLS?: string = undefined;
   /** `transaction` when DATABASE_URL is a transaction pooler, `none` when direct; unset: detected at start-up. */
   @IsOptional() @IsIn(['transaction', 'none']) DATABASE_POOLER?: 'transaction' | 'none' = undefined;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_099_511_627_776) DB_REPLICA_MAX_LAG_BYTES = 16 * 1024 * 1024;
+  @Transform(toInt) @IsInt() @Min(1) @Max(3_600_000) DB_REPLICA_MAX_LAG_MS = 30_000;
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DB_REPLICA_PROBE_INTERVAL_MS = 200;
+  @Transform(toInt) @IsInt() @Min(1) @Max(500) DB_REPLICA_POOL_MAX = 10;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(500) DB_POOL_MAX = 10;
   @Transform(toInt) @IsInt() @Min(50) @Max(120_000) DB_POOL_ACQUIRE_TIMEOUT_MS = 2_000;
@@ -95,7 +99,13 @@ export function replicaUrlsFromEnv(env: AppEnv): string[] | undefined {
 export function linguaOptionsFromEnv(env: AppEnv): LinguaCoreOptions {
   return {
     directUrl: env.DATABASE_DIRECT_URL,
-    replicas: { urls: replicaUrlsFromEnv(env) },
+    replicas: {
+      urls: replicaUrlsFromEnv(env),
+      maxLagBytes: env.DB_REPLICA_MAX_LAG_BYTES,
+      maxLagMs: env.DB_REPLICA_MAX_LAG_MS,
+      probeIntervalMs: env.DB_REPLICA_PROBE_INTERVAL_MS,
+      poolMax: env.DB_REPLICA_POOL_MAX,
+    },
     sessionTimeouts: {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,

@@ -63,9 +63,9 @@ export class WritePositions {
       if (entry && entry.expires > now) required = maxLsn(required, entry.lsn);
     }
     if (!this.shared) return required;
-    const found = await this.guard(() => this.store.getMany<string>(scopes.map((s) => this.key(s))));
+    const found = await this.guard(() => this.readShared(scopes.map((s) => this.key(s))));
     if (found === unavailable) return 'unknown';
-    for (const value of found) if (typeof value === 'string') required = maxLsn(required, BigInt(value));
+    for (const value of found) if (typeof value === 'string' && /^\d+$/.test(value)) required = maxLsn(required, BigInt(value));
     return required;
   }
 
@@ -92,6 +92,13 @@ export class WritePositions {
     if (!(await this.waitForReplicas(lsn))) {
       this.logger.warn(`write position ${formatLsn(lsn)} is in no shared record and not yet replayed by every replica: other instances may read it stale until they catch up`);
     }
+  }
+
+  /** Positions are plain decimal strings: on Redis written and read with its own commands (atomic max), elsewhere through Keyv. */
+  private async readShared(keys: string[]): Promise<Array<string | undefined | null>> {
+    const redis = this.store.store as unknown;
+    if (redis instanceof KeyvRedis) return (await redis.getClient()).mGet(keys) as Promise<Array<string | null>>;
+    return this.store.getMany<string>(keys);
   }
 
   private async storeMax(key: string, lsn: bigint): Promise<void> {
