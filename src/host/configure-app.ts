@@ -14,7 +14,11 @@ export function configureApp(
     .setTitle('lingua-core')
     .setDescription('Data layer of the language-learning monolith. Error bodies: see ErrorBodyDoc.')
     .setVersion('0.1.0')
-    .addBearerAuth()
+    .addServer('/', 'This host (lingua routes under /api, health outside it)')
+    // Every lingua route needs a bearer token except those marked public (`security: []`).
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT: `sub` = user id, optional `roles: ["author"]`' })
     .build();
+  // package.json's licence: UNLICENSED (no licence granted); DocumentBuilder.setLicense insists on a URL.
+  config.info.license = { name: 'UNLICENSED' };
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
 }
