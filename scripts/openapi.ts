@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   log(`wrote ${path.relative(ROOT, OUT)} (the document served at /docs-json)`);
 
   if (command === 'client') {
-    fs.writeFileSync(CLIENT_TYPES, await generateClientTypes(document));
+    fs.writeFileSync(CLIENT_TYPES, generateClientTypes(document));
     log(`wrote ${path.relative(ROOT, CLIENT_TYPES)}: review the diff and commit it`);
     return 0;
   }
