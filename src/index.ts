@@ -34,6 +34,7 @@ export { classifyDatabaseError } from './database/db-errors';
 export { VersionedCache } from './cache/versioned-cache';
 export { MetricsService } from './observability/metrics.service';
 export { ApiExceptionFilter } from './common/api-exception.filter';
+export { LinguaPathsExceptionFilter } from './common/lingua-paths-exception.filter';
 export type { ErrorBody } from './common/api-exception.filter';
 export { ApiError } from './common/api-error';
 export type { ApiErrorCode, FieldErrors } from './common/api-error';

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from './swagger-optional';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from './swagger-optional';
 
 export class FieldErrorsDoc {
   @ApiProperty() field: string;
@@ -26,11 +26,24 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'forbidden: the route needs the author role',
   404: "not_found: no such resource, or another learner's",
   409: 'unique_violation / foreign_key_violation / check_violation / not_null_violation / state_conflict',
+  500: 'internal: an unexpected error (the body carries the request id, never SQL or a stack)',
   503: 'db_unavailable / db_timeout / db_contention (with Retry-After)',
 };
 
-/** Documents the error responses a route can give (plus 503, which any route can). */
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
+
+/** Documents the error responses a route can give (plus 500 and 503, which any route can), each with the SPEC §3 error body. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
-    ...[...statuses, 503].map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDoc })),
+    ...[...statuses, 500, 503].map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDoc, ...(status === 503 ? { headers: RETRY_AFTER } : {}) }),
+    ),
   );
+
+/**
+ * The operation's one-line summary (what a generated client and the docs page show). `publicRoute`
+ * is for a `@Public()` route: documented with no security requirement (`security: []`), where every
+ * other lingua route carries the controller's bearer requirement.
+ */
+export const Operation = (summary: string, { publicRoute = false }: { publicRoute?: boolean } = {}) =>
+  ApiOperation({ summary, ...(publicRoute ? { security: [] } : {}) });

@@ -26,5 +26,6 @@ export const ApiResponse = pick('ApiResponse');
 export const ApiOkResponse = pick('ApiOkResponse');
 export const ApiCreatedResponse = pick('ApiCreatedResponse');
 export const ApiNoContentResponse = pick('ApiNoContentResponse');
+export const ApiOperation = pick('ApiOperation');
 export const ApiTags = pick('ApiTags');
 export const ApiBearerAuth = pick('ApiBearerAuth');

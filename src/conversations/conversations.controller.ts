@@ -2,20 +2,20 @@ import { Body, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
-import { ApiErrors } from '../common/openapi';
-import { CursorPage } from '../common/pagination';
+import { ApiErrors, Operation } from '../common/openapi';
 import { ConversationsService } from './conversations.service';
 import {
   AppendMessageDto,
   ConversationDto,
   ConversationListQuery,
+  ConversationPageDto,
   CreateConversationDto,
   MessageDto,
   MessageListQuery,
   MessagePage,
   UpdateConversationDto,
 } from './dto/conversation.dto';
-import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery } from './dto/interaction.dto';
+import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery, InteractionPageDto } from './dto/interaction.dto';
 import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('me', 'conversations')
@@ -23,6 +23,7 @@ export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
   @Post('conversations')
+  @Operation('Start a conversation')
   @ApiCreatedResponse({ type: ConversationDto })
   @ApiErrors(400, 401, 409)
   create(@CurrentLearner() userId: number, @Body() dto: CreateConversationDto): Promise<ConversationDto> {
@@ -30,13 +31,15 @@ export class ConversationsController {
   }
 
   @Get('conversations')
-  @ApiOkResponse({ description: '{ items: Conversation[], nextCursor }, newest first' })
+  @Operation("List the learner's conversations, newest first")
+  @ApiOkResponse({ type: ConversationPageDto })
   @ApiErrors(400, 401)
-  list(@CurrentLearner() userId: number, @Query() query: ConversationListQuery): Promise<CursorPage<ConversationDto>> {
+  list(@CurrentLearner() userId: number, @Query() query: ConversationListQuery): Promise<ConversationPageDto> {
     return this.conversations.list(userId, query);
   }
 
   @Get('conversations/:id')
+  @Operation('A conversation')
   @ApiOkResponse({ type: ConversationDto })
   @ApiErrors(400, 401, 404)
   get(@CurrentLearner() userId: number, @Param('id', IdParam) id: number): Promise<ConversationDto> {
@@ -44,6 +47,7 @@ export class ConversationsController {
   }
 
   @Patch('conversations/:id')
+  @Operation("Update a conversation's status or context")
   @ApiOkResponse({ type: ConversationDto })
   @ApiErrors(400, 401, 404, 409)
   update(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: UpdateConversationDto): Promise<ConversationDto> {
@@ -51,6 +55,7 @@ export class ConversationsController {
   }
 
   @Post('conversations/:id/messages')
+  @Operation('Append a message')
   @ApiCreatedResponse({ type: MessageDto })
   @ApiErrors(400, 401, 404, 409)
   append(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: AppendMessageDto): Promise<MessageDto> {
@@ -58,6 +63,7 @@ export class ConversationsController {
   }
 
   @Get('conversations/:id/messages')
+  @Operation("Page a conversation's messages in order")
   @ApiOkResponse({ type: MessagePage })
   @ApiErrors(400, 401, 404)
   messages(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Query() query: MessageListQuery): Promise<MessagePage> {
@@ -65,6 +71,7 @@ export class ConversationsController {
   }
 
   @Post('conversations/:id/interactions')
+  @Operation('Record a learning interaction')
   @ApiCreatedResponse({ type: InteractionDto })
   @ApiErrors(400, 401, 404, 409)
   recordInteraction(
@@ -76,13 +83,15 @@ export class ConversationsController {
   }
 
   @Get('interactions')
-  @ApiOkResponse({ description: '{ items: Interaction[], nextCursor }, newest first' })
+  @Operation("List the learner's interactions, newest first")
+  @ApiOkResponse({ type: InteractionPageDto })
   @ApiErrors(400, 401)
-  interactions(@CurrentLearner() userId: number, @Query() query: InteractionListQuery): Promise<CursorPage<InteractionDto>> {
+  interactions(@CurrentLearner() userId: number, @Query() query: InteractionListQuery): Promise<InteractionPageDto> {
     return this.conversations.listInteractions(userId, query);
   }
 
   @Get('interactions/due')
+  @Operation('Interactions due for review')
   @ApiOkResponse({ type: [InteractionDto], description: 'Due for review at or before `before`, earliest first' })
   @ApiErrors(400, 401)
   due(@CurrentLearner() userId: number, @Query() query: DueInteractionsQuery): Promise<InteractionDto[]> {

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { VersionedCache } from '../cache/versioned-cache';
 import { Public } from '../common/auth';
@@ -13,6 +13,7 @@ interface DegradableParts {
   cacheListener?: 'up' | 'down' | 'not_a_session';
   sessionSettings?: { inForce: boolean; found: Record<string, string> };
 }
+import { LivenessDto, ReadinessDto } from './health.dto';
 
 /** `status(code)` and `header(name, value)` exist on both Express's response and Fastify's reply. */
 interface ReplyLike {
@@ -35,7 +36,8 @@ export class OpsController {
   ) {}
 
   @Get('health/live')
-  @ApiOkResponse({ description: 'The process is up' })
+  @ApiOperation({ summary: 'Liveness: the process answers', security: [] })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -45,8 +47,14 @@ export class OpsController {
    * PostgreSQL alone), so it is reported under `cache` and never takes the instance out of rotation.
    */
   @Get('health/ready')
-  @ApiOkResponse({ description: 'The database answers; `cache` tells whether the cache does' })
-  @ApiResponse({ status: HttpStatus.SERVICE_UNAVAILABLE, description: 'The database is down' })
+  @ApiOperation({ summary: 'Readiness: the database answers', security: [] })
+  @ApiOkResponse({ type: ReadinessDto, description: 'The database answers; `cache` tells whether the cache does' })
+  @ApiResponse({
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    type: ReadinessDto,
+    description: 'The database is down (Terminus\'s body, not the SPEC error body: a probe wants to know which check failed)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before probing again', schema: { type: 'integer' } } },
+  })
   async ready(@Res({ passthrough: true }) res: ReplyLike): Promise<HealthCheckResult & DegradableParts & { cache: { status: 'up' | 'down'; message?: string } }> {
     const cacheProbe = this.cache.probe();
     let result: HealthCheckResult;

@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, Operation } from '../common/openapi';
 import { CursorPage, CursorQuery } from '../common/pagination';
 import { AnswerResultDto, PracticeSessionDto, PracticeSessionPageDto, StartSessionDto, SubmitAnswerDto } from './dto/practice.dto';
 import { PracticeService } from './practice.service';
@@ -13,6 +13,7 @@ export class PracticeController {
   constructor(private readonly practice: PracticeService) {}
 
   @Post()
+  @Operation('Start a practice session')
   @ApiCreatedResponse({ type: PracticeSessionDto })
   @ApiErrors(400, 401, 409)
   start(@CurrentLearner() userId: number, @Body() _dto: StartSessionDto): Promise<PracticeSessionDto> {
@@ -20,6 +21,7 @@ export class PracticeController {
   }
 
   @Get()
+  @Operation("List the learner's practice sessions, newest first")
   @ApiOkResponse({ type: PracticeSessionPageDto })
   @ApiErrors(400, 401)
   list(@CurrentLearner() userId: number, @Query() query: CursorQuery): Promise<CursorPage<PracticeSessionDto>> {
@@ -27,6 +29,7 @@ export class PracticeController {
   }
 
   @Get(':id')
+  @Operation('A practice session')
   @ApiOkResponse({ type: PracticeSessionDto })
   @ApiErrors(400, 401, 404)
   get(@CurrentLearner() userId: number, @Param('id', IdParam) id: number): Promise<PracticeSessionDto> {
@@ -34,6 +37,7 @@ export class PracticeController {
   }
 
   @Post(':id/answers')
+  @Operation('Answer a question (idempotent by answerId)')
   @ApiCreatedResponse({ type: AnswerResultDto, description: 'Also for a retried answerId: the first result, counted once' })
   @ApiErrors(400, 401, 404, 409)
   answer(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: SubmitAnswerDto): Promise<AnswerResultDto> {
@@ -41,6 +45,7 @@ export class PracticeController {
   }
 
   @Post(':id/finish')
+  @Operation('Finish a practice session')
   @HttpCode(200)
   @ApiOkResponse({ type: PracticeSessionDto })
   @ApiErrors(400, 401, 404)

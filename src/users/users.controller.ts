@@ -2,12 +2,14 @@ import { Body, Get, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/co
 import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard, CurrentLearner, Public } from '../common/auth';
 import { IdParam } from '../common/id-param';
-import { ApiErrors } from '../common/openapi';
-import { CursorPage, CursorQuery, Page } from '../common/pagination';
+import { ApiErrors, Operation } from '../common/openapi';
+import { CursorQuery } from '../common/pagination';
 import {
   CreateLearningPathDto,
   LearningPathDto,
+  LearningPathPageDto,
   ProfileDto,
+  ProfileSearchPageDto,
   ProfileSearchQuery,
   RegisterUserDto,
   ReplaceProfileDto,
@@ -24,6 +26,7 @@ export class UsersController {
 
   @Public()
   @Post('users')
+  @Operation('Register a learner', { publicRoute: true })
   @ApiCreatedResponse({ type: UserDto })
   @ApiErrors(400, 409)
   register(@Body() dto: RegisterUserDto): Promise<UserDto> {
@@ -31,6 +34,7 @@ export class UsersController {
   }
 
   @Get('me')
+  @Operation('The learner, with their profile')
   @ApiOkResponse({ type: UserWithProfileDto })
   @ApiErrors(401, 404)
   me(@CurrentLearner() userId: number): Promise<UserWithProfileDto> {
@@ -38,6 +42,7 @@ export class UsersController {
   }
 
   @Put('me/profile')
+  @Operation("Replace the learner's profile documents")
   @ApiOkResponse({ type: ProfileDto })
   @ApiErrors(400, 401, 409)
   replaceProfile(@CurrentLearner() userId: number, @Body() dto: ReplaceProfileDto): Promise<ProfileDto> {
@@ -45,13 +50,15 @@ export class UsersController {
   }
 
   @Get('me/learning-paths')
-  @ApiOkResponse({ description: '{ items: LearningPath[], nextCursor }' })
+  @Operation("List the learner's learning paths")
+  @ApiOkResponse({ type: LearningPathPageDto })
   @ApiErrors(400, 401)
-  listPaths(@CurrentLearner() userId: number, @Query() query: CursorQuery): Promise<CursorPage<LearningPathDto>> {
+  listPaths(@CurrentLearner() userId: number, @Query() query: CursorQuery): Promise<LearningPathPageDto> {
     return this.users.listLearningPaths(userId, query);
   }
 
   @Post('me/learning-paths')
+  @Operation('Create a learning path')
   @ApiCreatedResponse({ type: LearningPathDto })
   @ApiErrors(400, 401, 409)
   createPath(@CurrentLearner() userId: number, @Body() dto: CreateLearningPathDto): Promise<LearningPathDto> {
@@ -59,6 +66,7 @@ export class UsersController {
   }
 
   @Patch('me/learning-paths/:id')
+  @Operation('Update a learning path')
   @ApiOkResponse({ type: LearningPathDto })
   @ApiErrors(400, 401, 404)
   updatePath(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: UpdateLearningPathDto): Promise<LearningPathDto> {
@@ -66,10 +74,11 @@ export class UsersController {
   }
 
   @Get('profiles/search')
+  @Operation('Search learners by learning goals (author)')
   @UseGuards(AuthorGuard)
-  @ApiOkResponse({ description: 'Page of learners whose learningGoals contain the document' })
+  @ApiOkResponse({ type: ProfileSearchPageDto })
   @ApiErrors(400, 401, 403)
-  searchProfiles(@Query() query: ProfileSearchQuery): Promise<Page<UserWithProfileDto>> {
+  searchProfiles(@Query() query: ProfileSearchQuery): Promise<ProfileSearchPageDto> {
     return this.users.searchProfiles(query);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } fro
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard } from '../common/auth';
 import { IdParam } from '../common/id-param';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, Operation } from '../common/openapi';
 import { Page } from '../common/pagination';
 import { CatalogueService } from './catalogue.service';
 import {
@@ -25,6 +25,7 @@ export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Get('categories')
+  @Operation('List categories with word counts')
   @ApiOkResponse({ type: CategoryListDto })
   @ApiErrors(401)
   listCategories(): Promise<CategoryListDto> {
@@ -32,6 +33,7 @@ export class CatalogueController {
   }
 
   @Post('categories')
+  @Operation('Create a category (author)')
   @UseGuards(AuthorGuard)
   @ApiCreatedResponse({ type: CategoryDto })
   @ApiErrors(400, 401, 403, 409)
@@ -40,6 +42,7 @@ export class CatalogueController {
   }
 
   @Patch('categories/:id')
+  @Operation('Rename or describe a category (author)')
   @UseGuards(AuthorGuard)
   @ApiOkResponse({ type: CategoryDto })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -48,6 +51,7 @@ export class CatalogueController {
   }
 
   @Delete('categories/:id')
+  @Operation('Delete a category without words (author)')
   @UseGuards(AuthorGuard)
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -57,6 +61,7 @@ export class CatalogueController {
   }
 
   @Get('words')
+  @Operation('Search and page the word catalogue')
   @ApiOkResponse({ type: WordPageDto })
   @ApiErrors(400, 401)
   listWords(@Query() query: WordQuery): Promise<Page<WordDto>> {
@@ -64,6 +69,7 @@ export class CatalogueController {
   }
 
   @Post('words/bulk')
+  @Operation('Create up to 1000 words at once, all or nothing (author)')
   @UseGuards(AuthorGuard)
   @ApiCreatedResponse({ type: WordListDto })
   @ApiErrors(400, 401, 403, 409)
@@ -72,6 +78,7 @@ export class CatalogueController {
   }
 
   @Get('words/:id')
+  @Operation('A word with its category')
   @ApiOkResponse({ type: WordDto })
   @ApiErrors(400, 401, 404)
   getWord(@Param('id', IdParam) id: number): Promise<WordDto> {
@@ -79,6 +86,7 @@ export class CatalogueController {
   }
 
   @Post('words')
+  @Operation('Create a word (author)')
   @UseGuards(AuthorGuard)
   @ApiCreatedResponse({ type: WordDto })
   @ApiErrors(400, 401, 403, 409)
@@ -87,6 +95,7 @@ export class CatalogueController {
   }
 
   @Patch('words/:id')
+  @Operation('Update a word (author)')
   @UseGuards(AuthorGuard)
   @ApiOkResponse({ type: WordDto })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -95,6 +104,7 @@ export class CatalogueController {
   }
 
   @Delete('words/:id')
+  @Operation('Delete a word (author)')
   @UseGuards(AuthorGuard)
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -1,8 +1,8 @@
 import { Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, Operation } from '../common/openapi';
 import { CursorPage } from '../common/pagination';
 import { DueListDto, DueQuery, LearnerVocabularyQuery, VocabularyItemDto, VocabularyPageDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { VocabularyService } from './vocabulary.service';
@@ -18,6 +18,7 @@ export class VocabularyController {
   constructor(private readonly vocabulary: VocabularyService) {}
 
   @Get()
+  @Operation('List the words the learner is learning')
   @ApiOkResponse({ type: VocabularyPageDto })
   @ApiErrors(400, 401)
   list(@CurrentLearner() userId: number, @Query() query: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
@@ -25,6 +26,7 @@ export class VocabularyController {
   }
 
   @Get('due')
+  @Operation("The learner's review queue, earliest due first")
   @ApiOkResponse({ type: DueListDto })
   @ApiErrors(400, 401)
   due(@CurrentLearner() userId: number, @Query() query: DueQuery): Promise<DueListDto> {
@@ -32,6 +34,7 @@ export class VocabularyController {
   }
 
   @Get('stats')
+  @Operation("The learner's totals by mastery level and due now")
   @ApiOkResponse({ type: VocabularyStatsDto })
   @ApiErrors(401)
   stats(@CurrentLearner() userId: number): Promise<VocabularyStatsDto> {
@@ -39,7 +42,9 @@ export class VocabularyController {
   }
 
   @Put(':wordId')
-  @ApiOkResponse({ type: VocabularyItemDto, description: '201 when the learner starts learning the word, 200 when already learning it' })
+  @Operation('Start learning a word (idempotent)')
+  @ApiCreatedResponse({ type: VocabularyItemDto, description: 'The learner started learning the word' })
+  @ApiOkResponse({ type: VocabularyItemDto, description: 'The learner was already learning it (nothing changed)' })
   @ApiErrors(400, 401, 409)
   async start(
     @CurrentLearner() userId: number,
@@ -52,6 +57,7 @@ export class VocabularyController {
   }
 
   @Delete(':wordId')
+  @Operation('Stop learning a word')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 404)

@@ -91,7 +91,7 @@ export class PrivatePgBouncer {
         await client.end();
         return;
       } catch (err) {
-        if (attempt > 200) throw new Error(`pgbouncer on port ${this.port} did not start: ${String(err)}`);
+        if (attempt > 200) throw new Error(`pgbouncer on port ${this.port} did not start`, { cause: err });
         await new Promise((r) => setTimeout(r, 25));
       }
     }

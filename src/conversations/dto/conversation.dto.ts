@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional'
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
-import { CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
+import { CursorPage, CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
 import { CONVERSATION_STATUSES, ConversationStatus, SESSION_TYPES, SessionType } from '../entities/conversation-session.entity';
 import { MESSAGE_ROLES, MessageRole } from '../entities/conversation-message.entity';
 import { IsJsonObjectParam } from '../../common/json-param';
@@ -47,7 +47,7 @@ export class ConversationListQuery extends CursorQuery {
   @IsOptional() @IsIn(SESSION_TYPES)
   sessionType?: SessionType;
 
-  @ApiPropertyOptional({ description: 'JSON object the conversationContext must contain (`@>`)', example: '{"topic":"travel"}' })
+  @ApiPropertyOptional({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the conversationContext must contain it (`@>`)', example: '{"topic":"travel"}' })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -86,4 +86,10 @@ export class MessageListQuery {
 export class MessagePage {
   @ApiProperty({ type: [MessageDto] }) items: MessageDto[];
   @ApiProperty({ nullable: true, type: Number, description: 'afterOrder for the next page; null at the end' }) nextAfterOrder: number | null;
+}
+
+/** A page of the learner's conversations, newest first (keyset): `nextCursor` is null on the last page. */
+export class ConversationPageDto implements CursorPage<ConversationDto> {
+  @ApiProperty({ type: [ConversationDto] }) items: ConversationDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'cursor for the next page; null at the end' }) nextCursor: string | null;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional'
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
-import { CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
+import { CursorPage, CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
 import { INTERACTION_TYPES, InteractionType } from '../entities/conversation-interaction.entity';
 import { IsJsonObjectParam } from '../../common/json-param';
 
@@ -54,7 +54,7 @@ export class InteractionListQuery extends CursorQuery {
   @IsOptional() @IsString() @Length(1, 100)
   conceptId?: string;
 
-  @ApiPropertyOptional({ description: 'JSON object the metadata must contain (`@>`)', example: '{"source":"tutor"}' })
+  @ApiPropertyOptional({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the metadata must contain it (`@>`)', example: '{"source":"tutor"}' })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -69,4 +69,10 @@ export class DueInteractionsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
   limit: number = 20;
+}
+
+/** A page of the learner's interactions, newest first (keyset): `nextCursor` is null on the last page. */
+export class InteractionPageDto implements CursorPage<InteractionDto> {
+  @ApiProperty({ type: [InteractionDto] }) items: InteractionDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'cursor for the next page; null at the end' }) nextCursor: string | null;
 }

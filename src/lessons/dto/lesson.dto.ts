@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional'
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
-import { CursorQuery, PageQuery } from '../../common/pagination';
+import { CursorPage, CursorQuery, Page, PageQuery } from '../../common/pagination';
 import { IsJsonObjectParam } from '../../common/json-param';
 import { LESSON_STATUSES, LessonStatus } from '../entities/lesson.entity';
 import { LESSON_SESSION_STATUSES, LessonSessionStatus } from '../entities/lesson-session.entity';
@@ -38,7 +38,7 @@ export class LessonListQuery extends PageQuery {
   @IsOptional() @IsIn(LESSON_STATUSES)
   status?: LessonStatus;
 
-  @ApiPropertyOptional({ description: "JSON object the latest version's lessonPlan must contain (`@>`)", example: '{"level":"A2"}' })
+  @ApiPropertyOptional({ type: String, description: "A JSON object, as text (URL-encoded in the query string): the latest version's lessonPlan must contain it (`@>`)", example: '{"level":"A2"}' })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -101,4 +101,28 @@ export class LessonSessionListQuery extends CursorQuery {
   @ApiPropertyOptional({ enum: LESSON_SESSION_STATUSES })
   @IsOptional() @IsIn(LESSON_SESSION_STATUSES)
   status?: LessonSessionStatus;
+}
+
+/** A page of lessons, newest first: `?page&perPage`, with the total. */
+export class LessonPageDto implements Page<LessonDto> {
+  @ApiProperty({ type: [LessonDto] }) items: LessonDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() pages: number;
+}
+
+/** A page of a lesson's versions, newest first: `?page&perPage`, with the total. */
+export class LessonVersionPageDto implements Page<LessonVersionDto> {
+  @ApiProperty({ type: [LessonVersionDto] }) items: LessonVersionDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() pages: number;
+}
+
+/** A page of the learner's lesson sessions, newest first (keyset): `nextCursor` is null on the last page. */
+export class LessonSessionPageDto implements CursorPage<LessonSessionDto> {
+  @ApiProperty({ type: [LessonSessionDto] }) items: LessonSessionDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'cursor for the next page; null at the end' }) nextCursor: string | null;
 }

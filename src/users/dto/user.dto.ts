@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { IsJsonObjectParam } from '../../common/json-param';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
-import { PageQuery } from '../../common/pagination';
+import { CursorPage, Page, PageQuery } from '../../common/pagination';
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
@@ -61,7 +61,7 @@ export class ReplaceProfileDto {
 }
 
 export class ProfileSearchQuery extends PageQuery {
-  @ApiProperty({ description: 'JSON object the learner\'s learningGoals must contain (`@>`)', example: '{"travel":true}' })
+  @ApiProperty({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the learner\'s learningGoals must contain it (`@>`)', example: '{"travel":true}' })
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
   learningGoals: Record<string, unknown>;
@@ -95,3 +95,17 @@ export class UpdateLearningPathDto {
   progressData?: Record<string, unknown>;
 }
 
+/** A page of the learner's learning paths, newest first (keyset): `nextCursor` is null on the last page. */
+export class LearningPathPageDto implements CursorPage<LearningPathDto> {
+  @ApiProperty({ type: [LearningPathDto] }) items: LearningPathDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'cursor for the next page; null at the end' }) nextCursor: string | null;
+}
+
+/** A page of learners whose learningGoals contain the document: `?page&perPage`, with the total. */
+export class ProfileSearchPageDto implements Page<UserWithProfileDto> {
+  @ApiProperty({ type: [UserWithProfileDto] }) items: UserWithProfileDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() pages: number;
+}
