@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startTestServer, TestServer } from './servers';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
-import { hasPgBouncer, PrivatePgBouncer } from './private-pgbouncer';
+import { hasPgBouncer, PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';
 
 declare global {
   var __linguaTestServer: TestServer | undefined;

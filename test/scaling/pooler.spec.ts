@@ -10,7 +10,7 @@ import { runPendingMigrations } from '../../src/host/run-migrations';
 import { holdInTransaction } from '../harness/barriers';
 import { withDatabase } from '../../scripts/lib/scratch-postgres';
 import { createDatabaseFromTemplate, createEmptyDatabase, dropDatabase, TestContext } from '../harness/context';
-import { hasPgBouncer, PrivatePgBouncer } from '../harness/private-pgbouncer';
+import { hasPgBouncer, PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';
 import { ProbeModule } from '../harness/probe.module';
 import { newCategory, newWords } from '../vocabulary/factories';
 

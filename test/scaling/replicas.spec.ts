@@ -5,7 +5,7 @@ import { ReplicaSet } from '../../src/database/replicas/replica-set';
 import { MetricsService } from '../../src/observability/metrics.service';
 import { Learner, TestContext } from '../harness/context';
 import { hasRedisServer, PrivateRedis } from '../harness/private-redis';
-import { hasPostgresServerBinaries, ReplicatedCluster } from '../harness/replicated-cluster';
+import { hasPostgresServerBinaries, ReplicatedCluster } from '../../scripts/lib/replicated-cluster';
 
 /**
  * Issue 13, SPEC §7: streaming replicas with per-learner read-your-writes. A private primary and a

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './private-redis';
+import { freePort } from './free-port';
 
 const BIN = process.env.LINGUA_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
