@@ -1,5 +1,14 @@
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { LINGUA_ENTITIES } from '../../src/database/entities';
+import { LinguaCoreModule } from '../../src/lingua-core.module';
+import { CatalogueService } from '../../src/vocabulary/catalogue.service';
+import { UsersService } from '../../src/users/users.service';
+import { UsersModule } from '../../src/users/users.module';
+import { VocabularyModule } from '../../src/vocabulary/vocabulary.module';
+import { VocabularyService } from '../../src/vocabulary/vocabulary.service';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { ReplicaSet } from '../../src/database/replicas/replica-set';
 import { MetricsService } from '../../src/observability/metrics.service';
@@ -157,6 +166,44 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
     }
   }, 120_000);
 
+  it("a host connection with TypeORM `replication`: lingua reads the primary unless routed, and routes to the host's slaves by position", async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          replication: { master: { url: cluster.primaryUrl(DB) }, slaves: [{ url: cluster.replicaUrl(DB) }] },
+          entities: LINGUA_ENTITIES,
+          logging: false,
+        }),
+        LinguaCoreModule.forRoot({ cache: { redisUrl: redis.url, keyPrefix: `lingua-h-${randomBytes(4).toString('hex')}` }, replicas: { probeIntervalMs: 50 } }),
+        UsersModule,
+        VocabularyModule,
+      ],
+    }).compile();
+    const app = await moduleRef.createNestApplication().init();
+    try {
+      const replicas = app.get(ReplicaSet);
+      expect(replicas.report()).toEqual([expect.objectContaining({ name: `127.0.0.1:${cluster.replicaPort}` })]);
+      const user = await app.get(UsersService).register({ email: `h-${randomBytes(4).toString('hex')}@example.com`, displayName: 'H', nativeLanguage: 'en', targetLanguage: 'es' });
+      const category = await app.get(CatalogueService).createCategory({ name: `h-${randomBytes(3).toString('hex')}` });
+      const [word] = (await app.get(CatalogueService).bulkCreateWords({ words: [{ term: 'hola', translation: 'hello', categoryId: category.id }] })).items;
+      await cluster.pauseReplay();
+      // startLearning reads the item back after inserting it: on a random slave (TypeORM's default) it would not be there.
+      const { item } = await app.get(VocabularyService).startLearning(user.id, word.id);
+      expect(item).toMatchObject({ wordId: word.id });
+      const page = await app.get(VocabularyService).list(user.id, { limit: 10 });
+      expect(page.items.map((i) => i.wordId)).toEqual([word.id]);
+      await cluster.resumeReplay();
+      await cluster.waitForCatchUp();
+      const before = await readCountOf(app.get(MetricsService), 'replica', 'caught_up');
+      await until(async () => (await replicas.probeAll(), replicas.report()[0].state === 'up'), 'the host slave to be up');
+      await app.get(VocabularyService).list(user.id, { limit: 10 });
+      expect(await readCountOf(app.get(MetricsService), 'replica', 'caught_up')).toBe(before + 1);
+    } finally {
+      await app.close();
+    }
+  });
+
   async function learnerWithWords(count: number): Promise<{ learner: Learner; words: Array<{ id: number }>; sessionId: number }> {
     const learner = await a.newLearner();
     const tag = randomBytes(3).toString('hex');
@@ -193,7 +240,11 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
 });
 
 async function readCount(ctx: TestContext, target: string, reason: string): Promise<number> {
-  const metric = await ctx.get(MetricsService).reads.get();
+  return readCountOf(ctx.get(MetricsService), target, reason);
+}
+
+async function readCountOf(metrics: MetricsService, target: string, reason: string): Promise<number> {
+  const metric = await metrics.reads.get();
   return metric.values.find((v) => v.labels.target === target && v.labels.reason === reason)?.value ?? 0;
 }
 
