@@ -6,7 +6,7 @@ import { buildDataSourceOptions } from './data-source-options';
 import { detectPooler } from './pooler';
 import { LINGUA_ENTITIES } from './entities';
 import { AfterCommitSubscriber } from './after-commit';
-import { QueryObserverSubscriber } from './query-observer';
+import { QueryObserverSubscriber, UNDERLYING_DATA_SOURCE } from './query-observer';
 
 /**
  * The TypeORM DataSource lingua-core runs on: the host's (default or named) connection, or one of
@@ -94,6 +94,8 @@ function primaryView(dataSource: DataSource): DataSource {
   const view: DataSource = new Proxy(dataSource, {
     get(target, property) {
       switch (property) {
+        case UNDERLYING_DATA_SOURCE:
+          return target;
         case 'defaultReplicationModeForReads':
           return () => 'master';
         case 'manager':

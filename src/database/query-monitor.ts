@@ -2,30 +2,27 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
+import type { DataSource } from 'typeorm';
 import { LinguaDataSource } from './lingua-data-source';
+import { ReplicaSet } from './replicas/replica-set';
 import { normaliseSql, observeQueries, statementKind } from './query-observer';
 
 /** Logs statements slower than the slowQueryMs option and feeds the query-duration and pool metrics. */
 @Injectable()
 export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('SlowQuery');
-  private stop?: () => void;
+  private readonly stops: Array<() => void> = [];
 
   constructor(
     private readonly dataSource: LinguaDataSource,
     private readonly settings: LinguaSettings,
     private readonly metrics: MetricsService,
+    private readonly replicas: ReplicaSet,
   ) {}
 
   onApplicationBootstrap(): void {
-    const threshold = this.settings.slowQueryMs;
-    this.stop = observeQueries(this.dataSource, ({ sql, durationMs, success }) => {
-      if (durationMs === undefined) return;
-      this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
-      if (threshold > 0 && durationMs >= threshold) {
-        this.logger.warn({ durationMs, statement: normaliseSql(sql) }, 'slow query');
-      }
-    });
+    this.observe(this.dataSource);
+    this.replicas.onOpen((replica) => this.observe(replica));
     const pool = (this.dataSource.driver as PostgresDriver).master as
       | { totalCount: number; idleCount: number; waitingCount: number }
       | undefined;
@@ -33,6 +30,19 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.stop?.();
+    this.stops.forEach((stop) => stop());
+  }
+
+  private observe(dataSource: DataSource): void {
+    const threshold = this.settings.slowQueryMs;
+    this.stops.push(
+      observeQueries(dataSource, ({ sql, durationMs, success }) => {
+        if (durationMs === undefined) return;
+        this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
+        if (threshold > 0 && durationMs >= threshold) {
+          this.logger.warn({ durationMs, statement: normaliseSql(sql) }, 'slow query');
+        }
+      }),
+    );
   }
 }

@@ -11,13 +11,18 @@ export type QueryListener = (query: ObservedQuery) => void;
 
 const listeners = new WeakMap<DataSource, Set<QueryListener>>();
 
+/** A view of a DataSource answers this property with the DataSource it wraps. */
+export const UNDERLYING_DATA_SOURCE = Symbol('lingua:underlyingDataSource');
+
 /**
  * Subscribe to every statement a DataSource runs (slow-query log, metrics, test statement counter).
  * Returns the unsubscribe function.
  */
 export function observeQueries(dataSource: DataSource, listener: QueryListener): () => void {
-  let set = listeners.get(dataSource);
-  if (!set) listeners.set(dataSource, (set = new Set()));
+  // A view of a DataSource (lingua-data-source's primaryView) reports the DataSource its events come from.
+  const target = ((dataSource as unknown as Record<symbol, DataSource | undefined>)[UNDERLYING_DATA_SOURCE] ?? dataSource) as DataSource;
+  let set = listeners.get(target);
+  if (!set) listeners.set(target, (set = new Set()));
   set.add(listener);
   return () => set.delete(listener);
 }

@@ -23,6 +23,7 @@ export class ReplicaNode {
   constructor(
     readonly name: string,
     private readonly options: DataSourceOptions,
+    private readonly onOpen: (dataSource: DataSource) => void = () => undefined,
   ) {}
 
   get manager(): EntityManager {
@@ -50,7 +51,10 @@ export class ReplicaNode {
 
   private open(): Promise<DataSource> {
     this.opening ??= new DataSource(this.options).initialize().then(
-      (ds) => (this.dataSource = ds),
+      (ds) => {
+        this.onOpen(ds);
+        return (this.dataSource = ds);
+      },
       (err) => {
         this.opening = undefined;
         throw err;

@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { PostgresConnectionCredentialsOptions } from 'typeorm/driver/postgres/PostgresConnectionCredentialsOptions';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
 import { LINGUA_ENTITIES } from '../entities';
 import { LinguaDataSource } from '../lingua-data-source';
 import { linguaPgDriver } from '../pg-driver';
+import { QueryObserverSubscriber } from '../query-observer';
 import { parseLsn } from './lsn';
 import { ReplicaNode } from './replica-node';
 
@@ -33,14 +34,22 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
   private probing: Promise<void> | undefined;
   private next = 0;
   private stopped = false;
+  private readonly openListeners: Array<(dataSource: DataSource) => void> = [];
 
   constructor(
     private readonly settings: LinguaSettings,
     private readonly dataSource: LinguaDataSource,
     private readonly metrics: MetricsService,
   ) {
-    this.nodes = replicaTargets(settings, dataSource.options).map(({ name, options }) => new ReplicaNode(name, options));
+    this.nodes = replicaTargets(settings, dataSource.options).map(
+      ({ name, options }) => new ReplicaNode(name, options, (ds) => this.openListeners.forEach((listener) => listener(ds))),
+    );
     metrics.watchReplicas(() => this.report());
+  }
+
+  /** Called with each replica's DataSource when its pool opens (the query monitor observes them too). */
+  onOpen(listener: (dataSource: DataSource) => void): void {
+    this.openListeners.push(listener);
   }
 
   get enabled(): boolean {
@@ -148,6 +157,7 @@ function replicaTargets(settings: LinguaSettings, primary: DataSourceOptions): R
       ...credential,
       driver: linguaPgDriver,
       entities: LINGUA_ENTITIES,
+      subscribers: [QueryObserverSubscriber],
       synchronize: false,
       migrationsRun: false,
       logging: false,
