@@ -40,7 +40,7 @@ export { ApiError } from './common/api-error';
 export type { ApiErrorCode, FieldErrors } from './common/api-error';
 export { createValidationPipe, LinguaValidationPipe } from './common/validation';
 export { requestIdOf } from './common/request-id';
-export { AuthorGuard, CurrentLearner, Public } from './common/auth';
+export { AuthorGuard, CurrentLearner, Public, IS_PUBLIC } from './common/auth';
 export type { AuthenticatedLearner } from './common/auth';
 export type { Page, CursorPage } from './common/pagination';
 

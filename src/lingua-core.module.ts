@@ -4,6 +4,7 @@ import { createCacheStore } from './cache/cache-store';
 import { VersionedCache } from './cache/versioned-cache';
 import { linguaDataSourceProviders, LinguaDataSource } from './database/lingua-data-source';
 import { QueryMonitor } from './database/query-monitor';
+import { linguaRepositoryProviders, linguaRepositoryTokens } from './database/lingua-repositories';
 import { TransactionRunner } from './database/transaction-runner';
 import { ReadRouter } from './database/replicas/read-router';
 import { ReplicaSet } from './database/replicas/replica-set';
@@ -27,7 +28,8 @@ export const {
     // connection, cache and settings. Only lingua-core's own tokens are exported; no APP_* enhancer,
     // config module or CACHE_MANAGER reaches the host.
     global: true,
-    providers: [...(definition.providers ?? []), ...linguaDataSourceProviders(extras.dataSource)],
+    providers: [...(definition.providers ?? []), ...linguaDataSourceProviders(extras.dataSource), ...linguaRepositoryProviders(extras.dataSource)],
+    exports: [...(definition.exports ?? []), ...linguaRepositoryTokens(extras.dataSource)],
   }))
   .build();
 

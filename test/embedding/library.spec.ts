@@ -1,7 +1,7 @@
 import { CanActivate, Controller, ExecutionContext, Get, INestApplication, Injectable, Module, Type, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, getRepositoryToken, TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import { LinguaCoreModule } from '../../src/lingua-core.module';
 import { CatalogueService } from '../../src/vocabulary/catalogue.service';
 import { UsersModule } from '../../src/users/users.module';
 import { UsersService } from '../../src/users/users.service';
+import { User } from '../../src/users/entities/user.entity';
 import { VocabularyModule } from '../../src/vocabulary/vocabulary.module';
 import { VocabularyService } from '../../src/vocabulary/vocabulary.service';
 import { createDatabaseFromTemplate, dropDatabase } from '../harness/context';
@@ -114,6 +115,24 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
     await app.get(UsersService).register(learnerDto());
     await app.close();
     expect(own.isInitialized).toBe(false);
+  });
+
+  it('issue 14: a host test overrides a repository with the standard token, getRepositoryToken(Entity[, connection])', async () => {
+    const fake = { createQueryBuilder: () => ({ insert: () => ({ values: () => ({ returning: () => ({ execute: async () => ({ raw: [{ id: 4242, email: 'fake@example.com' }] }) }) }) }) }) };
+    for (const name of [undefined, 'lingua']) {
+      const moduleRef = await Test.createTestingModule({
+        imports: [hostConnection(url, name), LinguaCoreModule.forRoot(name ? { dataSource: name } : {}), UsersModule] as never,
+      })
+        .overrideProvider(getRepositoryToken(User, name))
+        .useValue(fake)
+        .compile();
+      const app = await moduleRef.createNestApplication({ logger: false }).init();
+      try {
+        expect((await app.get(UsersService).register(learnerDto())).id).toBe(4242);
+      } finally {
+        await app.close();
+      }
+    }
   });
 
   it('says what is missing when there is no connection to run on', async () => {
