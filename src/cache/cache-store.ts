@@ -33,7 +33,7 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
     { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 500 },
   );
   const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  store.on('error', (err: unknown) => logger.warn({ err: String(err) }, 'redis cache error'));
+  store.on('error', (err: unknown) => logger.warn({ msg: 'redis cache error', err: String(err) }));
   return store;
 }
 

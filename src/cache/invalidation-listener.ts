@@ -181,7 +181,7 @@ export class InvalidationListener {
     if (this.client === client) {
       this.client = undefined;
       this.events.state?.(false);
-      this.logger.warn({ err: err ? String(err) : undefined }, 'cache invalidation listener lost; the cache is bypassed until it is back');
+      this.logger.warn({ msg: 'cache invalidation listener lost; the cache is bypassed until it is back', err: err ? String(err) : undefined });
     }
     if (this.closed || this.retry || this.client) return;
     const delay = Math.min(100 * 2 ** this.failures++, MAX_BACKOFF_MS);

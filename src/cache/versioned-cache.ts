@@ -256,7 +256,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     try {
       await this.dataSource.query('SELECT pg_notify($1, $2)', [CACHE_CHANNEL, payload]);
     } catch (err) {
-      this.logger.warn({ err: String(err) }, 'cache invalidation NOTIFY failed; other instances rely on the cache version alone');
+      this.logger.warn({ msg: 'cache invalidation NOTIFY failed; other instances rely on the cache version alone', err: String(err) });
     }
   }
 
@@ -322,7 +322,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
         }),
       ]);
     } catch (err) {
-      this.logger.warn({ err: String(err) }, 'cache operation failed; using the database');
+      this.logger.warn({ msg: 'cache operation failed; using the database', err: String(err) });
       return unavailable;
     } finally {
       clearTimeout(timer);

@@ -44,7 +44,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, requestIdOf(http.getRequest()));
     this.metrics?.count(body.code);
     if (body.statusCode >= 500) {
-      this.logger.error({ requestId: body.requestId, code: body.code, err: exception }, 'request failed');
+      this.logger.error({ msg: 'request failed', requestId: body.requestId, code: body.code, err: exception });
     }
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(res)) return;

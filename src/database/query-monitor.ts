@@ -40,7 +40,7 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
         if (durationMs === undefined) return;
         this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
         if (threshold > 0 && durationMs >= threshold) {
-          this.logger.warn({ durationMs, statement: normaliseSql(sql) }, 'slow query');
+          this.logger.warn({ msg: 'slow query', durationMs, statement: normaliseSql(sql) });
         }
       }),
     );

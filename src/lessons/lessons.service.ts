@@ -96,7 +96,7 @@ export class LessonsService {
     try {
       await this.tx.run((manager) => this.repo.failCompile(manager, lessonId, token));
     } catch (err) {
-      this.logger.warn({ lessonId, err: String(err) }, 'could not record a failed compile');
+      this.logger.warn({ msg: 'could not record a failed compile', lessonId, err: String(err) });
     }
     await this.lessonChanged(lessonId);
   }
