@@ -17,12 +17,14 @@ import { InteractionsRepository } from './interactions.repository';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
 import { toConversationDto, toInteractionDto, toMessageDto } from './conversations.mapper';
+import { LinguaScoped } from '../database/statement-scope';
 
 /**
  * A learner's conversations, their ordered messages and the learning interactions recorded in
  * them. Every query is filtered by the learner: another learner's conversation is a 404.
  */
 @Injectable()
+@LinguaScoped()
 export class ConversationsService {
   constructor(
     private readonly repo: ConversationsRepository,

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { LinguaDataSource } from './lingua-data-source';
 import { ReplicaSet } from './replicas/replica-set';
 import { normaliseSql, observeQueries, statementKind } from './query-observer';
+import { inLinguaScope } from './statement-scope';
 
 /** Logs statements slower than the slowQueryMs option and feeds the query-duration and pool metrics. */
 @Injectable()
@@ -37,7 +38,8 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const threshold = this.settings.slowQueryMs;
     this.stops.push(
       observeQueries(dataSource, ({ sql, durationMs, success }) => {
-        if (durationMs === undefined) return;
+        // The host's own statements on a shared connection are the host's to measure.
+        if (durationMs === undefined || !inLinguaScope()) return;
         this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
         if (threshold > 0 && durationMs >= threshold) {
           this.logger.warn({ msg: 'slow query', durationMs, statement: normaliseSql(sql) });

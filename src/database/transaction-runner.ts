@@ -5,6 +5,7 @@ import { MetricsService } from '../observability/metrics.service';
 import { afterCommit } from './after-commit';
 import { LinguaDataSource } from './lingua-data-source';
 import { runInTransaction, TransactionOptions } from './transactions';
+import { LinguaScoped } from './statement-scope';
 
 /**
  * What a service write method accepts as its last argument. `manager`: an EntityManager of the
@@ -17,6 +18,7 @@ export interface WriteOptions {
 
 /** `runInTransaction` with the configured retry bound and retry metrics; inject it into services. */
 @Injectable()
+@LinguaScoped()
 export class TransactionRunner {
   constructor(
     private readonly dataSource: LinguaDataSource,

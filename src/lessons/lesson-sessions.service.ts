@@ -7,9 +7,11 @@ import { toLessonSessionDto } from './lessons.mapper';
 import { LessonsRepository } from './lessons.repository';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
+import { LinguaScoped } from '../database/statement-scope';
 
 /** A learner's lesson sessions; another learner's session is a 404. */
 @Injectable()
+@LinguaScoped()
 export class LessonSessionsService {
   constructor(
     private readonly repo: LessonSessionsRepository,

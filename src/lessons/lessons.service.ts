@@ -9,9 +9,11 @@ import { toLessonDetailDto, toLessonDto, toLessonVersionDto } from './lessons.ma
 import { LessonsRepository } from './lessons.repository';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
+import { LinguaScoped } from '../database/statement-scope';
 
 /** Lessons and their compiled versions. Reads are cached (LessonsCache); writes invalidate after commit. */
 @Injectable()
+@LinguaScoped()
 export class LessonsService {
   private readonly logger = new Logger('LessonsService');
 

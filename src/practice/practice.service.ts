@@ -9,9 +9,11 @@ import { toAnswerResultDto, toSessionDto } from './practice.mapper';
 import { PracticeRepository } from './practice.repository';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
+import { LinguaScoped } from '../database/statement-scope';
 
 /** Practice sessions and their answers. Learner word state goes through VocabularyService. */
 @Injectable()
+@LinguaScoped()
 export class PracticeService {
   constructor(
     private readonly repo: PracticeRepository,

@@ -18,9 +18,11 @@ import { toLearningPathDto, toProfileDto, toUserDto, toUserWithProfileDto } from
 import { UsersRepository } from './users.repository';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
+import { LinguaScoped } from '../database/statement-scope';
 
 /** Learners, their profile and learning paths. Other modules inject this, never the repository. */
 @Injectable()
+@LinguaScoped()
 export class UsersService {
   constructor(
     private readonly repo: UsersRepository,

@@ -21,12 +21,14 @@ import { toCategoryDto, toWordDto } from './vocabulary.mapper';
 import { VocabularyCache } from './vocabulary.cache';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
+import { LinguaScoped } from '../database/statement-scope';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
  * `categories` and `words` namespaces once it has committed.
  */
 @Injectable()
+@LinguaScoped()
 export class CatalogueService {
   constructor(
     private readonly repo: CatalogueRepository,

@@ -10,12 +10,14 @@ import { VocabularyCache } from './vocabulary.cache';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
 import { toStatsDto, toVocabularyItemDto } from './vocabulary.mapper';
+import { LinguaScoped } from '../database/statement-scope';
 
 /**
  * A learner's vocabulary and its spaced-repetition cards. Other modules (practice) inject this and
  * never touch user_vocabulary themselves; `recordReview` joins the caller's transaction.
  */
 @Injectable()
+@LinguaScoped()
 export class VocabularyService {
   constructor(
     private readonly repo: LearnerVocabularyRepository,

@@ -4,6 +4,7 @@ import { MetricsService } from '../../observability/metrics.service';
 import { isConnectionFailure } from '../db-errors';
 import { LinguaDataSource } from '../lingua-data-source';
 import { ReplicaSet } from './replica-set';
+import { LinguaScoped } from '../statement-scope';
 import { CATALOGUE, learnerScope, WritePositions } from './write-positions';
 
 export type Read<T> = (manager: EntityManager) => Promise<T>;
@@ -15,6 +16,7 @@ export type Read<T> = (manager: EntityManager) => Promise<T>;
  * read-then-write never come here: they use the primary's manager or their transaction's.
  */
 @Injectable()
+@LinguaScoped()
 export class ReadRouter {
   constructor(
     private readonly dataSource: LinguaDataSource,
