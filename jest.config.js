@@ -35,14 +35,20 @@ const HTTP_SUITES = [
 const hasPgBouncer = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].some((p) => require('fs').existsSync(p));
 const POOLER_SUITES = [...HTTP_SUITES, '<rootDir>/test/cache/cross-instance-failures.spec.ts'];
 
-module.exports = {
+/** The database projects share one server per run (global setup per project: `unit` needs none). */
+const withDatabase = {
+  ...shared,
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+};
+
+module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...shared, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'] },
-    { ...shared, displayName: 'fastify', testMatch: HTTP_SUITES, setupFiles: ['<rootDir>/test/harness/platform-fastify.ts'] },
-    ...(hasPgBouncer ? [{ ...shared, displayName: 'pooler', testMatch: POOLER_SUITES, setupFiles: ['<rootDir>/test/harness/through-pooler.ts'] }] : []),
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    { ...withDatabase, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'] },
+    { ...withDatabase, displayName: 'fastify', testMatch: HTTP_SUITES, setupFiles: ['<rootDir>/test/harness/platform-fastify.ts'] },
+    ...(hasPgBouncer ? [{ ...withDatabase, displayName: 'pooler', testMatch: POOLER_SUITES, setupFiles: ['<rootDir>/test/harness/through-pooler.ts'] }] : []),
   ],
 };

@@ -3,6 +3,7 @@ import KeyvRedis from '@keyv/redis';
 import { Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
+import { noop, withTimeLimit } from '../common/time-limit';
 import { LinguaSettings } from '../lingua-core.options';
 
 const logger = new Logger('LinguaCache');
@@ -45,12 +46,5 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
 export async function connectCacheStore(cache: Cache, waitMs: number): Promise<void> {
   const store = (cache.stores?.[0] as Keyv | undefined)?.store as unknown;
   if (!(store instanceof KeyvRedis)) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    store.getClient().then(noop, noop),
-    new Promise((resolve) => (timer = setTimeout(resolve, waitMs))),
-  ]);
-  clearTimeout(timer);
+  await withTimeLimit(store.getClient().then(noop, noop), waitMs, noop);
 }
-
-const noop = () => undefined;

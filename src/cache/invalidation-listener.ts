@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client, ClientConfig } from 'pg';
+import { noop, withTimeLimit } from '../common/time-limit';
 import { isSession } from '../database/session-probe';
 
 /** The PostgreSQL channel every lingua-core instance LISTENs on; the payload names the key prefix. */
@@ -62,9 +63,7 @@ export class InvalidationListener {
   /** Connects; waits at most `waitMs` for it (start-up never fails because of the listener). */
   async start(waitMs: number): Promise<void> {
     this.connecting = this.connect();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.connecting, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
-    clearTimeout(timer);
+    await withTimeLimit(this.connecting, waitMs, noop);
   }
 
   /** Resolves once every notification committed before this call has been handled; rejects while disconnected. */
@@ -153,11 +152,10 @@ export class InvalidationListener {
   }
 
   private roundTrip(client: Client): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('cache invalidation listener did not answer')), SYNC_TIMEOUT_MS);
+    const answered = withTimeLimit(this.query(client, () => ['SELECT 1', []]), SYNC_TIMEOUT_MS, () => {
+      throw new Error('cache invalidation listener did not answer');
     });
-    return Promise.race([this.query(client, () => ['SELECT 1', []]), timeout])
+    return answered
       .then(noop, (err) => {
         // A connection that stops answering may have missed notifications: drop it, reconnect.
         this.lost(client, err);
@@ -165,7 +163,6 @@ export class InvalidationListener {
         throw err;
       })
       .finally(() => {
-        clearTimeout(timer);
         this.inflight = undefined;
       });
   }
@@ -193,4 +190,3 @@ export class InvalidationListener {
   }
 }
 
-const noop = () => undefined;

@@ -6,6 +6,7 @@ import type { Keyv } from 'keyv';
 import type { ClientConfig } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { withTimeLimit } from '../common/time-limit';
 import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
 import { LinguaSettings } from '../lingua-core.options';
@@ -313,19 +314,11 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T | typeof unavailable> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        op(),
-        new Promise<typeof unavailable>((resolve) => {
-          timer = setTimeout(() => resolve(unavailable), CACHE_OP_TIMEOUT_MS);
-        }),
-      ]);
+      return await withTimeLimit(op(), CACHE_OP_TIMEOUT_MS, () => unavailable);
     } catch (err) {
       this.logger.warn({ msg: 'cache operation failed; using the database', err: String(err) });
       return unavailable;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -42,8 +42,8 @@ export class QueryObserverSubscriber implements EntitySubscriberInterface {
 export function normaliseSql(sql: string): string {
   return sql
     .replace(/'(?:[^']|'')*'/g, '?')
-    .replace(/\b\d+(\.\d+)?\b/g, '?')
     .replace(/\$\d+/g, '?')
+    .replace(/\b\d+(\.\d+)?\b/g, '?')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 500);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
+import { withTimeLimit } from '../common/time-limit';
 
 const PROBE_CHANNEL = 'lingua_session_probe';
 const PROBE_WAIT_MS = 1_000;
@@ -17,7 +18,6 @@ interface ListeningClient extends EventEmitter {
 export async function isSession(client: ListeningClient, notifyFromElsewhere: (channel: string, payload: string) => Promise<unknown>): Promise<boolean> {
   const token = randomBytes(8).toString('hex');
   let onNotification: ((n: { channel: string; payload?: string }) => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
   const heard = new Promise<boolean>((resolve) => {
     onNotification = (n) => {
       if (n.channel === PROBE_CHANNEL && n.payload === token) resolve(true);
@@ -27,9 +27,8 @@ export async function isSession(client: ListeningClient, notifyFromElsewhere: (c
   try {
     await client.query(`LISTEN ${PROBE_CHANNEL}`);
     await notifyFromElsewhere(PROBE_CHANNEL, token);
-    return await Promise.race([heard, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_WAIT_MS)))]);
+    return await withTimeLimit(heard, PROBE_WAIT_MS, () => false);
   } finally {
-    clearTimeout(timer);
     if (onNotification) client.off('notification', onNotification);
     await client.query(`UNLISTEN ${PROBE_CHANNEL}`).catch(() => undefined);
   }

@@ -4,6 +4,7 @@ import KeyvRedis from '@keyv/redis';
 import type { Cache } from 'cache-manager';
 import type { Keyv } from 'keyv';
 import type { EntityManager } from 'typeorm';
+import { withTimeLimit } from '../../common/time-limit';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
 import { afterCommit } from '../after-commit';
@@ -146,13 +147,10 @@ export class WritePositions {
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T | typeof unavailable> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([op(), new Promise<typeof unavailable>((resolve) => (timer = setTimeout(() => resolve(unavailable), STORE_TIMEOUT_MS)))]);
+      return await withTimeLimit(op(), STORE_TIMEOUT_MS, () => unavailable);
     } catch {
       return unavailable;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
