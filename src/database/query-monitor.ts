@@ -21,15 +21,17 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const threshold = this.settings.slowQueryMs;
     this.stop = observeQueries(this.dataSource, ({ sql, durationMs, success }) => {
       if (durationMs === undefined) return;
-      this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
+      const kind = statementKind(sql);
+      this.metrics.queryDuration.observe({ kind, success: String(success) }, durationMs / 1000);
       if (threshold > 0 && durationMs >= threshold) {
+        this.metrics.slowQueries.inc({ kind });
         this.logger.warn({ durationMs, statement: normaliseSql(sql) }, 'slow query');
       }
     });
     const pool = (this.dataSource.driver as PostgresDriver).master as
-      | { totalCount: number; idleCount: number; waitingCount: number }
+      | { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } }
       | undefined;
-    this.metrics.watchPool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    this.metrics.watchPool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max });
   }
 
   onModuleDestroy(): void {
