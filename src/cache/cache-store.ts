@@ -1,12 +1,39 @@
 import { createKeyv } from '@cacheable/memory';
-import KeyvRedis from '@keyv/redis';
+import type KeyvRedisClass from '@keyv/redis';
 import { Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { noop, withTimeLimit } from '../common/time-limit';
-import { LinguaSettings } from '../lingua-core.options';
+import { LinguaOptionsError, LinguaSettings } from '../lingua-core.options';
 
 const logger = new Logger('LinguaCache');
+
+type KeyvRedisModule = { default: typeof KeyvRedisClass };
+
+/**
+ * `@keyv/redis` is an optional peer dependency (it brings the Redis client, megabytes a host that
+ * caches in memory never runs): loaded only when a Redis URL is configured. Undefined when not installed.
+ */
+export function optionalKeyvRedis(): typeof KeyvRedisClass | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+    return (require('@keyv/redis') as KeyvRedisModule).default;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'MODULE_NOT_FOUND' && e.message.includes("'@keyv/redis'")) return undefined;
+    throw err;
+  }
+}
+
+function keyvRedis(): typeof KeyvRedisClass {
+  const KeyvRedis = optionalKeyvRedis();
+  if (!KeyvRedis) {
+    throw new LinguaOptionsError(
+      'lingua-core option cache.redisUrl needs the @keyv/redis package, an optional peer dependency: npm install @keyv/redis@^5',
+    );
+  }
+  return KeyvRedis;
+}
 
 /**
  * The store behind lingua-core's cache: the host's own Keyv store when given; Redis (shared by every
@@ -24,6 +51,7 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
     // values are response DTOs that nothing mutates, so a hit costs a Map lookup (issue 8).
     return createKeyv({ lruSize: settings.cacheMemoryMaxEntries, checkInterval: 30_000, storeHashSize: 1, useClone: false });
   }
+  const KeyvRedis = keyvRedis();
   const redis = new KeyvRedis(
     {
       url: settings.redisUrl,
@@ -45,6 +73,8 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
  */
 export async function connectCacheStore(cache: Cache, waitMs: number): Promise<void> {
   const store = (cache.stores?.[0] as Keyv | undefined)?.store as unknown;
-  if (!(store instanceof KeyvRedis)) return;
+  // Only a Redis store needs connecting; without @keyv/redis installed there can be none of ours.
+  const KeyvRedis = optionalKeyvRedis();
+  if (!KeyvRedis || !(store instanceof KeyvRedis)) return;
   await withTimeLimit(store.getClient().then(noop, noop), waitMs, noop);
 }

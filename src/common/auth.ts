@@ -8,8 +8,14 @@ export interface AuthenticatedLearner {
   roles?: string[];
 }
 
+/**
+ * `request.user` as the host set it. On Fastify a guard or interceptor sets it on the Fastify request,
+ * but a Nest middleware (`consumer.apply(…)`) is given the raw Node request, so there it lands on
+ * `request.raw.user`: read both (the Fastify request's own first).
+ */
 function learnerOf(ctx: ExecutionContext): AuthenticatedLearner {
-  const user = ctx.switchToHttp().getRequest<{ user?: AuthenticatedLearner }>().user;
+  const req = ctx.switchToHttp().getRequest<{ user?: AuthenticatedLearner; raw?: { user?: AuthenticatedLearner } }>();
+  const user = req.user ?? req.raw?.user;
   if (!user || !Number.isInteger(user.id)) throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Authentication required.');
   return user;
 }

@@ -25,9 +25,9 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.observe(this.dataSource);
     this.replicas.onOpen((replica) => this.observe(replica));
     const pool = (this.dataSource.driver as PostgresDriver).master as
-      | { totalCount: number; idleCount: number; waitingCount: number }
+      | { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } }
       | undefined;
-    this.metrics.watchPool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    this.metrics.watchPool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max });
   }
 
   onModuleDestroy(): void {
@@ -40,8 +40,10 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
       observeQueries(dataSource, ({ sql, durationMs, success }) => {
         // The host's own statements on a shared connection are the host's to measure.
         if (durationMs === undefined || !inLinguaScope()) return;
-        this.metrics.queryDuration.observe({ kind: statementKind(sql), success: String(success) }, durationMs / 1000);
+        const kind = statementKind(sql);
+        this.metrics.queryDuration.observe({ kind, success: String(success) }, durationMs / 1000);
         if (threshold > 0 && durationMs >= threshold) {
+          this.metrics.slowQueries.inc({ kind });
           this.logger.warn({ msg: 'slow query', durationMs, statement: normaliseSql(sql) });
         }
       }),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiErrorCode } from '../common/api-error';
 
 export interface ReplicaStats {
   name: string;
@@ -12,7 +13,24 @@ export interface PoolStats {
   total: number;
   idle: number;
   waiting: number;
+  /** The pool's size bound (pg's `max`), when known. */
+  max?: number;
 }
+
+/**
+ * Every code the error counter can carry, so each series exists (at 0) from the first scrape: a rate
+ * over a series that does not exist yet is no series at all, and an alert on it could never fire nor
+ * be checked (docs/operations.md, ops/prometheus/). A `Record` so a new code cannot be forgotten here.
+ */
+const ERROR_CODES: Record<ApiErrorCode, true> = {
+  validation_failed: true, unauthorized: true, forbidden: true, not_found: true,
+  unique_violation: true, foreign_key_violation: true, check_violation: true, not_null_violation: true,
+  state_conflict: true, db_unavailable: true, db_timeout: true, db_contention: true, internal: true,
+};
+/** The statement kinds whose slow-query counters exist from the start (others appear when first seen). */
+const SLOW_QUERY_KINDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+/** The SQLSTATEs a transaction is retried on: serialization failure, deadlock. */
+const RETRIED_SQLSTATES = ['40001', '40P01'];
 
 /**
  * lingua-core's Prometheus metrics on a registry of its own (an embedding app can merge it with
@@ -35,6 +53,12 @@ export class MetricsService {
     name: 'lingua_http_errors_total',
     help: 'Error responses by API error code',
     labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly slowQueries = new Counter({
+    name: 'lingua_db_slow_queries_total',
+    help: 'SQL statements at or above the slow-query threshold (slowQueryMs), by statement kind',
+    labelNames: ['kind'] as const,
     registers: [this.registry],
   });
   readonly transactionRetries = new Counter({
@@ -106,6 +130,18 @@ export class MetricsService {
         this.set({ state: 'waiting' }, s.waiting);
       },
     });
+    new Gauge({
+      name: 'lingua_db_pool_max_connections',
+      help: 'The database pool size bound (saturation = (total - idle) / max)',
+      registers: [this.registry],
+      collect() {
+        const max = stats()?.max;
+        if (max !== undefined) this.set(max);
+      },
+    });
+    for (const code of Object.keys(ERROR_CODES)) this.errors.inc({ code }, 0);
+    for (const kind of SLOW_QUERY_KINDS) this.slowQueries.inc({ kind }, 0);
+    for (const sqlstate of RETRIED_SQLSTATES) this.transactionRetries.inc({ sqlstate }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: 'lingua_' });
   }
 

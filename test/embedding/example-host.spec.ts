@@ -87,6 +87,31 @@ describe('installed into the example host', () => {
   });
 });
 
+describe('Redis support, an optional peer (issue 16: a host caching in memory should not install a Redis client)', () => {
+  it('is not installed into a host that does not ask for it: no @keyv/redis, no @redis/client', async () => {
+    for (const name of ['@keyv/redis', '@redis/client']) expect([name, await exists(join(appDir, 'node_modules', name))]).toEqual([name, false]);
+  });
+
+  it('cache.redisUrl without @keyv/redis stops start-up with a LinguaOptionsError saying what to install', async () => {
+    const { url } = await migratedDatabase();
+    const script = `require('reflect-metadata');
+      const { NestFactory } = require('@nestjs/core');
+      const { Module } = require('@nestjs/common');
+      const { LinguaCoreModule } = require('lingua-core');
+      class WithRedis {}
+      Module({ imports: [LinguaCoreModule.forRoot({ database: { url: process.env.DATABASE_URL, poolMax: 1 }, cache: { redisUrl: 'redis://127.0.0.1:6379' } })] })(WithRedis);
+      NestFactory.createApplicationContext(WithRedis, { logger: false, abortOnError: false }).then(
+        async (app) => { await app.close(); console.log('started'); },
+        (err) => { console.log(err.name + ': ' + err.message); process.exit(0); });`;
+    const result = await run(process.execPath, ['-e', script], { cwd: appDir, env: { DATABASE_URL: url } });
+    expect({ code: result.code, out: result.stdout.trim(), err: result.stderr.trim() }).toEqual({
+      code: 0,
+      out: 'LinguaOptionsError: lingua-core option cache.redisUrl needs the @keyv/redis package, an optional peer dependency: npm install @keyv/redis@^5',
+      err: '',
+    });
+  }, 60_000);
+});
+
 describe('lingua-core’s type declarations', () => {
   it('compile in the host without skipLibCheck (no type package the host lacks)', async () => {
     const check = await run('npx', ['--no', '--', 'tsc', '-p', 'tsconfig.json', '--noEmit', '--skipLibCheck', 'false'], { cwd: appDir });

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, INestApplication, Injectable, RequestMethod, Type } from '@nestjs/common';
+import { CanActivate, ExecutionContext, INestApplication, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule, RequestMethod, Type } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, ModulesContainer, RouterModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
@@ -197,6 +197,63 @@ describe('issue 9: request.user set by an embedding host without (valid) roles',
 
   it('no request.user → 401 on author and learner routes', async () => {
     expectErrorBody(await call(request(host.getHttpServer()), 'POST /categories'), 401, 'unauthorized');
+    expectErrorBody(await call(request(host.getHttpServer()), 'GET /me'), 401, 'unauthorized');
+  });
+});
+
+/**
+ * An embedding host's authentication as a Nest middleware. On Fastify, Nest hands middleware the raw
+ * Node request, so `request.user` lands on `request.raw.user` (issue 16: a host written from scratch
+ * tripped on it); lingua-core reads both.
+ */
+@Injectable()
+class HeaderUserMiddleware implements NestMiddleware {
+  use(req: { headers: Record<string, string | string[] | undefined>; user?: unknown }, _res: unknown, next: () => void): void {
+    const header = req.headers['x-test-user'];
+    if (typeof header === 'string') req.user = JSON.parse(header);
+    next();
+  }
+}
+
+@Module({
+  imports: [LinguaApiModule, RouterModule.register([{ path: 'api', module: LinguaApiModule }])],
+})
+class MiddlewareAuthHostModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HeaderUserMiddleware).forRoutes('*path');
+  }
+}
+
+describe('issue 16: request.user set by a Nest middleware of the host (on Fastify: on the raw request)', () => {
+  let ctx: TestContext;
+  let host: INestApplication;
+  let learnerId: number;
+  beforeAll(async () => {
+    ctx = await TestContext.create();
+    learnerId = (await ctx.newLearner()).id;
+    const moduleRef = await Test.createTestingModule({
+      imports: [LinguaCoreModule.forRoot({ database: { url: ctx.databaseUrl, poolMax: 2 } }), MiddlewareAuthHostModule],
+    }).compile();
+    host = testPlatform() === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
+    await host.init();
+    if (testPlatform() === 'fastify') await (host as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  });
+  afterAll(async () => {
+    await host?.close();
+    await ctx?.close();
+  });
+
+  it('a learner set by the middleware reads their own data; roles set there pass the author guard', async () => {
+    const me = await request(host.getHttpServer()).get('/api/me').set('x-test-user', JSON.stringify({ id: learnerId }));
+    expect({ status: me.status, id: me.body.id }).toEqual({ status: 200, id: learnerId });
+    const author = await call(request(host.getHttpServer()), 'POST /categories').set('x-test-user', JSON.stringify({ id: learnerId, roles: ['author'] }));
+    expect(author.status).toBe(400); // past the guard, into validation: {} is not a category
+    expectErrorBody(await call(request(host.getHttpServer()), 'POST /categories').set('x-test-user', JSON.stringify({ id: learnerId })), 403, 'forbidden');
+  });
+
+  it('without the header the middleware sets nothing: 401', async () => {
     expectErrorBody(await call(request(host.getHttpServer()), 'GET /me'), 401, 'unauthorized');
   });
 });

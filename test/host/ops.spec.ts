@@ -30,6 +30,19 @@ describe('operations endpoints and observability', () => {
     expect(res.text).toContain('lingua_cache_lookups_total');
   });
 
+  it('exports every error code, the retried SQLSTATEs and slow statements from the start, and the pool bound (issue 16: alert rules need the series)', async () => {
+    await ctx.dataSource.query('SELECT pg_sleep(0.005)');
+    const res = await ctx.http.get('/metrics').expect(200);
+    for (const code of ['db_unavailable', 'db_timeout', 'db_contention', 'internal', 'not_found']) {
+      expect(res.text).toMatch(new RegExp(`lingua_http_errors_total\\{code="${code}"\\} \\d+`));
+    }
+    expect(res.text).toMatch(/lingua_db_transaction_retries_total\{sqlstate="40001"\} \d+/);
+    expect(res.text).toMatch(/lingua_db_transaction_retries_total\{sqlstate="40P01"\} \d+/);
+    expect(res.text).toMatch(/lingua_db_slow_queries_total\{kind="UPDATE"\} \d+/);
+    expect(res.text).toMatch(/lingua_db_slow_queries_total\{kind="SELECT"\} [1-9]/); // DB_SLOW_QUERY_MS=1 here
+    expect(res.text).toMatch(/lingua_db_pool_max_connections 10\n/); // DB_POOL_MAX's default
+  });
+
   it('echoes a sane incoming X-Request-Id and uses it in error bodies', async () => {
     const res = await ctx.http.get('/api/me').set('X-Request-Id', 'trace-abc.123').expect(401);
     expect(res.headers['x-request-id']).toBe('trace-abc.123');

@@ -1,12 +1,12 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import KeyvRedis from '@keyv/redis';
 import type { Cache } from 'cache-manager';
 import type { Keyv } from 'keyv';
 import type { EntityManager } from 'typeorm';
 import { withTimeLimit } from '../../common/time-limit';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
+import { optionalKeyvRedis } from '../../cache/cache-store';
 import { afterCommit } from '../after-commit';
 import { LinguaDataSource } from '../lingua-data-source';
 import { formatLsn, maxLsn, parseLsn } from './lsn';
@@ -97,15 +97,15 @@ export class WritePositions {
 
   /** Positions are plain decimal strings: on Redis written and read with its own commands (atomic max), elsewhere through Keyv. */
   private async readShared(keys: string[]): Promise<Array<string | undefined | null>> {
-    const redis = this.store.store as unknown;
-    if (redis instanceof KeyvRedis) return (await redis.getClient()).mGet(keys) as Promise<Array<string | null>>;
+    const redis = this.redisStore();
+    if (redis) return (await redis.getClient()).mGet(keys) as Promise<Array<string | null>>;
     return this.store.getMany<string>(keys);
   }
 
   private async storeMax(key: string, lsn: bigint): Promise<void> {
     const ttl = this.settings.replicas.positionTtlMs;
-    const redis = this.store.store as unknown;
-    if (redis instanceof KeyvRedis) {
+    const redis = this.redisStore();
+    if (redis) {
       const client = await redis.getClient();
       await client.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [lsn.toString(), String(ttl)] });
       return;
@@ -136,6 +136,13 @@ export class WritePositions {
 
   private get shared(): boolean {
     return Boolean(this.settings.redisUrl || this.settings.cacheStore);
+  }
+
+  /** The store as @keyv/redis (its client's own commands), when that is what it is. */
+  private redisStore() {
+    const KeyvRedis = optionalKeyvRedis();
+    const store = this.store.store as unknown;
+    return KeyvRedis && store instanceof KeyvRedis ? store : undefined;
   }
 
   private get store(): Keyv {
