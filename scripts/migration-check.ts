@@ -2,7 +2,7 @@
  * npm run migration:check — proves entities, migrations and the reviewed schema agree:
  *  1. migrate a fresh scratch database with the whole chain;
  *  2. `typeorm migration:generate --check` against it (non-zero on entity/migration drift);
- *  3. compare the schema snapshot (src/database/schema-snapshot.ts: columns, constraints with their
+ *  3. compare the schema snapshot (scripts/lib/schema-snapshot.ts: columns, constraints with their
  *     definitions, every index incl. GIN/partial/expression, triggers, functions — what TypeORM's
  *     diff cannot see) with the reviewed copy in docs/schema.snapshot.sql.
  * `npm run migration:check -- --update` rewrites the snapshot after an intended change (review the diff).
@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { schemaSnapshot } from '../src/database/schema-snapshot';
+import { schemaSnapshot } from './lib/schema-snapshot';
 import { scratchDatabase } from './lib/scratch-postgres';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -24,7 +24,6 @@ export { detectPooler } from './database/pooler';
 export { ReadRouter } from './database/replicas/read-router';
 export { ReplicaSet } from './database/replicas/replica-set';
 export type { ReplicaReport } from './database/replicas/replica-set';
-export { setMigrationBatchSize } from './database/keyset-batches';
 export { linguaPgDriver, DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';
 export { TransactionRunner } from './database/transaction-runner';
 export type { WriteOptions } from './database/transaction-runner';
