@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './src/database/data-source-options';
-import { setMigrationBatchSize } from './src/database/keyset-batches';
 import { withMigrationLock } from './src/database/migration-lock';
 import { ConfigError, migrationDatabaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
 
@@ -12,8 +11,9 @@ const env = validateEnv(process.env);
 if (!hasExternalDatabase(env)) {
   throw new ConfigError('Set DATABASE_URL (or PGHOST, PGUSER, …) to the database to migrate.');
 }
-setMigrationBatchSize(env.LINGUA_MIGRATION_BATCH_SIZE);
 export default withMigrationLock(
-  new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations' })),
+  new DataSource(
+    buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations', migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE }),
+  ),
   (line) => console.warn(`[lingua-core] ${line}`),
 );

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { findEquivalentIndex } from '../src/database/migration-helpers';
+import { findEquivalentIndex } from './lib/v1/ddl';
 
 /**
  * The legacy production schema exactly as LEGACY.md reconstructs it, defects included. On a live

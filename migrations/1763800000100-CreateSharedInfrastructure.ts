@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { prepareMigrationSession } from '../src/database/migration-helpers';
+import { prepareMigrationSession, run } from './lib/v1/session';
 
 /**
  * What every repair migration shares: the `updated_at` trigger function (so raw SQL and QueryBuilder
@@ -11,14 +11,14 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
 
   async up(qr: QueryRunner): Promise<void> {
     await prepareMigrationSession(qr);
-    await qr.query(`
+    await run(qr, `
       CREATE OR REPLACE FUNCTION lingua_set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         NEW.updated_at := now();
         RETURN NEW;
       END
       $$`);
-    await qr.query(`
+    await run(qr, `
       CREATE TABLE IF NOT EXISTS quarantined_rows (
         id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT pk_quarantined_rows PRIMARY KEY,
         source_table text NOT NULL,
@@ -31,7 +31,7 @@ export class CreateSharedInfrastructure1763800000100 implements MigrationInterfa
     // One record per row and repair step: a re-run after a kill can never quarantine a row twice
     // (a move that met its own earlier record would fail, nothing lost; an in-place record keeps the
     // first original). Also serves `down`'s look-ups by (source_table, migration).
-    await qr.query(`CREATE UNIQUE INDEX IF NOT EXISTS uq_quarantined_rows_source_table_migration_row_id
+    await run(qr, `CREATE UNIQUE INDEX IF NOT EXISTS uq_quarantined_rows_source_table_migration_row_id
       ON quarantined_rows (source_table, migration, (row_data->>'id'))`);
   }
 

@@ -7,13 +7,13 @@ import {
   dropUpdatedAtTrigger,
   renameColumn,
   renameConstraint,
-  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
-} from '../src/database/migration-helpers';
-import { applyRepairSteps, isMapDuplicate, MergeMap, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
-import { backfillInBatches } from '../src/database/keyset-batches';
+} from './lib/v1/ddl';
+import { backfillInBatches } from './lib/v1/keyset-batches';
+import { applyRepairSteps, isMapDuplicate, MergeMap, RepairStep, revertRepairSteps } from './lib/v1/repair-steps';
+import { prepareMigrationSession, run } from './lib/v1/session';
 
 const NAME = 'RepairVocabulary1763800100000';
 
@@ -89,7 +89,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
     await renameConstraint(qr, 'categories', 'categories_pkey', 'pk_categories');
     await setNotNull(qr, 'categories', 'name');
     await addCheck(qr, 'categories', 'ck_categories_name_not_blank', `btrim(name) <> ''`);
-    await qr.query(`ALTER TABLE categories ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
+    await run(qr, `ALTER TABLE categories ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
       ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
     await addUpdatedAtTrigger(qr, 'categories');
 
@@ -97,7 +97,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
     await renameConstraint(qr, 'words', 'words_pkey', 'pk_words');
     await renameColumn(qr, 'words', 'word', 'term');
     await toTimestamptz(qr, 'words', ['created_at']);
-    await qr.query(`ALTER TABLE words ALTER COLUMN created_at SET DEFAULT now(), ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
+    await run(qr, `ALTER TABLE words ALTER COLUMN created_at SET DEFAULT now(), ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
     for (const column of ['term', 'translation', 'category_id', 'difficulty_level', 'created_at']) await setNotNull(qr, 'words', column);
     await addForeignKey(qr, 'words', 'fk_words_category_id', 'FOREIGN KEY (category_id) REFERENCES categories(id) ON DELETE RESTRICT');
     await addCheck(qr, 'words', 'ck_words_difficulty_level', 'difficulty_level BETWEEN 1 AND 5');
@@ -112,7 +112,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
     // due_at: added without a value for the existing rows but with its DEFAULT in the same statement,
     // so every row the legacy app inserts from now on has one; then the backfill of the existing
     // rows; then NOT NULL through a NOT VALID check and VALIDATE (setNotNull).
-    await qr.query(`ALTER TABLE user_vocabulary
+    await run(qr, `ALTER TABLE user_vocabulary
       ADD COLUMN IF NOT EXISTS due_at timestamptz, ALTER COLUMN due_at SET DEFAULT now(),
       ADD COLUMN IF NOT EXISTS stability double precision NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS difficulty double precision NOT NULL DEFAULT 0,
@@ -122,7 +122,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
       ADD COLUMN IF NOT EXISTS learning_steps integer NOT NULL DEFAULT 0,
       ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
       ADD COLUMN IF NOT EXISTS updated_at timestamptz NOT NULL DEFAULT now()`);
-    await backfillInBatches(qr, 'user_vocabulary', 'due_at = coalesce(t.last_reviewed_at, now())', 't.due_at IS NULL');
+    await backfillInBatches(qr, 'user_vocabulary', 'due_at', 'coalesce(t.last_reviewed_at, now())', 't.due_at IS NULL');
     for (const column of ['user_id', 'word_id', 'mastery_level', 'times_seen', 'times_correct', 'due_at']) {
       await setNotNull(qr, 'user_vocabulary', column);
     }
@@ -139,7 +139,7 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
   async down(qr: QueryRunner): Promise<void> {
     await prepareMigrationSession(qr);
     await dropUpdatedAtTrigger(qr, 'user_vocabulary');
-    await qr.query(`ALTER TABLE user_vocabulary
+    await run(qr, `ALTER TABLE user_vocabulary
       DROP CONSTRAINT ck_user_vocabulary_srs, DROP CONSTRAINT ck_user_vocabulary_state, DROP CONSTRAINT ck_user_vocabulary_times,
       DROP CONSTRAINT ck_user_vocabulary_mastery_level, DROP CONSTRAINT fk_user_vocabulary_word_id, DROP CONSTRAINT fk_user_vocabulary_user_id,
       DROP COLUMN due_at, DROP COLUMN stability, DROP COLUMN difficulty, DROP COLUMN reps, DROP COLUMN lapses, DROP COLUMN state,
@@ -147,24 +147,24 @@ export class RepairVocabulary1763800100000 implements MigrationInterface {
       ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN word_id DROP NOT NULL, ALTER COLUMN mastery_level DROP NOT NULL,
       ALTER COLUMN times_seen DROP NOT NULL, ALTER COLUMN times_correct DROP NOT NULL`);
     await toTimestamp(qr, 'user_vocabulary', ['last_reviewed_at']);
-    await qr.query(`ALTER TABLE user_vocabulary RENAME COLUMN last_reviewed_at TO last_reviewed`);
-    await qr.query(`ALTER TABLE user_vocabulary RENAME COLUMN times_seen TO times_reviewed`);
-    await qr.query(`ALTER TABLE user_vocabulary RENAME CONSTRAINT pk_user_vocabulary TO user_vocabulary_pkey`);
+    await run(qr, `ALTER TABLE user_vocabulary RENAME COLUMN last_reviewed_at TO last_reviewed`);
+    await run(qr, `ALTER TABLE user_vocabulary RENAME COLUMN times_seen TO times_reviewed`);
+    await run(qr, `ALTER TABLE user_vocabulary RENAME CONSTRAINT pk_user_vocabulary TO user_vocabulary_pkey`);
 
     await dropUpdatedAtTrigger(qr, 'words');
-    await qr.query(`ALTER TABLE words
+    await run(qr, `ALTER TABLE words
       DROP CONSTRAINT ck_words_term_not_blank, DROP CONSTRAINT ck_words_difficulty_level, DROP CONSTRAINT fk_words_category_id,
       DROP COLUMN updated_at, ALTER COLUMN term DROP NOT NULL, ALTER COLUMN translation DROP NOT NULL,
       ALTER COLUMN category_id DROP NOT NULL, ALTER COLUMN difficulty_level DROP NOT NULL, ALTER COLUMN created_at DROP NOT NULL`);
     await toTimestamp(qr, 'words', ['created_at']);
-    await qr.query(`ALTER TABLE words ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
-    await qr.query(`ALTER TABLE words RENAME COLUMN term TO word`);
-    await qr.query(`ALTER TABLE words RENAME CONSTRAINT pk_words TO words_pkey`);
+    await run(qr, `ALTER TABLE words ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await run(qr, `ALTER TABLE words RENAME COLUMN term TO word`);
+    await run(qr, `ALTER TABLE words RENAME CONSTRAINT pk_words TO words_pkey`);
 
     await dropUpdatedAtTrigger(qr, 'categories');
-    await qr.query(`ALTER TABLE categories DROP CONSTRAINT ck_categories_name_not_blank, DROP COLUMN created_at, DROP COLUMN updated_at,
+    await run(qr, `ALTER TABLE categories DROP CONSTRAINT ck_categories_name_not_blank, DROP COLUMN created_at, DROP COLUMN updated_at,
       ALTER COLUMN name DROP NOT NULL`);
-    await qr.query(`ALTER TABLE categories RENAME CONSTRAINT pk_categories TO categories_pkey`);
+    await run(qr, `ALTER TABLE categories RENAME CONSTRAINT pk_categories TO categories_pkey`);
 
     await revertRepairSteps(qr, NAME, VOCABULARY_REPAIRS);
   }

@@ -1,4 +1,4 @@
-import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from './lib/v1/ddl';
 
 /**
  * Indexes for the vocabulary module, built CONCURRENTLY (see createIndexesConcurrently). Each index

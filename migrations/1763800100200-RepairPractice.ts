@@ -5,12 +5,12 @@ import {
   columnExists,
   renameColumn,
   renameConstraint,
-  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
-} from '../src/database/migration-helpers';
-import { applyRepairSteps, RepairStep, revertRepairSteps } from '../src/database/repair-steps';
+} from './lib/v1/ddl';
+import { applyRepairSteps, RepairStep, revertRepairSteps } from './lib/v1/repair-steps';
+import { prepareMigrationSession, run } from './lib/v1/session';
 
 const NAME = 'RepairPractice1763800100200';
 
@@ -46,27 +46,27 @@ export class RepairPractice1763800100200 implements MigrationInterface {
     await renameConstraint(qr, 'practice_sessions', 'practice_sessions_pkey', 'pk_practice_sessions');
     await renameColumn(qr, 'practice_sessions', 'session_date', 'started_at');
     await toTimestamptz(qr, 'practice_sessions', ['started_at']);
-    await qr.query(`ALTER TABLE practice_sessions ALTER COLUMN started_at SET DEFAULT now(),
+    await run(qr, `ALTER TABLE practice_sessions ALTER COLUMN started_at SET DEFAULT now(),
       ADD COLUMN IF NOT EXISTS user_id integer, ADD COLUMN IF NOT EXISTS finished_at timestamptz`);
     for (const column of ['started_at', 'total_questions', 'correct_answers']) await setNotNull(qr, 'practice_sessions', column);
     await addForeignKey(qr, 'practice_sessions', 'fk_practice_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
-    await qr.query(`ALTER TABLE practice_sessions DROP CONSTRAINT IF EXISTS ck_practice_sessions_user_id_required`);
-    await qr.query(`ALTER TABLE practice_sessions ADD CONSTRAINT ck_practice_sessions_user_id_required CHECK (user_id IS NOT NULL) NOT VALID`);
+    await run(qr, `ALTER TABLE practice_sessions DROP CONSTRAINT IF EXISTS ck_practice_sessions_user_id_required`);
+    await run(qr, `ALTER TABLE practice_sessions ADD CONSTRAINT ck_practice_sessions_user_id_required CHECK (user_id IS NOT NULL) NOT VALID`);
     await addCheck(qr, 'practice_sessions', 'ck_practice_sessions_answers', 'correct_answers >= 0 AND total_questions >= correct_answers');
     await addCheck(qr, 'practice_sessions', 'ck_practice_sessions_duration_seconds', 'duration_seconds >= 0');
   }
 
   async down(qr: QueryRunner): Promise<void> {
     await prepareMigrationSession(qr);
-    await qr.query(`ALTER TABLE practice_sessions
+    await run(qr, `ALTER TABLE practice_sessions
       DROP CONSTRAINT ck_practice_sessions_duration_seconds, DROP CONSTRAINT ck_practice_sessions_answers,
       DROP CONSTRAINT ck_practice_sessions_user_id_required, DROP CONSTRAINT fk_practice_sessions_user_id,
       DROP COLUMN user_id, DROP COLUMN finished_at,
       ALTER COLUMN started_at DROP NOT NULL, ALTER COLUMN total_questions DROP NOT NULL, ALTER COLUMN correct_answers DROP NOT NULL`);
     await toTimestamp(qr, 'practice_sessions', ['started_at']);
-    await qr.query(`ALTER TABLE practice_sessions ALTER COLUMN started_at SET DEFAULT CURRENT_TIMESTAMP`);
-    await qr.query(`ALTER TABLE practice_sessions RENAME COLUMN started_at TO session_date`);
-    await qr.query(`ALTER TABLE practice_sessions RENAME CONSTRAINT pk_practice_sessions TO practice_sessions_pkey`);
+    await run(qr, `ALTER TABLE practice_sessions ALTER COLUMN started_at SET DEFAULT CURRENT_TIMESTAMP`);
+    await run(qr, `ALTER TABLE practice_sessions RENAME COLUMN started_at TO session_date`);
+    await run(qr, `ALTER TABLE practice_sessions RENAME CONSTRAINT pk_practice_sessions TO practice_sessions_pkey`);
     await revertRepairSteps(qr, NAME, PRACTICE_REPAIRS);
   }
 }

@@ -1,4 +1,4 @@
-import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from './lib/v1/ddl';
 
 /**
  * `ix_practice_sessions_user_id_id` serves the learner's session list (newest first, keyset on id)

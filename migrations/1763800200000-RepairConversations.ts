@@ -1,31 +1,27 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { batchMarker, forEachKeyRange, inRange } from '../src/database/keyset-batches';
 import {
   addCheck,
   addForeignKey,
   addUpdatedAtTrigger,
-  atomically,
   createIndexesConcurrently,
   dropIndexConcurrently,
   dropUpdatedAtTrigger,
   renameConstraint,
-  prepareMigrationSession,
   setNotNull,
   timestampsNotNull,
   toTimestamp,
   toTimestamptz,
-} from '../src/database/migration-helpers';
-import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
-import { INTERACTION_TYPES, ROLE, STATUS, TYPE } from './rules/1763800200000-conversation-rules';
+} from './lib/v1/ddl';
+import { batchMarker, forEachKeyRange, inRange } from './lib/v1/keyset-batches';
+import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from './lib/v1/repair-steps';
+import { atomically, prepareMigrationSession, run } from './lib/v1/session';
+import { INTERACTION_TYPES, ROLE_OF_T, SESSION_TYPE_OF_T, STATUS_OF_T } from './rules/1763800200000-conversation-rules';
 
 const NAME = 'RepairConversations1763800200000';
 
 const S = 'conversation_sessions';
 const M = 'conversation_messages';
 const I = 'conversation_interactions';
-const statusOf = STATUS.replace(/status/g, 't.status');
-const typeOf = TYPE.replace(/session_type/g, 't.session_type');
-const roleOf = ROLE.replace(/role/g, 't.role');
 const outOfRange = (c: string) => `t.${c} NOT BETWEEN 1 AND 5`;
 
 /**
@@ -40,20 +36,20 @@ export const CONVERSATION_SESSION_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: M, label: 'messages.session_quarantined', reason: 'session_quarantined: its conversation has no owner',
     where: `EXISTS (SELECT 1 FROM ${S} s WHERE s.id = t.session_id AND s.user_id IS NULL)` },
   { kind: 'quarantine', table: S, label: 'sessions.no_owner', reason: 'no_owner: user_id is null', where: 't.user_id IS NULL' },
-  repairInPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${statusOf})`, `status = ${statusOf}`),
-  repairInPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${typeOf})`, `session_type = ${typeOf}`),
+  repairInPlace(S, 'sessions.status', 'status mapped', `t.status IS DISTINCT FROM (${STATUS_OF_T})`, `status = ${STATUS_OF_T}`),
+  repairInPlace(S, 'sessions.session_type', 'session_type mapped', `t.session_type IS DISTINCT FROM (${SESSION_TYPE_OF_T})`, `session_type = ${SESSION_TYPE_OF_T}`),
   repairInPlace(S, 'sessions.context', 'NULL context → {}', 't.conversation_context IS NULL', `conversation_context = '{}'::jsonb`),
   repairInPlace(S, 'sessions.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(S, 'sessions.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
 ];
 export const MESSAGE_STEPS: RepairStep[] = [
   { kind: 'quarantine', table: M, label: 'messages.no_session', reason: 'no_session: session_id is null', where: 't.session_id IS NULL' },
-  { kind: 'quarantine', table: M, label: 'messages.invalid_role', reason: 'invalid_role: not user, assistant or system', where: `(${roleOf}) IS NULL` },
+  { kind: 'quarantine', table: M, label: 'messages.invalid_role', reason: 'invalid_role: not user, assistant or system', where: `(${ROLE_OF_T}) IS NULL` },
   // A conversation whose orders contain a duplicate, a zero/negative, a NULL or a gap: renumbered 1..n, order kept.
   { kind: 'renumber', table: M, label: 'messages.message_order', reason: 'repaired: message_order renumbered 1..n',
     parent: 'session_id', column: 'message_order', orderBy: 'c.message_order NULLS LAST, c.created_at NULLS LAST, c.id',
     broken: 'count(*) <> count(DISTINCT message_order) OR min(message_order) <= 0 OR max(message_order) <> count(*)' },
-  repairInPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${roleOf})`, `role = ${roleOf}`),
+  repairInPlace(M, 'messages.role', 'role normalised', `t.role IS DISTINCT FROM (${ROLE_OF_T})`, `role = ${ROLE_OF_T}`),
   repairInPlace(M, 'messages.content', "NULL content → ''", 't.content IS NULL', `content = ''`),
   repairInPlace(M, 'messages.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace(M, 'messages.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
@@ -122,17 +118,17 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   private async repairSessions(qr: QueryRunner): Promise<void> {
     // Defaults before the repairs: a row the legacy app inserts without the column after the repair
     // has passed it is valid anyway, so the NOT NULL's VALIDATE below finds nothing to reject.
-    await qr.query(`ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
+    await run(qr, `ALTER TABLE conversation_sessions ALTER COLUMN conversation_context SET DEFAULT '{}'::jsonb`);
     await applyRepairSteps(qr, NAME, CONVERSATION_SESSION_STEPS);
     await timestampsNotNull(qr, 'conversation_sessions');
 
     await renameConstraint(qr, 'conversation_sessions', 'conversation_sessions_pkey', 'pk_conversation_sessions');
-    await qr.query(`ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
+    await run(qr, `ALTER TABLE conversation_sessions DROP CONSTRAINT IF EXISTS conversation_sessions_user_id_fkey`);
     await addForeignKey(qr, 'conversation_sessions', 'fk_conversation_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     for (const column of ['user_id', 'session_type', 'status', 'conversation_context']) await setNotNull(qr, 'conversation_sessions', column);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_session_type', `session_type IN ('home', 'profile_building', 'lesson', 'practice')`);
     await addCheck(qr, 'conversation_sessions', 'ck_conversation_sessions_status', `status IN ('active', 'completed', 'abandoned', 'paused')`);
-    await qr.query(`-- counts messages (message_order is integer too)
+    await run(qr, `-- counts messages (message_order is integer too)
       -- squawk-ignore prefer-bigint-over-int
       ALTER TABLE conversation_sessions ADD COLUMN IF NOT EXISTS last_message_order integer NOT NULL DEFAULT 0`);
     await installLastMessageOrderTrigger(qr);
@@ -144,7 +140,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
     await timestampsNotNull(qr, 'conversation_messages');
 
     await renameConstraint(qr, 'conversation_messages', 'conversation_messages_pkey', 'pk_conversation_messages');
-    await qr.query(`ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
+    await run(qr, `ALTER TABLE conversation_messages DROP CONSTRAINT IF EXISTS conversation_messages_session_id_fkey`);
     await addForeignKey(qr, 'conversation_messages', 'fk_conversation_messages_session_id',
       'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
     for (const column of ['session_id', 'role', 'content', 'message_order']) await setNotNull(qr, 'conversation_messages', column);
@@ -158,11 +154,11 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 
   private async repairInteractions(qr: QueryRunner): Promise<void> {
     const t = 'conversation_interactions';
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
+    await run(qr, `ALTER TABLE ${t} ALTER COLUMN metadata SET DEFAULT '{}'::jsonb, ALTER COLUMN created_at SET DEFAULT now()`);
     await applyRepairSteps(qr, NAME, INTERACTION_STEPS);
 
     await renameConstraint(qr, t, 'conversation_interactions_pkey', 'pk_conversation_interactions');
-    await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
+    await run(qr, `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS conversation_interactions_user_id_fkey`);
     await addForeignKey(qr, t, 'fk_conversation_interactions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_session_id', 'FOREIGN KEY (session_id) REFERENCES conversation_sessions(id) ON DELETE CASCADE');
     await addForeignKey(qr, t, 'fk_conversation_interactions_message_id', 'FOREIGN KEY (message_id) REFERENCES conversation_messages(id) ON DELETE SET NULL');
@@ -175,33 +171,49 @@ export class RepairConversations1763800200000 implements MigrationInterface {
   async down(qr: QueryRunner): Promise<void> {
     await prepareMigrationSession(qr);
     const t = 'conversation_interactions';
-    await dropConstraints(qr, t, ['ck_%_confidence_self_reported', 'ck_%_mastery_level', 'ck_%_interaction_type', 'fk_%_message_id', 'fk_%_session_id', 'fk_%_user_id']);
-    await qr.query(`ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
-    await qr.query(`ALTER TABLE ${t} RENAME CONSTRAINT pk_conversation_interactions TO conversation_interactions_pkey`);
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN interaction_type DROP NOT NULL,
+    await dropConstraints(qr, t, [
+      'ck_conversation_interactions_confidence_self_reported',
+      'ck_conversation_interactions_mastery_level',
+      'ck_conversation_interactions_interaction_type',
+      'fk_conversation_interactions_message_id',
+      'fk_conversation_interactions_session_id',
+      'fk_conversation_interactions_user_id',
+    ]);
+    await run(qr, `ALTER TABLE ${t} ADD CONSTRAINT conversation_interactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await run(qr, `ALTER TABLE ${t} RENAME CONSTRAINT pk_conversation_interactions TO conversation_interactions_pkey`);
+    await run(qr, `ALTER TABLE ${t} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN interaction_type DROP NOT NULL,
       ALTER COLUMN metadata DROP NOT NULL, ALTER COLUMN metadata DROP DEFAULT,
       ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
     await toTimestamp(qr, t, ['created_at', 'next_review_date']);
 
     const m = 'conversation_messages';
     await dropUpdatedAtTrigger(qr, m);
-    for (const trigger of LAST_ORDER_TRIGGERS) await qr.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${m}`);
-    await qr.query(`DROP FUNCTION IF EXISTS lingua_conversation_messages_last_message_order()`);
-    await qr.query(`DROP INDEX IF EXISTS ${REPAIR_INDEX}`);
-    await dropConstraints(qr, m, ['ck_%_message_order', 'ck_%_role', 'fk_%_session_id']);
-    await qr.query(`ALTER TABLE ${m} ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES conversation_sessions(id)`);
-    await qr.query(`ALTER TABLE ${m} RENAME CONSTRAINT pk_conversation_messages TO conversation_messages_pkey`);
-    await qr.query(`ALTER TABLE ${m} ALTER COLUMN session_id DROP NOT NULL, ALTER COLUMN role DROP NOT NULL,
+    for (const trigger of LAST_ORDER_TRIGGERS) await run(qr, `DROP TRIGGER IF EXISTS ${trigger} ON ${m}`);
+    await run(qr, `DROP FUNCTION IF EXISTS lingua_conversation_messages_last_message_order()`);
+    await run(qr, `DROP INDEX IF EXISTS ${REPAIR_INDEX}`);
+    await dropConstraints(qr, m, [
+      'ck_conversation_messages_message_order',
+      'ck_conversation_messages_role',
+      'fk_conversation_messages_session_id',
+    ]);
+    await run(qr, `ALTER TABLE ${m} ADD CONSTRAINT conversation_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES conversation_sessions(id)`);
+    await run(qr, `ALTER TABLE ${m} RENAME CONSTRAINT pk_conversation_messages TO conversation_messages_pkey`);
+    await run(qr, `ALTER TABLE ${m} ALTER COLUMN session_id DROP NOT NULL, ALTER COLUMN role DROP NOT NULL,
       ALTER COLUMN content DROP NOT NULL, ALTER COLUMN message_order DROP NOT NULL, ${legacyTimes}`);
     await toTimestamp(qr, m, ['created_at', 'updated_at']);
 
     const s = 'conversation_sessions';
     await dropUpdatedAtTrigger(qr, s);
-    await dropConstraints(qr, s, ['ck_%_last_message_order', 'ck_%_status', 'ck_%_session_type', 'fk_%_user_id']);
-    await qr.query(`ALTER TABLE ${s} DROP COLUMN last_message_order`);
-    await qr.query(`ALTER TABLE ${s} ADD CONSTRAINT conversation_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
-    await qr.query(`ALTER TABLE ${s} RENAME CONSTRAINT pk_conversation_sessions TO conversation_sessions_pkey`);
-    await qr.query(`ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN session_type DROP NOT NULL,
+    await dropConstraints(qr, s, [
+      'ck_conversation_sessions_last_message_order',
+      'ck_conversation_sessions_status',
+      'ck_conversation_sessions_session_type',
+      'fk_conversation_sessions_user_id',
+    ]);
+    await run(qr, `ALTER TABLE ${s} DROP COLUMN last_message_order`);
+    await run(qr, `ALTER TABLE ${s} ADD CONSTRAINT conversation_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id)`);
+    await run(qr, `ALTER TABLE ${s} RENAME CONSTRAINT pk_conversation_sessions TO conversation_sessions_pkey`);
+    await run(qr, `ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN session_type DROP NOT NULL,
       ALTER COLUMN status DROP NOT NULL, ALTER COLUMN conversation_context DROP NOT NULL, ALTER COLUMN conversation_context DROP DEFAULT,
       ${legacyTimes}`);
     await toTimestamp(qr, s, ['created_at', 'updated_at']);
@@ -223,7 +235,7 @@ export class RepairConversations1763800200000 implements MigrationInterface {
 const LAST_ORDER_TRIGGERS = ['trg_conversation_messages_last_message_order_insert', 'trg_conversation_messages_last_message_order_update'];
 
 async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
-  await qr.query(`CREATE OR REPLACE FUNCTION lingua_conversation_messages_last_message_order() RETURNS trigger LANGUAGE plpgsql AS $$
+  await run(qr, `CREATE OR REPLACE FUNCTION lingua_conversation_messages_last_message_order() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       UPDATE conversation_sessions s SET last_message_order = m.top
         FROM (SELECT session_id, max(message_order) AS top FROM written_messages GROUP BY session_id) m
@@ -232,7 +244,7 @@ async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
     END
     $$`);
   for (const [name, event] of [[LAST_ORDER_TRIGGERS[0], 'INSERT'], [LAST_ORDER_TRIGGERS[1], 'UPDATE']]) {
-    await qr.query(`CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON conversation_messages
+    await run(qr, `CREATE OR REPLACE TRIGGER ${name} AFTER ${event} ON conversation_messages
       REFERENCING NEW TABLE AS written_messages FOR EACH STATEMENT EXECUTE FUNCTION lingua_conversation_messages_last_message_order()`);
   }
 }
@@ -247,9 +259,10 @@ async function installLastMessageOrderTrigger(qr: QueryRunner): Promise<void> {
 async function backfillLastMessageOrder(qr: QueryRunner): Promise<void> {
   await forEachKeyRange(qr, 'conversation_sessions', 'id', (lo, hi) =>
     atomically(qr, async () => {
-      await qr.query(`${batchMarker('conversation_sessions:backfill last_message_order')}
+      await run(qr, `${batchMarker('conversation_sessions:backfill last_message_order')}
         SELECT 1 FROM conversation_sessions t WHERE ${inRange('id')} ORDER BY t.id FOR NO KEY UPDATE`, [lo, hi]);
-      await qr.query(
+      await run(
+        qr,
         `UPDATE conversation_sessions t SET last_message_order = coalesce(x.top, 0)
            FROM conversation_sessions s
            LEFT JOIN (SELECT session_id, max(message_order) AS top FROM conversation_messages
@@ -264,7 +277,6 @@ async function backfillLastMessageOrder(qr: QueryRunner): Promise<void> {
 const legacyTimes = `ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
       ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`;
 
-/** Drops `<prefix>_<table>_<rest>` constraints given as 'ck_%_rest' patterns. */
-async function dropConstraints(qr: QueryRunner, table: string, patterns: string[]): Promise<void> {
-  for (const pattern of patterns) await qr.query(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${pattern.replace('%', table)}`);
+async function dropConstraints(qr: QueryRunner, table: string, names: string[]): Promise<void> {
+  for (const name of names) await run(qr, `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${name}`);
 }

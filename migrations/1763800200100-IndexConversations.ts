@@ -1,4 +1,4 @@
-import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from './lib/v1/ddl';
 
 /**
  * Indexes for the conversations module, each serving one query (docs/modules/conversations-lessons.md,

@@ -8,21 +8,22 @@ import {
   dropUpdatedAtTrigger,
   findEquivalentIndex,
   renameConstraint,
-  prepareMigrationSession,
   setNotNull,
   toTimestamp,
   toTimestamptz,
-} from '../src/database/migration-helpers';
-import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from '../src/database/repair-steps';
+} from './lib/v1/ddl';
+import { applyRepairSteps, RepairStep, repairInPlace, revertRepairSteps } from './lib/v1/repair-steps';
+import { prepareMigrationSession, run } from './lib/v1/session';
 import { LESSON_VERSIONS_UNIQUE } from './1763800000000-CreateLegacyBaseline';
 
 const NAME = 'RepairLessons1763800200200';
 
-const LESSON_STATUS = `CASE
+/** The status a lesson `t` gets (its legacy synonyms mapped; else by whether it has a version). */
+const LESSON_STATUS_OF_T = `CASE
   WHEN lower(btrim(status)) IN ('draft', 'compiling', 'completed', 'failed') THEN lower(btrim(status))
   WHEN lower(btrim(status)) IN ('published', 'ready', 'compiled', 'done', 'complete') THEN 'completed'
   WHEN lower(btrim(status)) IN ('error', 'errored') THEN 'failed'
-  WHEN EXISTS (SELECT 1 FROM lesson_versions v WHERE v.lesson_id = lessons.id) THEN 'completed'
+  WHEN EXISTS (SELECT 1 FROM lesson_versions v WHERE v.lesson_id = t.id) THEN 'completed'
   ELSE 'draft' END`;
 const SESSION_STATUS = `CASE
   WHEN lower(btrim(status)) IN ('in_progress', 'completed', 'abandoned') THEN lower(btrim(status))
@@ -31,14 +32,13 @@ const SESSION_STATUS = `CASE
   WHEN lower(btrim(status)) IN ('cancelled', 'canceled', 'quit', 'aborted') THEN 'abandoned'
   WHEN completed_at IS NOT NULL THEN 'completed'
   ELSE 'in_progress' END`;
-const lessonStatusOf = LESSON_STATUS.replace(/lessons\.id/g, 't.id');
 
 const orphan = (column: string, table: string) =>
   `t.${column} IS NULL OR NOT EXISTS (SELECT 1 FROM ${table} p WHERE p.id = t.${column})`;
 
 /** Each list runs in keyset batches (repair-steps.ts); `down` undoes it in reverse. */
 export const LESSON_STEPS: RepairStep[] = [
-  repairInPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${lessonStatusOf})`, `status = ${lessonStatusOf}`),
+  repairInPlace('lessons', 'lessons.status', 'status mapped', `t.status IS DISTINCT FROM (${LESSON_STATUS_OF_T})`, `status = ${LESSON_STATUS_OF_T}`),
   repairInPlace('lessons', 'lessons.title', "blank title → 'Untitled lesson <id>'", `t.title IS NULL OR btrim(t.title) = ''`, `title = 'Untitled lesson ' || t.id`),
   repairInPlace('lessons', 'lessons.created_at', 'NULL created_at → migration time', 't.created_at IS NULL', 'created_at = now()'),
   repairInPlace('lessons', 'lessons.updated_at', 'NULL updated_at → created_at', 't.updated_at IS NULL', 'updated_at = t.created_at'),
@@ -102,7 +102,7 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   private async repairLessons(qr: QueryRunner): Promise<void> {
     await applyRepairSteps(qr, NAME, LESSON_STEPS);
     await renameConstraint(qr, 'lessons', 'lessons_pkey', 'pk_lessons');
-    await qr.query(`ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
+    await run(qr, `ALTER TABLE lessons ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
     for (const column of ['title', 'status', 'created_at', 'updated_at']) await setNotNull(qr, 'lessons', column);
     await addCheck(qr, 'lessons', 'ck_lessons_status', `status IN ('draft', 'compiling', 'completed', 'failed')`);
     await addUpdatedAtTrigger(qr, 'lessons');
@@ -113,9 +113,9 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await applyRepairSteps(qr, NAME, VERSION_STEPS);
 
     await renameConstraint(qr, t, 'lesson_versions_pkey', 'pk_lesson_versions');
-    await qr.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
+    await run(qr, `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS lesson_versions_lesson_id_fkey`);
     await addForeignKey(qr, t, 'fk_lesson_versions_lesson_id', 'FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE');
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN created_at SET DEFAULT now()`);
+    await run(qr, `ALTER TABLE ${t} ALTER COLUMN created_at SET DEFAULT now()`);
     for (const column of ['lesson_id', 'version', 'lesson_plan', 'created_at']) await setNotNull(qr, t, column);
     await addCheck(qr, t, 'ck_lesson_versions_version', 'version > 0');
     await adoptUniqueIndex(qr);
@@ -124,11 +124,11 @@ export class RepairLessons1763800200200 implements MigrationInterface {
   private async repairSessions(qr: QueryRunner): Promise<void> {
     const t = 'lesson_sessions';
     // Defaults before the repairs: a session the legacy app inserts without them is valid from now on.
-    await qr.query(`ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
+    await run(qr, `ALTER TABLE ${t} ALTER COLUMN status SET DEFAULT 'in_progress', ALTER COLUMN started_at SET DEFAULT now()`);
     await applyRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
 
     await renameConstraint(qr, t, 'lesson_sessions_pkey', 'pk_lesson_sessions');
-    await qr.query(`-- references lesson_versions.id, a legacy integer key
+    await run(qr, `-- references lesson_versions.id, a legacy integer key
       -- squawk-ignore prefer-bigint-over-int
       ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lesson_version_id integer`);
     await addForeignKey(qr, t, 'fk_lesson_sessions_user_id', 'FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE');
@@ -144,11 +144,11 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     await prepareMigrationSession(qr);
     const s = 'lesson_sessions';
     for (const c of ['ck_lesson_sessions_score', 'ck_lesson_sessions_status', 'fk_lesson_sessions_lesson_version_id',
-      'fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_user_id']) await qr.query(`ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);
-    await qr.query(`ALTER TABLE ${s} DROP COLUMN lesson_version_id`);
-    await qr.query(`ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN lesson_id DROP NOT NULL,
+      'fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_user_id']) await run(qr, `ALTER TABLE ${s} DROP CONSTRAINT IF EXISTS ${c}`);
+    await run(qr, `ALTER TABLE ${s} DROP COLUMN lesson_version_id`);
+    await run(qr, `ALTER TABLE ${s} ALTER COLUMN user_id DROP NOT NULL, ALTER COLUMN lesson_id DROP NOT NULL,
       ALTER COLUMN status DROP NOT NULL, ALTER COLUMN status DROP DEFAULT, ALTER COLUMN started_at DROP NOT NULL, ALTER COLUMN started_at DROP DEFAULT`);
-    await qr.query(`ALTER TABLE ${s} RENAME CONSTRAINT pk_lesson_sessions TO lesson_sessions_pkey`);
+    await run(qr, `ALTER TABLE ${s} RENAME CONSTRAINT pk_lesson_sessions TO lesson_sessions_pkey`);
     await toTimestamp(qr, s, ['started_at', 'completed_at']);
 
     const v = 'lesson_versions';
@@ -156,27 +156,27 @@ export class RepairLessons1763800200200 implements MigrationInterface {
     // its legacy name once the original rows are back.
     const legacyIndex = await adoptedLegacyIndex(qr);
     for (const c of ['uq_lesson_versions_lesson_id_version', 'ck_lesson_versions_version', 'fk_lesson_versions_lesson_id']) {
-      await qr.query(`ALTER TABLE ${v} DROP CONSTRAINT IF EXISTS ${c}`);
+      await run(qr, `ALTER TABLE ${v} DROP CONSTRAINT IF EXISTS ${c}`);
     }
-    await qr.query(`ALTER TABLE ${v} ADD CONSTRAINT lesson_versions_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES lessons(id)`);
-    await qr.query(`ALTER TABLE ${v} ALTER COLUMN lesson_id DROP NOT NULL, ALTER COLUMN version DROP NOT NULL,
+    await run(qr, `ALTER TABLE ${v} ADD CONSTRAINT lesson_versions_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES lessons(id)`);
+    await run(qr, `ALTER TABLE ${v} ALTER COLUMN lesson_id DROP NOT NULL, ALTER COLUMN version DROP NOT NULL,
       ALTER COLUMN lesson_plan DROP NOT NULL, ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP`);
-    await qr.query(`ALTER TABLE ${v} RENAME CONSTRAINT pk_lesson_versions TO lesson_versions_pkey`);
+    await run(qr, `ALTER TABLE ${v} RENAME CONSTRAINT pk_lesson_versions TO lesson_versions_pkey`);
     await toTimestamp(qr, v, ['created_at']);
 
     const l = 'lessons';
     await dropUpdatedAtTrigger(qr, l);
-    await qr.query(`ALTER TABLE ${l} DROP CONSTRAINT IF EXISTS ck_lessons_status`);
-    await qr.query(`ALTER TABLE ${l} ALTER COLUMN title DROP NOT NULL, ALTER COLUMN status DROP NOT NULL,
+    await run(qr, `ALTER TABLE ${l} DROP CONSTRAINT IF EXISTS ck_lessons_status`);
+    await run(qr, `ALTER TABLE ${l} ALTER COLUMN title DROP NOT NULL, ALTER COLUMN status DROP NOT NULL,
       ALTER COLUMN created_at DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL,
       ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP, ALTER COLUMN updated_at SET DEFAULT CURRENT_TIMESTAMP`);
-    await qr.query(`ALTER TABLE ${l} RENAME CONSTRAINT pk_lessons TO lessons_pkey`);
+    await run(qr, `ALTER TABLE ${l} RENAME CONSTRAINT pk_lessons TO lessons_pkey`);
     await toTimestamp(qr, l, ['created_at', 'updated_at']);
 
     // Each table's steps in the reverse of their order.
     await revertRepairSteps(qr, NAME, LESSON_STEPS);
     await revertRepairSteps(qr, NAME, VERSION_STEPS);
-    if (legacyIndex) await qr.query(`CREATE UNIQUE INDEX ${legacyIndex} ON ${v} USING ${LESSON_VERSIONS_UNIQUE.using}`);
+    if (legacyIndex) await run(qr, `CREATE UNIQUE INDEX ${legacyIndex} ON ${v} USING ${LESSON_VERSIONS_UNIQUE.using}`);
     await revertRepairSteps(qr, NAME, LESSON_SESSION_STEPS);
   }
 }
@@ -189,11 +189,11 @@ export class RepairLessons1763800200200 implements MigrationInterface {
  */
 async function adoptUniqueIndex(qr: QueryRunner): Promise<void> {
   const uq = 'uq_lesson_versions_lesson_id_version';
-  const [adopted] = await qr.query(`SELECT 1 FROM pg_constraint WHERE conname = $1`, [uq]);
+  const [adopted] = await run(qr, `SELECT 1 FROM pg_constraint WHERE conname = $1`, [uq]);
   if (adopted) return;
   const legacy = await findEquivalentIndex(qr, 'lesson_versions', LESSON_VERSIONS_UNIQUE);
   if (legacy && legacy !== uq) {
-    await qr.query(`COMMENT ON INDEX ${legacy} IS '${ADOPTED}${legacy}'`);
+    await run(qr, `COMMENT ON INDEX ${legacy} IS '${ADOPTED}${legacy}'`);
     await attachUniqueIndex(qr, 'lesson_versions', uq, legacy);
     return;
   }
@@ -202,6 +202,6 @@ async function adoptUniqueIndex(qr: QueryRunner): Promise<void> {
 }
 
 async function adoptedLegacyIndex(qr: QueryRunner): Promise<string | undefined> {
-  const [row] = await qr.query(`SELECT obj_description(to_regclass('uq_lesson_versions_lesson_id_version'), 'pg_class') AS note`);
+  const [row] = await run(qr, `SELECT obj_description(to_regclass('uq_lesson_versions_lesson_id_version'), 'pg_class') AS note`);
   return row?.note?.startsWith(ADOPTED) ? row.note.slice(ADOPTED.length) : undefined;
 }

@@ -1,4 +1,4 @@
-import { ConcurrentIndexMigration, IndexDefinition } from '../src/database/migration-helpers';
+import { ConcurrentIndexMigration, IndexDefinition } from './lib/v1/ddl';
 
 /** Indexes for the lessons module; each one's query: docs/modules/conversations-lessons.md, "Index map". */
 const INDEXES: IndexDefinition[] = [

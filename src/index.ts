@@ -26,7 +26,6 @@ export { LINGUA_ENTITIES } from './database/entities';
 // Deploys
 export { LINGUA_MIGRATIONS } from '../migrations';
 export { withMigrationLock, MigrationNeedsSessionError } from './database/migration-lock';
-export { setMigrationBatchSize } from './database/keyset-batches';
 
 // Transactions, errors, HTTP contract pieces a host's own code meets
 export { TransactionRunner } from './database/transaction-runner';

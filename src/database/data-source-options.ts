@@ -11,14 +11,22 @@ import { TypeOrmNestLogger } from './typeorm-logger';
  * The one place lingua-core's own connection options are built: its own connection
  * (`LinguaCoreModule` with `database`), the reference host, `ormconfig.ts`, the tests and scripts all
  * call this, so they cannot drift. A host that gives lingua-core its own TypeORM connection can spread
- * these options too. `database.pooler` must be resolved (see `detectPooler`) for a pooler URL: with
+ * these options too. `migrationBatchSize` sets the session setting `lingua.migration_batch_size` the
+ * repair migrations read (rows per keyset batch; 5,000 when unset). `database.pooler` must be resolved (see `detectPooler`) for a pooler URL: with
  * it unset, the session settings are sent as a startup parameter, which a transaction pooler refuses.
  */
 export function buildDataSourceOptions(
   database: LinguaDatabaseOptions,
-  { role = 'app', ...overrides }: Partial<PostgresConnectionOptions> & { role?: 'app' | 'migrations' } = {},
+  {
+    role = 'app',
+    migrationBatchSize,
+    ...overrides
+  }: Partial<PostgresConnectionOptions> & { role?: 'app' | 'migrations'; migrationBatchSize?: number } = {},
 ): DataSourceOptions {
   const db = resolveDatabaseOptions(database);
+  if (migrationBatchSize !== undefined && (!Number.isInteger(migrationBatchSize) || migrationBatchSize < 1)) {
+    throw new Error(`the migration batch size must be a positive integer, got ${migrationBatchSize}`);
+  }
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
   const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;
   // Behind a transaction pooler no startup parameter gets through: timeouts go per transaction (SET LOCAL).
@@ -27,6 +35,9 @@ export function buildDataSourceOptions(
     `-c lock_timeout=${db.lockTimeoutMs}`,
     `-c idle_in_transaction_session_timeout=${db.idleInTransactionTimeoutMs}`,
     '-c TimeZone=UTC',
+    // Rows per keyset batch of the repair migrations: a setting of the session they run in, which
+    // they read themselves (docs/migrations.md, "Batch size").
+    ...(migrationBatchSize === undefined ? [] : [`-c lingua.migration_batch_size=${migrationBatchSize}`]),
   ].join(' ');
   const options: PostgresConnectionOptions = {
     type: 'postgres',

@@ -46,7 +46,7 @@ export class AppEnv {
   @Transform(toBool) @IsOptional() @IsBoolean() DEMO?: boolean = undefined;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @IsString() EMBEDDED_PG_DIR = '.data';
-  /** Rows per keyset batch of the repair migrations (`setMigrationBatchSize`). */
+  /** Rows per keyset batch of the repair migrations (buildDataSourceOptions' `migrationBatchSize`: the session setting lingua.migration_batch_size). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) LINGUA_MIGRATION_BATCH_SIZE = 5_000;
 }
 

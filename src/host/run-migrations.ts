@@ -1,13 +1,15 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../database/data-source-options';
-import { setMigrationBatchSize } from '../database/keyset-batches';
 import { withMigrationLock } from '../database/migration-lock';
 import { AppEnv, migrationDatabaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */
 export async function runPendingMigrations(env: AppEnv, log: (line: string) => void): Promise<number> {
-  setMigrationBatchSize(env.LINGUA_MIGRATION_BATCH_SIZE);
-  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations', logging: false })), log);
+  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), {
+    role: 'migrations',
+    logging: false,
+    migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
+  })), log);
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

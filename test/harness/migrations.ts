@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { setMigrationBatchSize } from '../../src/database/keyset-batches';
 
-/** A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts. */
-export async function migrationDataSource(url: string): Promise<DataSource> {
-  const ds = new DataSource(buildDataSourceOptions({ url }, { role: 'migrations', logging: false }));
+/**
+ * A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts; `batchSize`
+ * sets the repair migrations' keyset batch size (the session setting lingua.migration_batch_size).
+ */
+export async function migrationDataSource(url: string, { batchSize }: { batchSize?: number } = {}): Promise<DataSource> {
+  const ds = new DataSource(buildDataSourceOptions({ url }, { role: 'migrations', logging: false, migrationBatchSize: batchSize }));
   return ds.initialize();
 }
 
@@ -32,10 +34,4 @@ export async function revertDownTo(ds: DataSource, keepCount: number): Promise<v
   }
 }
 
-export { schemaSnapshot } from '../../src/database/schema-snapshot';
-
-/** Within a describe block: the migrations' keyset batch size is `size`, then the default again. */
-export function useMigrationBatchSize(size: number): void {
-  beforeAll(() => setMigrationBatchSize(size));
-  afterAll(() => setMigrationBatchSize());
-}
+export { schemaSnapshot } from '../../scripts/lib/schema-snapshot';

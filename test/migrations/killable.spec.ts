@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { takeInventory } from '../../scripts/legacy/inventory';
 import { verifyAdopted } from '../../scripts/legacy/verify-adopted';
 import { LegacyDatabase } from '../harness/legacy';
-import { migrateThrough, migrationDataSource, useMigrationBatchSize } from '../harness/migrations';
+import { migrateThrough, migrationDataSource } from '../harness/migrations';
 
 /**
  * Issue 10, "killable": the chain stopped at the worst moments — its connection terminated in the
@@ -19,7 +19,8 @@ describe('the chain interrupted and run again', () => {
   let blocker: Client;
   /** Looks and acts from outside (a transaction open while polling would hold back the chain's concurrent index builds). */
   let observer: Client;
-  useMigrationBatchSize(5);
+  /** Small keyset batches, so every batched step runs many batches and a kill can land inside one. */
+  const batchSize = 5;
 
   beforeAll(async () => {
     db = await LegacyDatabase.create();
@@ -45,7 +46,7 @@ describe('the chain interrupted and run again', () => {
   });
 
   const run = async () => {
-    const ds: DataSource = await migrationDataSource(db.url);
+    const ds: DataSource = await migrationDataSource(db.url, { batchSize });
     try {
       await ds.runMigrations({ transaction: 'each' });
     } finally {
@@ -66,7 +67,7 @@ describe('the chain interrupted and run again', () => {
 
   it('completes after a batch is killed half-way, an index build left INVALID and a VALIDATE that never ran', async () => {
     const legacy = await takeInventory(db.url, { defects: false });
-    const ds = await migrationDataSource(db.url);
+    const ds = await migrationDataSource(db.url, { batchSize });
     await migrateThrough(ds, 'CreateSharedInfrastructure1763800000100');
     await ds.destroy();
     // An interrupted CREATE INDEX CONCURRENTLY: the unique email index, built over duplicates, fails and stays INVALID.

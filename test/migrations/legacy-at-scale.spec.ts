@@ -10,8 +10,8 @@ import { Inventory } from '../../scripts/legacy/inventory';
 import { verifyAdopted } from '../../scripts/legacy/verify-adopted';
 import { verifyReverted } from '../../scripts/legacy/verify-reverted';
 import { observeQueries } from '../../src/database/query-observer';
-import { RepairStep, stepName } from '../../src/database/repair-steps';
-import { migrationDataSource, revertDownTo, useMigrationBatchSize } from '../harness/migrations';
+import { RepairStep, stepName } from '../../migrations/lib/v1/repair-steps';
+import { migrationDataSource, revertDownTo } from '../harness/migrations';
 
 /**
  * Issue 10: the chain on a generated dirty legacy database (scripts/legacy, smallest scale) with a
@@ -34,11 +34,10 @@ describe('the repair chain on a generated legacy database, in small keyset batch
   let inventory: Inventory;
   let ds: DataSource;
   const batches = new Map<string, number>();
-  useMigrationBatchSize(BATCH_SIZE);
 
   beforeAll(async () => {
     ({ inventory } = await generateLegacy(url, { scale: 0.001, replace: true }));
-    ds = await migrationDataSource(url);
+    ds = await migrationDataSource(url, { batchSize: BATCH_SIZE });
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { APPEND_MESSAGE_SQL } from '../../src/conversations/conversations.repository';
 import { LegacyDatabase } from '../harness/legacy';
-import { migrationDataSource, useMigrationBatchSize } from '../harness/migrations';
+import { migrationDataSource } from '../harness/migrations';
 
 /**
  * Issue 10: the legacy app keeps writing while the chain runs. Before every statement the chain
@@ -43,7 +43,6 @@ describe('legacy writes while the chain runs', () => {
   let writer: Client;
   const failures: string[] = [];
   let writes = 0;
-  useMigrationBatchSize(5);
 
   beforeAll(async () => {
     db = await LegacyDatabase.create();
@@ -71,7 +70,7 @@ describe('legacy writes while the chain runs', () => {
     writer = new Client({ connectionString: db.url });
     await writer.connect();
     await writer.query(`SET lock_timeout = '10s'`);
-    ds = await migrationDataSource(db.url);
+    ds = await migrationDataSource(db.url, { batchSize: 5 });
   });
   afterAll(async () => {
     await writer?.end();

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { assertCounts, batchMarker, forEachKeyRange, inRange, oneRow } from './keyset-batches';
-import { atomically, restoreQuarantined } from './migration-helpers';
+import { restoreQuarantined } from './ddl';
+import { atomically, run } from './session';
 
 /**
  * A data repair a migration applies to a legacy table before changing its schema, declared once so
@@ -122,7 +123,8 @@ async function quarantineInBatches(qr: QueryRunner, migration: string, step: Ext
   let total = 0;
   await forEachKeyRange(qr, step.table, 'id', async (lo, hi) => {
     const counts = oneRow<{ moved: number; kept: number }>(
-      await qr.query(
+      await run(
+        qr,
         `${batchMarker(stepName(step))}
          WITH moved AS (DELETE FROM ${step.table} t WHERE ${inRange('id')} AND (${step.where}) RETURNING t.*),
               kept AS (${RECORD} SELECT $3, $4, $5, to_jsonb(moved), false FROM moved RETURNING 1)
@@ -145,7 +147,8 @@ async function repairInBatches(qr: QueryRunner, migration: string, step: Extract
     // hit: the batch's matching rows, locked, with their values before the fix; both the record and
     // the fix read them, so the record is exactly what was changed.
     const counts = oneRow<{ hit: number; fixed: number }>(
-      await qr.query(
+      await run(
+        qr,
         `${batchMarker(stepName(step))}
          WITH hit AS (SELECT t.* FROM ${step.table} t${from} WHERE ${inRange('id')} AND (${step.where})${join} FOR UPDATE OF t),
               kept AS (${RECORD} SELECT $3, $4, $5, to_jsonb(h), true FROM hit h ON CONFLICT DO NOTHING),
@@ -162,17 +165,18 @@ async function repairInBatches(qr: QueryRunner, migration: string, step: Extract
 }
 
 async function buildMergeMap(qr: QueryRunner, map: MergeMap): Promise<void> {
-  await qr.query(`-- a scratch temp table of this session (a merge map), rebuilt on every run
+  await run(qr, `-- a scratch temp table of this session (a merge map), rebuilt on every run
     -- squawk-ignore ban-drop-table
     DROP TABLE IF EXISTS ${map.name}`);
-  await qr.query(`CREATE TEMP TABLE ${map.name} (dup_id bigint NOT NULL UNIQUE, keep_id bigint NOT NULL, PRIMARY KEY (keep_id, dup_id))`);
-  await qr.query(
+  await run(qr, `CREATE TEMP TABLE ${map.name} (dup_id bigint NOT NULL UNIQUE, keep_id bigint NOT NULL, PRIMARY KEY (keep_id, dup_id))`);
+  await run(
+    qr,
     `INSERT INTO ${map.name} (dup_id, keep_id)
      SELECT id, keep_id FROM (SELECT t.id, first_value(t.id) OVER (PARTITION BY ${map.key('t')} ORDER BY t.id) AS keep_id
                                 FROM ${map.table} t ${map.where ? `WHERE ${map.where('t')}` : ''}) d
       WHERE id <> keep_id`,
   );
-  await qr.query(`ANALYZE ${map.name}`);
+  await run(qr, `ANALYZE ${map.name}`);
 }
 
 async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeStep): Promise<number> {
@@ -185,7 +189,8 @@ async function mergeInBatches(qr: QueryRunner, migration: string, step: MergeSte
     // grp: the map's pairs whose survivor is in this batch and whose duplicate still has its key;
     // members: all their rows, locked; sums: the aggregates per survivor over its group.
     const counts = oneRow<{ groups: number; fixed: number; moved: number; kept: number }>(
-      await qr.query(
+      await run(
+        qr,
         `${batchMarker(stepName(step))}
          WITH grp AS (SELECT g.dup_id, g.keep_id FROM ${map.name} g JOIN ${t} k ON k.id = g.keep_id JOIN ${t} d ON d.id = g.dup_id
                        WHERE ${inRange('keep_id', 'g')} AND ROW(${map.key('k')}) IS NOT DISTINCT FROM ROW(${map.key('d')})),
@@ -217,7 +222,8 @@ async function renumberInBatches(qr: QueryRunner, migration: string, step: Renum
     await atomically(qr, async () => {
       // 1. the children to renumber under the batch's parents, locked, originals recorded, set to
       //    NULL (a unique index allows any number of NULLs, so step 2 never meets a transient duplicate);
-      const rows: Array<{ id: number; rn: number }> = await qr.query(
+      const rows: Array<{ id: number; rn: number }> = await run(
+        qr,
         `${batchMarker(stepName(step))}
          WITH broken AS (SELECT ${parent} FROM ${table} WHERE ${parent} > $1::bigint AND ${parent} <= $2::bigint GROUP BY ${parent} HAVING ${step.broken}),
               ranked AS (SELECT id, rn FROM (SELECT c.id, c.${column} AS current, row_number() OVER (PARTITION BY c.${parent} ORDER BY ${step.orderBy})::int AS rn
@@ -234,7 +240,8 @@ async function renumberInBatches(qr: QueryRunner, migration: string, step: Renum
       if (rows.length === 0) return;
       // 2. their new numbers.
       const { n } = oneRow<{ n: number }>(
-        await qr.query(
+        await run(
+          qr,
           `WITH done AS (UPDATE ${table} t SET ${column} = u.rn FROM unnest($1::int[], $2::int[]) AS u(id, rn) WHERE t.id = u.id RETURNING 1)
            SELECT count(*)::int AS n FROM done`,
           [rows.map((r) => r.id), rows.map((r) => r.rn)],

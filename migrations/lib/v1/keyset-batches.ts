@@ -1,27 +1,14 @@
 import type { QueryRunner } from 'typeorm';
+import { migrationBatchSize, run } from './session';
 
 /**
  * Keyset batches for repair migrations (docs/migrations.md, "Batches"): every batched step walks a
  * table's integer primary key, `key > $last ORDER BY key LIMIT n`, the next batch starting after the
  * last key the previous one returned. Each batch is found through the primary key index and costs
  * only its own rows, so a step is linear in the table size; each batch is its own short transaction.
+ * The batch size is the session's (session.ts, migrationBatchSize). Frozen with the migrations that
+ * call it (migrations/lib/README.md).
  */
-
-export const DEFAULT_BATCH_SIZE = 5_000;
-let batchSize = DEFAULT_BATCH_SIZE;
-
-/**
- * Rows per keyset batch of the repair migrations (default 5,000). The library reads no environment:
- * the DataSource file the TypeORM CLI loads sets it (the reference host's from LINGUA_MIGRATION_BATCH_SIZE).
- */
-export function setMigrationBatchSize(size: number = DEFAULT_BATCH_SIZE): void {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`the migration batch size must be a positive integer, got ${size}`);
-  batchSize = size;
-}
-
-export function migrationBatchSize(): number {
-  return batchSize;
-}
 
 /** Below every integer key: where a walk starts. */
 const BEFORE_FIRST_KEY = '-9223372036854775808';
@@ -49,15 +36,16 @@ export async function forEachKeyRange(
   key: string,
   work: (lo: string, hi: string) => Promise<void>,
 ): Promise<number> {
-  const size = migrationBatchSize();
-  const highest = async () => oneRow<{ top: string | null }>(await qr.query(`SELECT max(${key})::text AS top FROM ${table}`)).top;
+  const size = await migrationBatchSize(qr);
+  const highest = async () => oneRow<{ top: string | null }>(await run(qr, `SELECT max(${key})::text AS top FROM ${table}`)).top;
   let lo = BEFORE_FIRST_KEY;
   let batches = 0;
   let end = await highest();
   for (let round = 0; round < 2 && end !== null; round++) {
     for (;;) {
       const { hi } = oneRow<{ hi: string | null }>(
-        await qr.query(
+        await run(
+          qr,
           `SELECT max(k)::text AS hi FROM (SELECT ${key} AS k FROM ${table} WHERE ${key} > $1::bigint AND ${key} <= $2::bigint ORDER BY ${key} LIMIT ${size}) b`,
           [lo, end],
         ),
@@ -95,16 +83,25 @@ export function assertCounts(step: string, counts: Record<string, number>): void
 }
 
 /**
- * `UPDATE table SET <set> WHERE <where>` (alias `t`) in keyset batches by `key`: each batch one
- * statement and its own transaction, holding row locks only on its own rows. For backfills that
- * need no record (new columns, counters). Returns how many rows changed.
+ * `UPDATE table SET <column> = <value> WHERE <where>` (alias `t`) in keyset batches by `key`: each
+ * batch one statement and its own transaction, holding row locks only on its own rows. For
+ * backfills that need no record (new columns, counters). Returns how many rows changed.
  */
-export async function backfillInBatches(qr: QueryRunner, table: string, set: string, where: string, { key = 'id' }: { key?: string } = {}): Promise<number> {
-  const step = `${table}:backfill ${set.split('=')[0].trim()}`;
+export async function backfillInBatches(
+  qr: QueryRunner,
+  table: string,
+  column: string,
+  value: string,
+  where: string,
+  { key = 'id' }: { key?: string } = {},
+): Promise<number> {
+  const step = `${table}:backfill ${column}`;
+  const set = `${column} = ${value}`;
   let total = 0;
   await forEachKeyRange(qr, table, key, async (lo, hi) => {
     const { n } = oneRow<{ n: number }>(
-      await qr.query(
+      await run(
+        qr,
         `${batchMarker(step)}
          WITH done AS (UPDATE ${table} t SET ${set} WHERE ${inRange(key)} AND (${where}) RETURNING 1)
          SELECT count(*)::int AS n FROM done`,
