@@ -1,17 +1,12 @@
 import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { HttpAdapterHost } from '@nestjs/core';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { ApiError } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { validatedParamsOf } from './request-params';
 import { LinguaValidationPipe } from './validation';
 
-const VALIDATED_SOURCES: Partial<Record<RouteParamtypes, { type: 'body' | 'query' | 'param'; key: 'body' | 'query' | 'params' }>> = {
-  [RouteParamtypes.BODY]: { type: 'body', key: 'body' },
-  [RouteParamtypes.QUERY]: { type: 'query', key: 'query' },
-  [RouteParamtypes.PARAM]: { type: 'param', key: 'params' },
-};
+const REQUEST_KEY = { body: 'body', query: 'query', param: 'params' } as const;
 
 /**
  * Bound by every lingua-core controller: echoes the request id on every response (errors get it from
@@ -39,15 +34,13 @@ export class LinguaRequestInterceptor implements NestInterceptor {
 
   private async ownValidationError(ctx: ExecutionContext): Promise<ApiError | undefined> {
     const handler = ctx.getHandler().name;
-    const args: Record<string, { index: number; data?: string }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, ctx.getClass(), handler) ?? {};
-    const types: unknown[] = Reflect.getMetadata('design:paramtypes', ctx.getClass().prototype, handler) ?? [];
+    const prototype = ctx.getClass().prototype as object;
+    const types: unknown[] = Reflect.getMetadata('design:paramtypes', prototype, handler) ?? [];
     const request = ctx.switchToHttp().getRequest<Record<string, Record<string, unknown> | undefined>>();
-    for (const [key, { index, data }] of Object.entries(args)) {
-      const source = VALIDATED_SOURCES[Number(key.split(':')[0]) as RouteParamtypes];
-      if (!source) continue;
-      const value = data ? request[source.key]?.[data] : request[source.key];
+    for (const { index, source, data } of validatedParamsOf(prototype, handler)) {
+      const value = data ? request[REQUEST_KEY[source]]?.[data] : request[REQUEST_KEY[source]];
       try {
-        await this.pipe.transform(value, { type: source.type, metatype: types[index] as never, data });
+        await this.pipe.transform(value, { type: source, metatype: types[index] as never, data });
       } catch (err) {
         if (err instanceof ApiError) return err;
       }

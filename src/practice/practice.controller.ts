@@ -1,4 +1,5 @@
-import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Param, Query } from '../common/request-params';
 import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';

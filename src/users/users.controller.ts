@@ -1,4 +1,5 @@
-import { Body, Get, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Get, Patch, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Param, Query } from '../common/request-params';
 import { ApiCreatedResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard, CurrentLearner, Public } from '../common/auth';
 import { IdParam } from '../common/id-param';

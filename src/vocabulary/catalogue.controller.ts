@@ -1,4 +1,5 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Param, Query } from '../common/request-params';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { AuthorGuard } from '../common/auth';
 import { IdParam } from '../common/id-param';

@@ -1,4 +1,5 @@
-import { Delete, Get, HttpCode, Param, Put, Query, Res } from '@nestjs/common';
+import { Delete, Get, HttpCode, Put, Res } from '@nestjs/common';
+import { Param, Query } from '../common/request-params';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse } from '../common/swagger-optional';
 import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
