@@ -13,6 +13,8 @@ export interface UserWithProfileRow {
   profile: UserProfile | null;
 }
 
+const USER_COLUMNS = 'id, email, display_name, native_language, target_language, username, created_at, updated_at';
+
 /** SQL for the users module: single-purpose QueryBuilder methods, no business rules. */
 @Injectable()
 export class UsersRepository {
@@ -23,7 +25,13 @@ export class UsersRepository {
   ) {}
 
   async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>, manager?: EntityManager): Promise<User> {
-    const result = await (manager?.getRepository(User) ?? this.users).createQueryBuilder().insert().values(values).returning('*').execute();
+    // The entity's readable columns only: password_hash is select: false, and RETURNING * would bring it back.
+    const result = await (manager?.getRepository(User) ?? this.users)
+      .createQueryBuilder()
+      .insert()
+      .values(values)
+      .returning(USER_COLUMNS)
+      .execute();
     return fromRawRow<User>(result.raw[0]);
   }
 
