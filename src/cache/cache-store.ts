@@ -48,7 +48,7 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
   }
   if (!settings.redisUrl) {
     // One Map (no hash of every key to pick a shard) and no structuredClone of every value read: cached
-    // values are response DTOs that nothing mutates, so a hit costs a Map lookup (issue 8).
+    // values are response DTOs that nothing mutates, so a hit costs a Map lookup.
     return createKeyv({ lruSize: settings.cacheMemoryMaxEntries, checkInterval: 30_000, storeHashSize: 1, useClone: false });
   }
   const KeyvRedis = keyvRedis();

@@ -2,7 +2,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { toInt } from './raw-rows';
 
 /**
- * A page and its total in ONE statement (issue 9): one snapshot, so the total always agrees with
+ * A page and its total in ONE statement: one snapshot, so the total always agrees with
  * the items under concurrent writes, and one pool connection per request. Run on two connections
  * at once, a page and a count could each see a different set of committed rows.
  */

@@ -73,7 +73,7 @@ export class LessonsService {
    * one transaction that sets completed, takes the lesson's row lock and inserts version =
    * previous + 1. A rejected plan (400 with the compiler's findings) or any other failure stores no
    * version and sets failed — under the row lock, and only if nothing touched the lesson since this
-   * attempt began, so a failure never hides a compile that began or completed after it (issue 9).
+   * attempt began, so a failure never hides a compile that began or completed after it.
    */
   async compile(lessonId: number, dto: CompileLessonDto): Promise<LessonVersionDto> {
     const token = await this.repo.beginCompile(lessonId);
