@@ -87,7 +87,7 @@ export function parseScalingOptions(argv: string[]): ScalingOptions {
     connections: int('c', int('connections', 32)),
     rounds: int('rounds', 3),
     seconds: int('seconds', 5),
-    warmupSeconds: int('warmup', 2),
+    warmupSeconds: int('warmup', 2, 0),
     learners: int('learners', 200),
     virtualLearners: int('vl', 24),
     mixWarmupSeconds: int('mix-warmup', 10, 0),
