@@ -42,7 +42,7 @@ export class ReadRouter {
     if (!this.replicas.enabled) return read(this.dataSource.manager);
     const required = await this.positions.required(scopes);
     if (required === 'unknown') return this.onPrimary('unknown_position', read);
-    const node = this.replicas.pick(required);
+    const node = await this.replicas.pickCaughtUp(required);
     if (typeof node === 'string') return this.onPrimary(node, read);
     let manager: EntityManager;
     try {

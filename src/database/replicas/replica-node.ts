@@ -19,6 +19,7 @@ export class ReplicaNode {
   lastError: string | undefined;
   private dataSource: DataSource | undefined;
   private opening: Promise<DataSource> | undefined;
+  private refreshing: Promise<bigint | undefined> | undefined;
 
   constructor(
     readonly name: string,
@@ -40,6 +41,22 @@ export class ReplicaNode {
     if (replayLsn === undefined) throw new Error('no WAL replayed yet');
     const lagBytes = primaryLsn !== undefined && primaryLsn > replayLsn ? Number(primaryLsn - replayLsn) : 0;
     return { replayLsn, lagBytes, lagMs: Math.max(0, Math.round(Number(row.lag_ms))) };
+  }
+
+  /**
+   * The replay position now, on this replica alone (one short statement, nothing on the primary);
+   * concurrent callers share one round trip. Moves `probe.replayLsn` forward.
+   */
+  refreshReplay(): Promise<bigint | undefined> {
+    this.refreshing ??= this.open()
+      .then((ds) => ds.query(`SELECT pg_last_wal_replay_lsn()::text AS lsn`))
+      .then((rows: Array<{ lsn: string | null }>) => {
+        const lsn = parseLsn(rows[0]?.lsn);
+        if (lsn !== undefined && this.probe && lsn > this.probe.replayLsn) this.probe = { ...this.probe, replayLsn: lsn };
+        return lsn;
+      })
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
   }
 
   async close(): Promise<void> {

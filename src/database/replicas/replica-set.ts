@@ -71,6 +71,19 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
     await Promise.all(this.nodes.map((node) => node.close()));
   }
 
+  /**
+   * `pick`, and when every usable replica's last probe is behind `required` (a learner's own write a
+   * moment ago), their replay positions asked now — on the replicas, not the primary: streaming
+   * usually replays a write within milliseconds, long before the next probe would tell.
+   */
+  async pickCaughtUp(required: bigint | undefined): Promise<ReplicaNode | NoReplicaReason> {
+    const first = this.pick(required);
+    if (first !== 'not_caught_up' || required === undefined) return first;
+    const usable = this.nodes.filter((node) => node.state === 'up' && node.probe);
+    await Promise.all(usable.map((node) => node.refreshReplay().catch((err: unknown) => this.failed(node, err))));
+    return this.pick(required);
+  }
+
   /** A replica that has replayed `required` (when given) and is within the lag bounds, round robin. */
   pick(required: bigint | undefined): ReplicaNode | NoReplicaReason {
     if (!this.enabled) return 'none_configured';
