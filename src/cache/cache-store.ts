@@ -15,7 +15,7 @@ type KeyvRedisModule = { default: typeof KeyvRedisClass };
  * `@keyv/redis` is an optional peer dependency (it brings the Redis client, megabytes a host that
  * caches in memory never runs): loaded only when a Redis URL is configured. Undefined when not installed.
  */
-export function optionalKeyvRedis(): typeof KeyvRedisClass | undefined {
+function optionalKeyvRedis(): typeof KeyvRedisClass | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
     return (require('@keyv/redis') as KeyvRedisModule).default;
@@ -65,6 +65,17 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
   const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   store.on('error', (err: unknown) => logger.warn({ msg: 'redis cache error', err: String(err) }));
   return store;
+}
+
+/**
+ * The part of @keyv/redis's adapter that write positions use (atomic max by script). Declared here
+ * because the package is an optional peer: its types must not reach a host's compile.
+ */
+export interface RedisAdapter {
+  getClient(): Promise<{
+    mGet(keys: string[]): Promise<Array<string | null>>;
+    eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  }>;
 }
 
 /** What a cache operation that failed, was refused or took longer than CACHE_OP_TIMEOUT_MS yields. */
@@ -118,10 +129,10 @@ export class CacheStore {
   }
 
   /** The store as @keyv/redis (for its client's own commands), when that is what it is. */
-  redis(): KeyvRedisClass<unknown> | undefined {
+  redis(): RedisAdapter | undefined {
     const KeyvRedis = optionalKeyvRedis();
     const store = this.keyv.store as unknown;
-    return KeyvRedis && store instanceof KeyvRedis ? store : undefined;
+    return KeyvRedis && store instanceof KeyvRedis ? (store as RedisAdapter) : undefined;
   }
 
   /**

@@ -92,7 +92,7 @@ export class WritePositions {
   /** Positions are plain decimal strings: on Redis written and read with its own commands (atomic max), elsewhere through Keyv. */
   private async readShared(keys: string[]): Promise<Array<string | undefined | null>> {
     const redis = this.store.redis();
-    if (redis) return (await redis.getClient()).mGet(keys) as Promise<Array<string | null>>;
+    if (redis) return (await redis.getClient()).mGet(keys);
     return this.store.keyv.getMany<string>(keys);
   }
 
