@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createCache } from 'cache-manager';
 import { DataSource } from 'typeorm';
-import { createCacheStore } from '../src/cache/cache-store';
+import { CacheStore, createCacheStore } from '../src/cache/cache-store';
 import { VersionedCache } from '../src/cache/versioned-cache';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { LinguaDataSource } from '../src/database/lingua-data-source';
@@ -63,7 +63,9 @@ async function main(): Promise<void> {
 
 async function subject(label: string, settings: LinguaSettings, dataSource: DataSource, Impl: typeof VersionedCache): Promise<Subject> {
   const store = createCacheStore(settings);
-  const cache = new Impl(createCache({ stores: [store] }), settings, new MetricsService(), dataSource as LinguaDataSource);
+  // Implementations before the cache was split into parts took cache-manager's Cache itself.
+  const handle = Impl === VersionedCache ? new CacheStore(createCache({ stores: [store] })) : (createCache({ stores: [store] }) as unknown as CacheStore);
+  const cache = new Impl(handle, settings, new MetricsService(), dataSource as LinguaDataSource);
   await cache.onModuleInit?.();
   for (let i = 0; i < 500; i++) await cache.getOrLoad('words', 'page-1', load); // warm up (JIT, connections)
   return { label, cache, sequentialUs: [], concurrentPerSecond: [], close: async () => { await cache.onModuleDestroy(); await store.disconnect(); } };

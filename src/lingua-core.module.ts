@@ -1,6 +1,6 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { ConfigurableModuleBuilder, DynamicModule, Module } from '@nestjs/common';
-import { createCacheStore } from './cache/cache-store';
+import { CacheStore, createCacheStore } from './cache/cache-store';
 import { VersionedCache } from './cache/versioned-cache';
 import { linguaDataSourceProviders, LinguaDataSource } from './database/lingua-data-source';
 import { QueryMonitor } from './database/query-monitor';
@@ -50,6 +50,7 @@ export const {
     { provide: LinguaSettings, inject: [LINGUA_CORE_OPTIONS], useFactory: (options: LinguaCoreOptions) => new LinguaSettings(options) },
     MetricsService,
     TransactionRunner,
+    CacheStore,
     VersionedCache,
     QueryMonitor,
     ReplicaSet,

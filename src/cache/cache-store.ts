@@ -1,6 +1,7 @@
 import { createKeyv } from '@cacheable/memory';
 import type KeyvRedisClass from '@keyv/redis';
-import { Logger } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { noop, withTimeLimit } from '../common/time-limit';
@@ -14,7 +15,7 @@ type KeyvRedisModule = { default: typeof KeyvRedisClass };
  * `@keyv/redis` is an optional peer dependency (it brings the Redis client, megabytes a host that
  * caches in memory never runs): loaded only when a Redis URL is configured. Undefined when not installed.
  */
-export function optionalKeyvRedis(): typeof KeyvRedisClass | undefined {
+function optionalKeyvRedis(): typeof KeyvRedisClass | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
     return (require('@keyv/redis') as KeyvRedisModule).default;
@@ -58,7 +59,7 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
       disableOfflineQueue: true,
       socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
     },
-    // throwOnErrors: a refused write (e.g. OOM under maxmemory) must reach VersionedCache as a failure.
+    // throwOnErrors: a refused write (e.g. OOM under maxmemory) must reach CacheStore.set as a failure.
     { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 500 },
   );
   const store = new Keyv({ store: redis, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
@@ -67,14 +68,80 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
 }
 
 /**
- * Connects a Redis store's client now instead of on its first command: with no offline queue, a
- * lazily connected client fails that command ("The client is offline"). Waits at most `waitMs`;
- * start-up never fails because Redis is down (the client keeps reconnecting).
+ * The part of @keyv/redis's adapter that write positions use (atomic max by script). Declared here
+ * because the package is an optional peer: its types must not reach a host's compile.
  */
-export async function connectCacheStore(cache: Cache, waitMs: number): Promise<void> {
-  const store = (cache.stores?.[0] as Keyv | undefined)?.store as unknown;
-  // Only a Redis store needs connecting; without @keyv/redis installed there can be none of ours.
-  const KeyvRedis = optionalKeyvRedis();
-  if (!KeyvRedis || !(store instanceof KeyvRedis)) return;
-  await withTimeLimit(store.getClient().then(noop, noop), waitMs, noop);
+export interface RedisAdapter {
+  getClient(): Promise<{
+    mGet(keys: string[]): Promise<Array<string | null>>;
+    eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  }>;
+}
+
+/** What a cache operation that failed, was refused or took longer than CACHE_OP_TIMEOUT_MS yields. */
+export const UNAVAILABLE = Symbol('cache unavailable');
+export type Unavailable = typeof UNAVAILABLE;
+
+/** One cache round trip never holds a read back longer than this: past it, the database answers. */
+export const CACHE_OP_TIMEOUT_MS = 300;
+
+/**
+ * lingua-core's one handle on its Keyv store — the store `CacheModule` registered and disconnects at
+ * shutdown, taken once from cache-manager's public `stores`. Every operation is time-limited and
+ * tells a failure (`UNAVAILABLE`, `false`) apart from a miss and from success, which cache-manager's
+ * own `get`/`mget`/`set`/`wrap` do not (docs/caching.md, "What cache-manager does here").
+ */
+@Injectable()
+export class CacheStore {
+  readonly keyv: Keyv;
+
+  constructor(@Inject(CACHE_MANAGER) cache: Cache) {
+    this.keyv = cache.stores[0];
+  }
+
+  /** `op`'s result, or UNAVAILABLE when it throws or outlasts CACHE_OP_TIMEOUT_MS (logged). */
+  async attempt<T>(op: (keyv: Keyv) => Promise<T>): Promise<T | Unavailable> {
+    try {
+      return await withTimeLimit(op(this.keyv), CACHE_OP_TIMEOUT_MS, () => UNAVAILABLE);
+    } catch (err) {
+      logger.warn({ msg: 'cache operation failed; using the database', err: String(err) });
+      return UNAVAILABLE;
+    }
+  }
+
+  /** The value, `undefined` for a miss (Keyv may answer null), UNAVAILABLE when the read failed. */
+  async get<T>(key: string): Promise<T | undefined | Unavailable> {
+    const value = await this.attempt((keyv) => keyv.get<T>(key));
+    return value ?? undefined;
+  }
+
+  /** One round trip (MGET on Redis); UNAVAILABLE when it failed. */
+  getMany<T>(keys: string[]): Promise<Array<T | undefined> | Unavailable> {
+    return this.attempt((keyv) => keyv.getMany<T>(keys));
+  }
+
+  /** True once the store holds the value; false when it threw, timed out or refused (Keyv answers false). */
+  async set(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    const stored = await this.attempt(async (keyv) => {
+      if ((await keyv.set(key, value, ttlMs)) === false) throw new Error('the cache refused the write');
+    });
+    return stored !== UNAVAILABLE;
+  }
+
+  /** The store as @keyv/redis (for its client's own commands), when that is what it is. */
+  redis(): RedisAdapter | undefined {
+    const KeyvRedis = optionalKeyvRedis();
+    const store = this.keyv.store as unknown;
+    return KeyvRedis && store instanceof KeyvRedis ? (store as RedisAdapter) : undefined;
+  }
+
+  /**
+   * Connects a Redis store's client now instead of on its first command: with no offline queue, a
+   * lazily connected client fails that command ("The client is offline"). Waits at most `waitMs`;
+   * start-up never fails because Redis is down (the client keeps reconnecting).
+   */
+  async connect(waitMs: number): Promise<void> {
+    const redis = this.redis();
+    if (redis) await withTimeLimit(redis.getClient().then(noop, noop), waitMs, noop);
+  }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Cache } from 'cache-manager';
+import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { Client } from 'pg';
+import { CacheStore } from '../../src/cache/cache-store';
 import { VersionedCache } from '../../src/cache/versioned-cache';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import { LinguaSettings } from '../../src/lingua-core.options';
@@ -55,7 +56,7 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
   afterAll(() => ctx.close());
 
   async function cacheOn(store: Keyv): Promise<VersionedCache> {
-    const cache = new VersionedCache({ stores: [store] } as unknown as Cache, new LinguaSettings({}), new MetricsService(), ctx.dataSource as LinguaDataSource);
+    const cache = new VersionedCache(new CacheStore(createCache({ stores: [store] })), new LinguaSettings({}), new MetricsService(), ctx.dataSource as LinguaDataSource);
     await cache.onModuleInit();
     return cache;
   }

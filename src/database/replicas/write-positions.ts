@@ -1,12 +1,8 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
-import type { Keyv } from 'keyv';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { withTimeLimit } from '../../common/time-limit';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
-import { optionalKeyvRedis } from '../../cache/cache-store';
+import { CacheStore, UNAVAILABLE } from '../../cache/cache-store';
 import { afterCommit } from '../after-commit';
 import { LinguaDataSource } from '../lingua-data-source';
 import { formatLsn, maxLsn, parseLsn } from './lsn';
@@ -16,10 +12,8 @@ import { ReplicaSet } from './replica-set';
 export const CATALOGUE = 'catalogue';
 export const learnerScope = (userId: number) => `learner:${userId}`;
 
-const STORE_TIMEOUT_MS = 300;
 /** Without a shared record, a write waits at most this for the replicas to replay it. */
 const UNSHARED_WAIT_MS = 2_000;
-const unavailable = Symbol('unavailable');
 
 /** Atomic max: a position only moves forward, whichever of two concurrent writers lands last. */
 const MAX_SET_SCRIPT = `local c = redis.call('GET', KEYS[1])
@@ -38,7 +32,7 @@ export class WritePositions {
   private readonly local = new Map<string, { lsn: bigint; expires: number }>();
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly store: CacheStore,
     private readonly settings: LinguaSettings,
     private readonly dataSource: LinguaDataSource,
     private readonly replicas: ReplicaSet,
@@ -64,8 +58,8 @@ export class WritePositions {
       if (entry && entry.expires > now) required = maxLsn(required, entry.lsn);
     }
     if (!this.shared) return required;
-    const found = await this.guard(() => this.readShared(scopes.map((s) => this.key(s))));
-    if (found === unavailable) return 'unknown';
+    const found = await this.store.attempt(() => this.readShared(scopes.map((s) => this.key(s))));
+    if (found === UNAVAILABLE) return 'unknown';
     for (const value of found) if (typeof value === 'string' && /^\d+$/.test(value)) required = maxLsn(required, BigInt(value));
     return required;
   }
@@ -86,8 +80,8 @@ export class WritePositions {
     }
     this.prune();
     if (!this.shared) return this.metrics.writePositions.inc({ result: 'recorded' });
-    const results = await Promise.all(scopes.map((scope) => this.guard(() => this.storeMax(this.key(scope), lsn))));
-    if (!results.includes(unavailable)) return this.metrics.writePositions.inc({ result: 'recorded' });
+    const results = await Promise.all(scopes.map((scope) => this.store.attempt(() => this.storeMax(this.key(scope), lsn))));
+    if (!results.includes(UNAVAILABLE)) return this.metrics.writePositions.inc({ result: 'recorded' });
     // Other instances cannot learn of this write: acknowledge it only once the replicas have it.
     this.metrics.writePositions.inc({ result: 'local_only' });
     if (!(await this.waitForReplicas(lsn))) {
@@ -97,23 +91,23 @@ export class WritePositions {
 
   /** Positions are plain decimal strings: on Redis written and read with its own commands (atomic max), elsewhere through Keyv. */
   private async readShared(keys: string[]): Promise<Array<string | undefined | null>> {
-    const redis = this.redisStore();
-    if (redis) return (await redis.getClient()).mGet(keys) as Promise<Array<string | null>>;
-    return this.store.getMany<string>(keys);
+    const redis = this.store.redis();
+    if (redis) return (await redis.getClient()).mGet(keys);
+    return this.store.keyv.getMany<string>(keys);
   }
 
   private async storeMax(key: string, lsn: bigint): Promise<void> {
     const ttl = this.settings.replicas.positionTtlMs;
-    const redis = this.redisStore();
+    const redis = this.store.redis();
     if (redis) {
       const client = await redis.getClient();
       await client.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [lsn.toString(), String(ttl)] });
       return;
     }
     // Another Keyv store: read, compare, write (not atomic: docs/scaling.md).
-    const current = await this.store.get<string>(key);
+    const current = await this.store.keyv.get<string>(key);
     if (typeof current === 'string' && BigInt(current) >= lsn) return;
-    if ((await this.store.set(key, lsn.toString(), ttl)) === false) throw new Error('the cache refused the write');
+    if ((await this.store.keyv.set(key, lsn.toString(), ttl)) === false) throw new Error('the cache refused the write');
   }
 
   /** Polls every usable replica until each has replayed `lsn`; false after UNSHARED_WAIT_MS. */
@@ -138,26 +132,7 @@ export class WritePositions {
     return Boolean(this.settings.redisUrl || this.settings.cacheStore);
   }
 
-  /** The store as @keyv/redis (its client's own commands), when that is what it is. */
-  private redisStore() {
-    const KeyvRedis = optionalKeyvRedis();
-    const store = this.store.store as unknown;
-    return KeyvRedis && store instanceof KeyvRedis ? store : undefined;
-  }
-
-  private get store(): Keyv {
-    return this.cache.stores[0];
-  }
-
   private key(scope: string): string {
     return `${this.settings.cacheKeyPrefix}:lsn:${scope}`;
-  }
-
-  private async guard<T>(op: () => Promise<T>): Promise<T | typeof unavailable> {
-    try {
-      return await withTimeLimit(op(), STORE_TIMEOUT_MS, () => unavailable);
-    } catch {
-      return unavailable;
-    }
   }
 }
