@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateEnv } from '../../src/host/env';
-import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
-import { runPendingMigrations } from '../../src/host/run-migrations';
+import { validateEnv } from '../../host/env';
+import { EmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { runPendingMigrations } from '../../host/run-migrations';
 import { waitForWaiters } from '../harness/barriers';
 import { TestContext } from '../harness/context';
 import { ProbeModule } from '../harness/probe.module';

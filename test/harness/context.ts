@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { AppEnv, validateEnv } from '../../src/host/env';
+import { AppModule } from '../../host/app.module';
+import { AppEnv, validateEnv } from '../../host/env';
 import { ObservedQuery, observeQueries } from '../../src/database/query-observer';
-import { configureApp } from '../../src/host/configure-app';
+import { configureApp } from '../../host/configure-app';
 import { UsersService } from '../../src/users/users.service';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
 

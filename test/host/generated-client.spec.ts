@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import createClient, { Client } from 'openapi-fetch';
-import { fetchDocument, generateClientTypes } from '../../scripts/lib/openapi-document';
+import { fetchDocument, generateClientTypes } from '../../scripts/openapi-document';
 import { TestContext } from '../harness/context';
 import { conformanceMiddleware, OpenApiDocument } from '../openapi/conformance';
 import type { components, paths } from '../openapi/lingua-api';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../database/data-source-options';
-import { setMigrationBatchSize } from '../database/keyset-batches';
-import { withMigrationLock } from '../database/migration-lock';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { setMigrationBatchSize } from '../src/database/keyset-batches';
+import { withMigrationLock } from '../src/database/migration-lock';
 import { AppEnv, migrationDatabaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */
