@@ -17,9 +17,9 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Arrows point inward: the library, its migrations, and what the tools and tests share (scripts/lib)
+    // Arrows point inward: the library, its migrations, and what the tools and the test harness share
     // import nothing of the reference host (host/ imports them, never the reverse).
-    files: ['src/**/*.ts', 'migrations/**/*.ts', 'scripts/lib/**/*.ts'],
+    files: ['src/**/*.ts', 'migrations/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' }] }],
     },
