@@ -58,8 +58,11 @@ function consoleLoggerAt(level: string): LoggerService | false {
   const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
   const upTo: Record<string, LogLevel | undefined> = { fatal: 'fatal', error: 'error', warn: 'warn', info: 'log', debug: 'debug', trace: 'verbose' };
   const last = upTo[level];
-  return last ? new ConsoleLogger({ logLevels: order.slice(0, order.indexOf(last) + 1) }) : false;
+  return last ? new ConsoleLogger({ logLevels: order.slice(0, order.indexOf(last) + 1) }) : SILENT;
 }
+
+/** `silent` (the default): a logger that drops everything, so later apps in the same file stay quiet too. */
+const SILENT: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 export interface Learner {
   id: number;
