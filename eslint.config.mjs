@@ -13,7 +13,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/main.ts', 'src/host/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'host/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Arrows point inward: the library, its migrations, and what the tools and the test harness share
+    // import nothing of the reference host (host/ imports them, never the reverse).
+    files: ['src/**/*.ts', 'migrations/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' }] }],
+    },
   },
 );

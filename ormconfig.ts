@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 import { withMigrationLock } from './src/database/migration-lock';
-import { ConfigError, migrationDatabaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './src/host/env';
+import { ConfigError, migrationDatabaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './host/env';
 
 // The typeorm CLI's DataSource: `npx typeorm-ts-node-commonjs -d ormconfig.ts migration:run`.
 // Reads DATABASE_URL (or PG* variables) and the same pool settings as the reference host. Runs hold an

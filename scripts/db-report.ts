@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { databaseOptionsFromEnv, validateEnv } from '../src/host/env';
+import { databaseOptionsFromEnv, validateEnv } from '../host/env';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { indexUsage, redundantIndexes, tableHealth, unusedIndexes } from '../src/database/db-health';
 

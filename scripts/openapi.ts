@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scratchDatabase } from './lib/scratch-postgres';
-import { generateClientTypes, servedOpenApiDocument } from './lib/openapi-document';
+import { generateClientTypes, servedOpenApiDocument } from './openapi-document';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.data', 'openapi', 'lingua-core.openapi.json');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import { validateEnv } from '../../src/host/env';
-import { runPendingMigrations } from '../../src/host/run-migrations';
+import { validateEnv } from '../../host/env';
+import { runPendingMigrations } from '../../host/run-migrations';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
 import { generationSteps, httpDataSize, HttpSizeLabel, RowCounts } from '../data';
 import { generateData } from '../lib/generate';

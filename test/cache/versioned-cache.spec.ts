@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { VersionedCache } from '../../src/cache/versioned-cache';
 import { MetricsService } from '../../src/observability/metrics.service';
 import { TestContext } from '../harness/context';
+import { HostTestContext } from '../host/host-context';
 
 const REDIS_URL = process.env.REDIS_URL;
 const withRedis = REDIS_URL ? it : it.skip;
@@ -106,7 +107,7 @@ describe('VersionedCache during a cache outage', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     // Nothing listens on port 1: every Redis command fails at once.
-    ctx = await TestContext.create({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    ctx = await HostTestContext.create({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
   });
   afterAll(() => ctx.close());
 

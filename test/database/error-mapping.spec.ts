@@ -1,5 +1,4 @@
 import { LoggerService } from '@nestjs/common';
-import { Logger as PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { sqlStateOf } from '../../src/database/transactions';
 import { holdAdvisoryLock, holdInTransaction, openClient, waitForWaiters } from '../harness/barriers';
@@ -23,7 +22,7 @@ function captureErrorLogs(ctx: TestContext): { entries: Array<Record<string, unk
     },
   };
   ctx.app.useLogger(capture);
-  return { entries, restore: () => ctx.app.useLogger(ctx.app.get(PinoLogger)) };
+  return { entries, restore: () => ctx.restoreLogger() };
 }
 
 /**

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateEnv } from '../../src/host/env';
-import { EmbeddedPostgres } from '../../src/host/embedded-postgres';
-import { runPendingMigrations } from '../../src/host/run-migrations';
+import { validateEnv } from '../../host/env';
+import { EmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { runPendingMigrations } from '../../host/run-migrations';
 import { waitForWaiters } from '../harness/barriers';
 import { TestContext } from '../harness/context';
+import { HostTestContext } from '../host/host-context';
 import { ProbeModule } from '../harness/probe.module';
 import { TEST_CLUSTER_PREFIX } from '../harness/servers';
 
@@ -22,7 +23,7 @@ describe('PostgreSQL stopped and restarted under a running app', () => {
   beforeAll(async () => {
     server = await EmbeddedPostgres.start({ dataDir, settings: { fsync: 'off' } });
     await runPendingMigrations(validateEnv({ DATABASE_URL: server.url }), () => undefined);
-    ctx = await TestContext.create({ databaseUrl: server.url, imports: [ProbeModule] });
+    ctx = await HostTestContext.create({ databaseUrl: server.url, imports: [ProbeModule] });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -1,28 +1,68 @@
-import { INestApplication, Type } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { ConsoleLogger, DynamicModule, INestApplication, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { AppEnv, validateEnv } from '../../src/host/env';
 import { ObservedQuery, observeQueries } from '../../src/database/query-observer';
-import { configureApp } from '../../src/host/configure-app';
 import { UsersService } from '../../src/users/users.service';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
+import { LibraryTestModule } from './library-test.module';
+import { signTestToken } from './test-auth';
+import { assertKnownTestEnv, TestEnv } from './test-options';
 
-export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef';
+export { TEST_JWT_SECRET } from './test-auth';
 
 export interface TestContextOptions {
-  /** Extra environment for the app (e.g. DB_POOL_MAX, REDIS_URL). */
+  /** Extra settings for the app, by the reference host's variable names (e.g. DB_POOL_MAX, REDIS_URL). */
   env?: Record<string, string | undefined>;
   /** Use this database instead of a fresh clone of the template (e.g. a second app instance). */
   databaseUrl?: string;
-  /** Extra Nest modules mounted next to AppModule (test probes). */
+  /** Extra Nest modules mounted next to the app's root module (test probes). */
   imports?: Array<Type<unknown>>;
 }
+
+/**
+ * The app a TestContext boots, given its settings: the library test module (`libraryTestApp`, the
+ * default) or the reference host (`test/host/host-context.ts`).
+ */
+export interface TestApp {
+  root: Type<unknown> | DynamicModule;
+  /** Applied to the testing module before it compiles. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Applied to the Nest app before init, as the app's main would (it sets the app's logger). */
+  configure(app: INestApplication): void;
+  /** The logger `configure` set, for tests that swap it and put it back. */
+  logger(app: INestApplication): LoggerService | false;
+  /** A bearer token the app accepts for this user. */
+  sign(app: INestApplication, userId: number, roles: string[]): string;
+}
+
+export type TestAppFactory = (env: TestEnv) => TestApp;
+
+/** The library test module (test/harness/library-test.module.ts), logging through Nest's ConsoleLogger at TEST_LOG_LEVEL. */
+export const libraryTestApp: TestAppFactory = (env) => {
+  assertKnownTestEnv(env);
+  const logger = consoleLoggerAt(process.env.TEST_LOG_LEVEL ?? 'silent');
+  return {
+    root: LibraryTestModule.forRoot(env),
+    configure: (app) => app.useLogger(logger),
+    logger: () => logger,
+    sign: (_app, userId, roles) => signTestToken(userId, roles),
+  };
+};
+
+/** TEST_LOG_LEVEL takes pino's level names (the reference host's LOG_LEVEL); Nest's logger gets the matching levels. */
+function consoleLoggerAt(level: string): LoggerService | false {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo: Record<string, LogLevel | undefined> = { fatal: 'fatal', error: 'error', warn: 'warn', info: 'log', debug: 'debug', trace: 'verbose' };
+  const last = upTo[level];
+  return last ? new ConsoleLogger({ logLevels: order.slice(0, order.indexOf(last) + 1) }) : SILENT;
+}
+
+/** `silent` (the default): a logger that drops everything, so later apps in the same file stay quiet too. */
+const SILENT: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 export interface Learner {
   id: number;
@@ -31,43 +71,39 @@ export interface Learner {
 }
 
 /**
- * One Nest app (the real AppModule, configured like main.ts) over a database of its own, cloned
- * from the migrated template. Factories insert through the real services.
+ * One Nest app over a database of its own, cloned from the migrated template: by default the library
+ * test module (lingua-core as a minimal host mounts it); `HostTestContext` (test/host/host-context.ts)
+ * boots the reference host instead. Factories insert through the real services.
  */
 export class TestContext {
   private constructor(
     readonly app: INestApplication,
     readonly databaseUrl: string,
     private readonly ownsDatabase: string | undefined,
+    private readonly testApp: TestApp,
   ) {}
 
-  static async create(options: TestContextOptions = {}): Promise<TestContext> {
+  static async create(options: TestContextOptions = {}, appFor: TestAppFactory = libraryTestApp): Promise<TestContext> {
     let database: string | undefined;
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
       database = await createDatabaseFromTemplate();
       databaseUrl = withDatabase(requiredEnv('LINGUA_TEST_ADMIN_URL'), database);
     }
-    const env = validateEnv({
+    const testApp = appFor({
       DATABASE_URL: databaseUrl,
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...(throughPooler() ? await pooledDatabase(databaseUrl, database !== undefined, options.env ?? {}) : {}),
       ...options.env,
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] })
-      .overrideProvider(AppEnv)
-      .useValue(env)
-      .compile();
+    const builder = Test.createTestingModule({ imports: [testApp.root, ...(options.imports ?? [])] });
+    const moduleRef = await (testApp.override ? testApp.override(builder) : builder).compile();
     const app = testPlatform() === 'fastify'
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true })
       : moduleRef.createNestApplication({ bufferLogs: true });
-    // On Fastify, SwaggerModule loads @fastify/static with a dynamic import(), which jest cannot run
-    // without --experimental-vm-modules; the OpenAPI page is tested on Express (test/host/ops.spec.ts).
-    configureApp(app, { shutdownHooks: false, docs: testPlatform() === 'express' });
+    testApp.configure(app);
     await app.init();
     if (testPlatform() === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
-    return new TestContext(app, databaseUrl, database);
+    return new TestContext(app, databaseUrl, database, testApp);
   }
 
   get http(): TestAgent {
@@ -83,7 +119,12 @@ export class TestContext {
   }
 
   token(userId: number, roles: string[] = []): string {
-    return this.app.get(JwtService).sign({ sub: String(userId), roles }, { secret: TEST_JWT_SECRET, algorithm: 'HS256' });
+    return this.testApp.sign(this.app, userId, roles);
+  }
+
+  /** Puts back the logger the app was configured with (after a test routed logs elsewhere). */
+  restoreLogger(): void {
+    this.app.useLogger(this.testApp.logger(this.app));
   }
 
   auth(userId: number, roles: string[] = []): { Authorization: string } {

@@ -9,6 +9,7 @@ import { LinguaApiModule } from '../../src/api/lingua-api.module';
 import { AuthorGuard } from '../../src/common/auth';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
 import { Learner, TEST_JWT_SECRET, TestContext, testPlatform } from '../harness/context';
+import { HostTestContext } from './host-context';
 
 /**
  * issue 9: every author-only route refuses a learner without the author role (403, SPEC §3 body),
@@ -72,7 +73,7 @@ describe('issue 9: authorization of author-only routes and token checks (referen
   let learner: Learner;
   let author: Learner;
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
     learner = await ctx.newLearner();
     author = await ctx.newAuthor();
   });
@@ -150,7 +151,7 @@ describe('issue 9: request.user set by an embedding host without (valid) roles',
   let host: INestApplication;
   let learnerId: number;
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
     learnerId = (await ctx.newLearner()).id;
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -229,7 +230,7 @@ describe('issue 16: request.user set by a Nest middleware of the host (on Fastif
   let host: INestApplication;
   let learnerId: number;
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
     learnerId = (await ctx.newLearner()).id;
     const moduleRef = await Test.createTestingModule({
       imports: [LinguaCoreModule.forRoot({ database: { url: ctx.databaseUrl, poolMax: 2 } }), MiddlewareAuthHostModule],

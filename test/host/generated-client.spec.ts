@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import createClient, { Client } from 'openapi-fetch';
-import { fetchDocument, generateClientTypes } from '../../scripts/lib/openapi-document';
+import { fetchDocument, generateClientTypes } from '../../scripts/openapi-document';
 import { TestContext } from '../harness/context';
+import { HostTestContext } from './host-context';
 import { conformanceMiddleware, OpenApiDocument } from '../openapi/conformance';
 import type { components, paths } from '../openapi/lingua-api';
 
@@ -35,7 +36,7 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
   };
 
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
     document = (await fetchDocument(ctx.app)) as OpenApiDocument;
     baseUrl = (await ctx.app.getUrl()).replace('[::1]', '127.0.0.1');
     anonymous = clientFor();

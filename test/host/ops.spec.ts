@@ -1,11 +1,12 @@
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { Logger } from '@nestjs/common';
 import { TestContext } from '../harness/context';
+import { HostTestContext } from './host-context';
 
 describe('operations endpoints and observability', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await TestContext.create({ env: { DB_SLOW_QUERY_MS: '1' } });
+    ctx = await HostTestContext.create({ env: { DB_SLOW_QUERY_MS: '1' } });
   });
   afterAll(() => ctx.close());
 

@@ -1,4 +1,5 @@
 import { TestContext } from '../harness/context';
+import { HostTestContext } from './host-context';
 
 /**
  * Issue 16 (part 4): errors Nest raises before a lingua controller is chosen — a malformed JSON body,
@@ -9,7 +10,7 @@ import { TestContext } from '../harness/context';
 describe('issue 16: errors raised before routing on lingua paths', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
   });
   afterAll(() => ctx.close());
 

@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestContext } from '../harness/context';
+import { HostTestContext } from '../host/host-context';
 import { freePort } from '../embedding/processes';
 import { DASHBOARD_FILE, pollUntil, PrometheusServer, prometheusTestsEnabled, REPLICA_GROUP } from './prometheus';
 
@@ -40,7 +41,7 @@ describeWithPrometheus('a real Prometheus scraping the reference host (needs the
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lingua-prometheus-'));
-    ctx = await TestContext.create();
+    ctx = await HostTestContext.create();
     await ctx.app.listen(0, '127.0.0.1');
     const { port } = ctx.app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${port}`;

@@ -5,11 +5,12 @@ import { VersionedCache } from '../../src/cache/versioned-cache';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { MigrationNeedsSessionError, withMigrationLock } from '../../src/database/migration-lock';
 import { detectPooler } from '../../src/database/pooler';
-import { validateEnv } from '../../src/host/env';
-import { runPendingMigrations } from '../../src/host/run-migrations';
+import { validateEnv } from '../../host/env';
+import { runPendingMigrations } from '../../host/run-migrations';
 import { holdInTransaction } from '../harness/barriers';
 import { withDatabase } from '../../scripts/lib/scratch-postgres';
 import { createDatabaseFromTemplate, createEmptyDatabase, dropDatabase, TestContext } from '../harness/context';
+import { HostTestContext } from '../host/host-context';
 import { hasPgBouncer, PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';
 import { ProbeModule } from '../harness/probe.module';
 import { newCategory, newWords } from '../vocabulary/factories';
@@ -36,7 +37,7 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
     database = await createDatabaseFromTemplate();
     pooled = bouncer.urlFor(withDatabase(admin, database));
     // No DATABASE_DIRECT_URL: the listener must find out for itself that this is no session.
-    ctx = await TestContext.create({
+    ctx = await HostTestContext.create({
       databaseUrl: withDatabase(admin, database),
       imports: [ProbeModule],
       env: { DATABASE_URL: pooled, DB_STATEMENT_TIMEOUT_MS: '400', DB_LOCK_TIMEOUT_MS: '300' },
@@ -102,7 +103,7 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
   });
 
   it('with DATABASE_DIRECT_URL the listener holds a real session and the cache serves hits', async () => {
-    const direct = await TestContext.create({ databaseUrl: ctx.databaseUrl, env: { DATABASE_URL: pooled, DATABASE_DIRECT_URL: ctx.databaseUrl } });
+    const direct = await HostTestContext.create({ databaseUrl: ctx.databaseUrl, env: { DATABASE_URL: pooled, DATABASE_DIRECT_URL: ctx.databaseUrl } });
     try {
       expect(direct.get(VersionedCache).listenerState()).toBe('up');
       const learner = await direct.newLearner();

@@ -13,6 +13,7 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { ReplicaSet } from '../../src/database/replicas/replica-set';
 import { MetricsService } from '../../src/observability/metrics.service';
 import { Learner, TestContext } from '../harness/context';
+import { HostTestContext } from '../host/host-context';
 import { hasRedisServer, PrivateRedis } from '../harness/private-redis';
 import { hasPostgresServerBinaries, ReplicatedCluster } from '../../scripts/lib/replicated-cluster';
 
@@ -52,8 +53,8 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
       CACHE_KEY_PREFIX: `lingua-r-${randomBytes(4).toString('hex')}`,
       DB_REPLICA_PROBE_INTERVAL_MS: '50',
     };
-    a = await TestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
-    b = await TestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
+    a = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
+    b = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
     author = await a.newAuthor();
     categoryId = (await a.http.post('/api/categories').set(author.auth).send({ name: `c-${randomBytes(3).toString('hex')}` }).expect(201)).body.id;
   }, 240_000);
@@ -108,7 +109,7 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
   });
 
   it('a replica lagging past the bound is skipped and reported as lagging', async () => {
-    const strict = await TestContext.create({ databaseUrl: cluster.primaryUrl(DB), env: { ...env, DB_REPLICA_MAX_LAG_BYTES: '1024' } });
+    const strict = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env: { ...env, DB_REPLICA_MAX_LAG_BYTES: '1024' } });
     try {
       await cluster.pauseReplay();
       await learnerWithWords(20); // a few kB of WAL the replica does not replay
@@ -136,7 +137,7 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
       for (let i = 0; i < n; i++) {
         if (i === 4) cluster.stopReplica();
         if (i === 6) {
-          late = await TestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
+          late = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
           const readiness = await late.http.get('/health/ready');
           statuses.push(readiness.status);
           expect(readiness.body.replicas).toEqual([expect.objectContaining({ state: 'down' })]);

@@ -1,4 +1,4 @@
-import { ConfigError, hasExternalDatabase, validateEnv } from '../../src/host/env';
+import { ConfigError, hasExternalDatabase, validateEnv } from '../../host/env';
 
 describe('configuration', () => {
   it('applies the documented defaults', () => {

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppModule } from './app.module';
-import { ConfigError, hasExternalDatabase, validateEnv } from './host/env';
-import { configureApp } from './host/configure-app';
-import { seedDemo } from './host/demo-seed';
-import { demoTokens } from './host/demo-tokens';
-import { EmbeddedPostgres } from './host/embedded-postgres';
-import { runPendingMigrations } from './host/run-migrations';
+import { ConfigError, hasExternalDatabase, validateEnv } from './env';
+import { configureApp } from './configure-app';
+import { seedDemo } from './demo-seed';
+import { demoTokens } from './demo-tokens';
+import { EmbeddedPostgres } from '../scripts/lib/embedded-postgres';
+import { runPendingMigrations } from './run-migrations';
 
 const say = (line: string) => console.log(`[lingua-core] ${line}`);
 

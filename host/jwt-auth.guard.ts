@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { JwtModuleOptions, JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import type { AppEnv } from './env';
-import { ApiError } from '../common/api-error';
-import { AuthenticatedLearner, IS_PUBLIC } from '../common/auth';
+import { ApiError } from '../src/common/api-error';
+import { AuthenticatedLearner, IS_PUBLIC } from '../src/common/auth';
 
 interface TokenClaims {
   sub?: unknown;

@@ -4,15 +4,15 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { LinguaApiModule } from './api/lingua-api.module';
-import { requestIdOf } from './common/request-id';
-import { buildDataSourceOptions } from './database/data-source-options';
-import { HostConfigModule } from './host/config.module';
-import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './host/env';
-import { resolvePooler } from './host/pooler';
-import { JwtAuthGuard, jwtModuleOptions } from './host/jwt-auth.guard';
-import { OpsController } from './host/ops.controller';
-import { LinguaCoreModule } from './lingua-core.module';
+import { LinguaApiModule } from '../src/api/lingua-api.module';
+import { requestIdOf } from '../src/common/request-id';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { HostConfigModule } from './config.module';
+import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './env';
+import { resolvePooler } from './pooler';
+import { JwtAuthGuard, jwtModuleOptions } from './jwt-auth.guard';
+import { OpsController } from './ops.controller';
+import { LinguaCoreModule } from '../src/lingua-core.module';
 
 /**
  * The reference host: one consumer of the library, as an embedding app would write it. Its own

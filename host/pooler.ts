@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { detectPooler } from '../database/pooler';
-import type { LinguaDatabaseOptions } from '../lingua-core.options';
+import { detectPooler } from '../src/database/pooler';
+import type { LinguaDatabaseOptions } from '../src/lingua-core.options';
 
 /** DATABASE_POOLER when set, else one probe connection decides (and says what it found). */
 export async function resolvePooler(options: LinguaDatabaseOptions): Promise<LinguaDatabaseOptions> {

@@ -1,11 +1,11 @@
 import { Controller, Get, Header, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { VersionedCache } from '../cache/versioned-cache';
-import { Public } from '../common/auth';
-import { MetricsService } from '../observability/metrics.service';
-import { ReplicaReport, ReplicaSet } from '../database/replicas/replica-set';
-import { SessionSettingsMonitor } from '../database/session-settings-monitor';
+import { VersionedCache } from '../src/cache/versioned-cache';
+import { Public } from '../src/common/auth';
+import { MetricsService } from '../src/observability/metrics.service';
+import { ReplicaReport, ReplicaSet } from '../src/database/replicas/replica-set';
+import { SessionSettingsMonitor } from '../src/database/session-settings-monitor';
 
 /** Reported by readiness, never failing it: lingua-core reads the primary when these are off. */
 interface DegradableParts {

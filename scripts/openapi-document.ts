@@ -1,10 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/host/configure-app';
-import { validateEnv } from '../../src/host/env';
-import { runPendingMigrations } from '../../src/host/run-migrations';
+import { AppModule } from '../host/app.module';
+import { configureApp } from '../host/configure-app';
+import { validateEnv } from '../host/env';
+import { runPendingMigrations } from '../host/run-migrations';
 
 /**
  * The OpenAPI document exactly as the reference host serves it: migrate `databaseUrl`, boot the host's
