@@ -21,7 +21,10 @@ export default tseslint.config(
     // import nothing of the reference host (host/ imports them, never the reverse).
     files: ['src/**/*.ts', 'migrations/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' }] },
+      ],
     },
   },
 );

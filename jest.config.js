@@ -4,21 +4,22 @@
  * on Fastify — lingua-core's controllers must hold the SPEC §3 contract on both platforms.
  */
 const transform = {
-  '^.+\\.(t|j|mj)s$': ['@swc/jest', {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
+  '^.+\\.(t|j|mj)s$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
     },
-    module: { type: 'commonjs' },
-  }],
+  ],
 };
 const shared = {
   rootDir: '.',
   transform,
-  transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|get-port)/)',
-  ],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|get-port)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
 };
@@ -47,8 +48,15 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
-    { ...withDatabase, displayName: 'express', testMatch: ['<rootDir>/test/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'] },
+    {
+      ...withDatabase,
+      displayName: 'express',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+    },
     { ...withDatabase, displayName: 'fastify', testMatch: HTTP_SUITES, setupFiles: ['<rootDir>/test/harness/platform-fastify.ts'] },
-    ...(hasPgBouncer ? [{ ...withDatabase, displayName: 'pooler', testMatch: POOLER_SUITES, setupFiles: ['<rootDir>/test/harness/through-pooler.ts'] }] : []),
+    ...(hasPgBouncer
+      ? [{ ...withDatabase, displayName: 'pooler', testMatch: POOLER_SUITES, setupFiles: ['<rootDir>/test/harness/through-pooler.ts'] }]
+      : []),
   ],
 };

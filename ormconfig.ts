@@ -13,7 +13,10 @@ if (!hasExternalDatabase(env)) {
 }
 export default withMigrationLock(
   new DataSource(
-    buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), { role: 'migrations', migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE }),
+    buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), {
+      role: 'migrations',
+      migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
+    }),
   ),
   (line) => console.warn(`[lingua-core] ${line}`),
 );

@@ -43,10 +43,14 @@ async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL;
   const subjects: Subject[] = [];
   for (const store of ['memory', ...(redisUrl ? ['redis'] : [])]) {
-    const settings = (listen: boolean) => new LinguaSettings({ cache: { redisUrl: store === 'redis' ? redisUrl : undefined, keyPrefix: `bench-${randomBytes(3).toString('hex')}`, listen } });
+    const settings = (listen: boolean) =>
+      new LinguaSettings({
+        cache: { redisUrl: store === 'redis' ? redisUrl : undefined, keyPrefix: `bench-${randomBytes(3).toString('hex')}`, listen },
+      });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an earlier implementation, loaded by path to time it side by side
     if (IMPL) subjects.push(await subject(`| ${store} | ${IMPL} |`, settings(false), dataSource, require(IMPL).VersionedCache));
-    for (const listen of [false, true]) subjects.push(await subject(`| ${store} | ${listen ? 'on' : 'off'} |`, settings(listen), dataSource, VersionedCache));
+    for (const listen of [false, true])
+      subjects.push(await subject(`| ${store} | ${listen ? 'on' : 'off'} |`, settings(listen), dataSource, VersionedCache));
   }
   // Rounds alternate between the subjects, so a busy machine slows them all alike; medians are reported.
   for (let round = 0; round < ROUNDS; round++) {
@@ -55,8 +59,13 @@ async function main(): Promise<void> {
       s.concurrentPerSecond.push(await concurrent(s.cache));
     }
   }
-  console.log(['| store | implementation / read barrier | µs per hit, 1 caller | hits/s, 64 callers |', '|---|---|---|---|',
-    ...subjects.map((s) => `${s.label} ${median(s.sequentialUs).toFixed(1)} | ${Math.round(median(s.concurrentPerSecond))} |`)].join('\n'));
+  console.log(
+    [
+      '| store | implementation / read barrier | µs per hit, 1 caller | hits/s, 64 callers |',
+      '|---|---|---|---|',
+      ...subjects.map((s) => `${s.label} ${median(s.sequentialUs).toFixed(1)} | ${Math.round(median(s.concurrentPerSecond))} |`),
+    ].join('\n'),
+  );
   for (const s of subjects) await s.close();
   await dataSource.destroy();
 }
@@ -64,11 +73,23 @@ async function main(): Promise<void> {
 async function subject(label: string, settings: LinguaSettings, dataSource: DataSource, Impl: typeof VersionedCache): Promise<Subject> {
   const store = createCacheStore(settings);
   // Implementations before the cache was split into parts took cache-manager's Cache itself.
-  const handle = Impl === VersionedCache ? new CacheStore(createCache({ stores: [store] })) : (createCache({ stores: [store] }) as unknown as CacheStore);
+  const handle =
+    Impl === VersionedCache
+      ? new CacheStore(createCache({ stores: [store] }))
+      : (createCache({ stores: [store] }) as unknown as CacheStore);
   const cache = new Impl(handle, settings, new MetricsService(), dataSource as LinguaDataSource);
   await cache.onModuleInit?.();
   for (let i = 0; i < 500; i++) await cache.getOrLoad('words', 'page-1', load); // warm up (JIT, connections)
-  return { label, cache, sequentialUs: [], concurrentPerSecond: [], close: async () => { await cache.onModuleDestroy(); await store.disconnect(); } };
+  return {
+    label,
+    cache,
+    sequentialUs: [],
+    concurrentPerSecond: [],
+    close: async () => {
+      await cache.onModuleDestroy();
+      await store.disconnect();
+    },
+  };
 }
 
 const load = async () => VALUE;
@@ -82,9 +103,11 @@ async function sequential(cache: VersionedCache): Promise<number> {
 async function concurrent(cache: VersionedCache): Promise<number> {
   const perCaller = Math.ceil(HITS / CONCURRENCY) * 4;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = 0; i < perCaller; i++) await cache.getOrLoad('stats:7', 'summary', load);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = 0; i < perCaller; i++) await cache.getOrLoad('stats:7', 'summary', load);
+    }),
+  );
   return (CONCURRENCY * perCaller) / ((performance.now() - t0) / 1000);
 }
 

@@ -35,7 +35,9 @@ import { SCENARIOS, selectScenarios } from './scenarios/index';
 
 /** The embedded server's settings: durability off (the data is throwaway; reads are what is timed). */
 const BENCH_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', shared_buffers: '256MB' };
-const settingsText = Object.entries(BENCH_SERVER_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
+const settingsText = Object.entries(BENCH_SERVER_SETTINGS)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(', ');
 
 const REPORT_DIR = path.join(__dirname, 'reports');
 /**
@@ -74,7 +76,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    db = await scratchDatabase('bench', process.env.BENCH_DATABASE_URL, { prefix: 'lingua-bench-pg-', settings: BENCH_SERVER_SETTINGS, log });
+    db = await scratchDatabase('bench', process.env.BENCH_DATABASE_URL, {
+      prefix: 'lingua-bench-pg-',
+      settings: BENCH_SERVER_SETTINGS,
+      log,
+    });
     log(`database: ${db.description}`);
     const env = validateEnv({
       DATABASE_URL: db.url,
@@ -91,13 +97,20 @@ async function main(): Promise<void> {
     migrationsBar.stop();
 
     const { rows, pgVersion } = await generateData(db.url, generationSteps(size), log);
-    log(`rows: ${Object.entries(rows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    log(
+      `rows: ${Object.entries(rows)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
 
     pool = new Pool({ connectionString: db.url, max: 4 });
     // Idle clients see the server's shutdown at the end of the run: only errors before that matter.
     pool.on('error', (err) => closing ?? log(`floor pool: ${err.message}`));
     const floor = new FloorDb(pool);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppEnv).useValue(env).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(AppEnv)
+      .useValue(env)
+      .compile();
     app = await moduleRef.init();
     const dataSource = app.get(DataSource);
     const ctx: BenchContext = { app, dataSource, floor, fixtures: await chooseFixtures(floor, PROFILE_GOALS) };
@@ -133,7 +146,9 @@ async function main(): Promise<void> {
     // latest.md is what the docs quote: only a full run of every scenario replaces it.
     const complete = !options.quick && scenarios.length === SCENARIOS.length;
     const file = writeReport(REPORT_DIR, meta, results, { latest: complete });
-    log(`report: ${path.relative(process.cwd(), file)}${complete ? ' and bench/reports/latest.md' : ' (a quick or partial run: bench/reports/latest.md left as it was)'}`);
+    log(
+      `report: ${path.relative(process.cwd(), file)}${complete ? ' and bench/reports/latest.md' : ' (a quick or partial run: bench/reports/latest.md left as it was)'}`,
+    );
   } finally {
     await cleanup();
   }
@@ -145,7 +160,8 @@ async function checkSameItems(scenario: Scenario): Promise<void> {
   for (const impl of scenario.impls) {
     await impl.prime?.();
     const identity = JSON.stringify(scenario.identity(await impl.run()));
-    if (identity === '[]' || identity.includes('"ids":[]')) throw new Error(`${scenario.name}: ${impl.name} returned no items; the data set is too small for this scenario`);
+    if (identity === '[]' || identity.includes('"ids":[]'))
+      throw new Error(`${scenario.name}: ${impl.name} returned no items; the data set is too small for this scenario`);
     if (!reference) reference = { name: impl.name, identity };
     else if (identity !== reference.identity) {
       throw new Error(

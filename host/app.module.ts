@@ -25,7 +25,11 @@ import { LinguaCoreModule } from '../src/lingua-core.module';
     HostConfigModule,
     TypeOrmModule.forRootAsync({
       inject: [AppEnv],
-      useFactory: async (env: AppEnv) => ({ ...buildDataSourceOptions(await resolvePooler(databaseOptionsFromEnv(env))), retryAttempts: 3, retryDelay: 1_000 }),
+      useFactory: async (env: AppEnv) => ({
+        ...buildDataSourceOptions(await resolvePooler(databaseOptionsFromEnv(env))),
+        retryAttempts: 3,
+        retryDelay: 1_000,
+      }),
     }),
     LinguaCoreModule.forRootAsync({ inject: [AppEnv], useFactory: linguaOptionsFromEnv }),
     LinguaApiModule,

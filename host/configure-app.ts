@@ -21,7 +21,12 @@ export function configureApp(
     .setVersion('0.1.0')
     .addServer('/', 'This host (lingua routes under /api, health outside it)')
     // Every lingua route needs a bearer token except those marked public (`security: []`).
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT: `sub` = user id, optional `roles: ["author"]`' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'HS256 JWT: `sub` = user id, optional `roles: ["author"]`',
+    })
     .build();
   // package.json's licence: UNLICENSED (no licence granted); DocumentBuilder.setLicense insists on a URL.
   config.info.license = { name: 'UNLICENSED' };

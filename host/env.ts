@@ -91,7 +91,9 @@ export function migrationDatabaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOpti
 }
 
 export function replicaUrlsFromEnv(env: AppEnv): string[] | undefined {
-  const urls = env.DATABASE_REPLICA_URLS?.split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = env.DATABASE_REPLICA_URLS?.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   return urls?.length ? urls : undefined;
 }
 

@@ -52,10 +52,12 @@ export class OpsController {
   @ApiResponse({
     status: HttpStatus.SERVICE_UNAVAILABLE,
     type: ReadinessDto,
-    description: 'The database is down (Terminus\'s body, not the SPEC error body: a probe wants to know which check failed)',
+    description: "The database is down (Terminus's body, not the SPEC error body: a probe wants to know which check failed)",
     headers: { 'Retry-After': { description: 'Seconds to wait before probing again', schema: { type: 'integer' } } },
   })
-  async ready(@Res({ passthrough: true }) res: ReplyLike): Promise<HealthCheckResult & DegradableParts & { cache: { status: 'up' | 'down'; message?: string } }> {
+  async ready(
+    @Res({ passthrough: true }) res: ReplyLike,
+  ): Promise<HealthCheckResult & DegradableParts & { cache: { status: 'up' | 'down'; message?: string } }> {
     const cacheProbe = this.cache.probe();
     let result: HealthCheckResult;
     try {

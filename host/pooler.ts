@@ -7,7 +7,9 @@ export async function resolvePooler(options: LinguaDatabaseOptions): Promise<Lin
   if (options.pooler) return options;
   const pooler = await detectPooler(options.url);
   if (pooler === 'transaction') {
-    new Logger('LinguaHost').warn('DATABASE_URL is a transaction pooler (it refused or ignored a startup parameter): timeouts go per transaction; set DATABASE_POOLER=transaction to skip this probe');
+    new Logger('LinguaHost').warn(
+      'DATABASE_URL is a transaction pooler (it refused or ignored a startup parameter): timeouts go per transaction; set DATABASE_POOLER=transaction to skip this probe',
+    );
   }
   return { ...options, pooler };
 }

@@ -5,11 +5,16 @@ import { AppEnv, migrationDatabaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */
 export async function runPendingMigrations(env: AppEnv, log: (line: string) => void): Promise<number> {
-  const dataSource = withMigrationLock(new DataSource(buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), {
-    role: 'migrations',
-    logging: false,
-    migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
-  })), log);
+  const dataSource = withMigrationLock(
+    new DataSource(
+      buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), {
+        role: 'migrations',
+        logging: false,
+        migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
+      }),
+    ),
+    log,
+  );
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -20,6 +20,8 @@ const inputs = ['host', 'src', 'migrations', 'scripts/lib', 'ormconfig.ts', 'tsc
 const sources = Math.max(...inputs.map((p) => newest(path.join(root, p))));
 if (built < sources) {
   console.log('[lingua-core] building the reference host (tsc -p host/tsconfig.json)…');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'host/tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'host/tsconfig.json')], {
+    stdio: 'inherit',
+  });
   fs.utimesSync(entry, new Date(), new Date());
 }

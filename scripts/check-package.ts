@@ -30,7 +30,8 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
   const source = fs.readFileSync(path.join(root, file), 'utf8');
   for (const [, spec] of source.matchAll(/require\("([^"]+)"\)/g)) {
     if (spec.startsWith('.') || spec.startsWith('node:')) continue;
-    if (!allowed.has(packageOf(spec))) problems.push(`${file} requires "${spec}", which a host does not install (not a dependency or peer)`);
+    if (!allowed.has(packageOf(spec)))
+      problems.push(`${file} requires "${spec}", which a host does not install (not a dependency or peer)`);
   }
   if (/process\.env/.test(source)) problems.push(`${file} reads process.env (the library takes options, never the environment)`);
 }
@@ -39,14 +40,29 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
 const probe = `const before = JSON.stringify(process.env); require(${JSON.stringify(path.join(root, pkg.main))});
 if (JSON.stringify(process.env) !== before) { console.error('the environment changed on import'); process.exit(3); }`;
 try {
-  execFileSync(process.execPath, ['-e', probe], { cwd: root, stdio: 'pipe', timeout: 30_000, env: { ...process.env, PORT: '', LOG_LEVEL: 'verbose', JWT_SECRET: 'short' } });
+  execFileSync(process.execPath, ['-e', probe], {
+    cwd: root,
+    stdio: 'pipe',
+    timeout: 30_000,
+    env: { ...process.env, PORT: '', LOG_LEVEL: 'verbose', JWT_SECRET: 'short' },
+  });
 } catch (err) {
-  problems.push(`requiring ${pkg.main} failed or had side effects: ${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n')[0]}`);
+  problems.push(
+    `requiring ${pkg.main} failed or had side effects: ${
+      String((err as { stderr?: Buffer }).stderr ?? err)
+        .trim()
+        .split('\n')[0]
+    }`,
+  );
 }
 
-console.log(`[pack:check] ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`);
+console.log(
+  `[pack:check] ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`,
+);
 if (problems.length) {
   for (const p of problems) console.error(`[pack:check] ${p}`);
   process.exit(1);
 }
-console.log('[pack:check] ok: entry points present, nothing extra shipped, every require() is a dependency or peer, no import side effects');
+console.log(
+  '[pack:check] ok: entry points present, nothing extra shipped, every require() is a dependency or peer, no import side effects',
+);

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL && !env.PGHOST) throw new Error('Set DATABASE_URL (npm start prints the embedded one).');
   const ds = await new DataSource(buildDataSourceOptions(databaseOptionsFromEnv(env), { role: 'migrations', logging: false })).initialize();
   try {
-    const present: Array<{ relname: string }> = await ds.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relname = ANY($1)`, [HOT_TABLES]);
+    const present: Array<{ relname: string }> = await ds.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relname = ANY($1)`, [
+      HOT_TABLES,
+    ]);
     const tables = HOT_TABLES.filter((t) => present.some((p) => p.relname === t));
     for (const [i, t] of tables.entries()) {
       const started = Date.now();

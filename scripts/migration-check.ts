@@ -27,10 +27,25 @@ const FROZEN = path.join(ROOT, 'migrations', 'FROZEN.sha256');
 /** `<sha256>  <path>` for every file of the applied chain, sorted: what an edit must not change unseen. */
 function chainHashes(): string {
   const files = [
-    ...fs.readdirSync(path.join(ROOT, 'migrations')).filter((f) => /^\d+-.+\.ts$/.test(f)).map((f) => `migrations/${f}`),
-    ...['migrations/rules', 'migrations/lib/v1'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`)),
+    ...fs
+      .readdirSync(path.join(ROOT, 'migrations'))
+      .filter((f) => /^\d+-.+\.ts$/.test(f))
+      .map((f) => `migrations/${f}`),
+    ...['migrations/rules', 'migrations/lib/v1'].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(ROOT, dir))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${dir}/${f}`),
+    ),
   ].sort();
-  return files.map((f) => `${createHash('sha256').update(fs.readFileSync(path.join(ROOT, f))).digest('hex')}  ${f}\n`).join('');
+  return files
+    .map(
+      (f) =>
+        `${createHash('sha256')
+          .update(fs.readFileSync(path.join(ROOT, f)))
+          .digest('hex')}  ${f}\n`,
+    )
+    .join('');
 }
 
 /** Step 4 too: the chain imports nothing outside migrations/ but packages (no library runtime code from src/). */

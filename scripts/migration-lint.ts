@@ -42,14 +42,19 @@ async function main(): Promise<void> {
       stop();
       const transactional = (migration as { transaction?: boolean }).transaction !== false;
       const file = path.join(OUT, `${String(i).padStart(2, '0')}-${migration.name}.sql`);
-      fs.writeFileSync(file, `-- ${migration.name} (${transactional ? 'one transaction' : 'no transaction'})\n${statements.map((s) => `${s};\n`).join('\n')}`);
+      fs.writeFileSync(
+        file,
+        `-- ${migration.name} (${transactional ? 'one transaction' : 'no transaction'})\n${statements.map((s) => `${s};\n`).join('\n')}`,
+      );
       files.push({ file });
     }
     view.migrations = all;
     await ds.destroy();
     log(`captured ${files.length} migrations' SQL in ${path.relative(process.cwd(), OUT)}`);
     const squawk = path.resolve(__dirname, '..', 'node_modules', '.bin', 'squawk');
-    const result = spawnSync(squawk, ['--pg-version=15.0', ...(process.env.CI ? ['--reporter=gcc'] : []), ...files.map((f) => f.file)], { stdio: 'inherit' });
+    const result = spawnSync(squawk, ['--pg-version=15.0', ...(process.env.CI ? ['--reporter=gcc'] : []), ...files.map((f) => f.file)], {
+      stdio: 'inherit',
+    });
     if (result.status !== 0) exitCode = 1;
     log(exitCode === 0 ? 'squawk: no findings' : 'squawk reported findings (above)');
   } finally {

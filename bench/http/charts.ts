@@ -23,12 +23,21 @@ function niceScale(max: number, ticks = 5): { top: number; step: number } {
 }
 
 const svg = (w: number, h: number, body: string[]) =>
-  [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${FONT} font-size="12">`, `<rect width="${w}" height="${h}" fill="#fff"/>`, ...body, '</svg>', ''].join('\n');
+  [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${FONT} font-size="12">`,
+    `<rect width="${w}" height="${h}" fill="#fff"/>`,
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
 
 function legend(x: number, y: number, items: Array<[string, string, string?]>): string[] {
   return items.flatMap(([label, color, dash], i) => {
     const lx = x + i * 170;
-    const mark = dash === undefined ? `<rect x="${lx}" y="${y - 9}" width="12" height="12" fill="${color}"/>` : `<line x1="${lx}" y1="${y - 3}" x2="${lx + 18}" y2="${y - 3}" stroke="${color}" stroke-width="2.5" ${dash}/>`;
+    const mark =
+      dash === undefined
+        ? `<rect x="${lx}" y="${y - 9}" width="12" height="12" fill="${color}"/>`
+        : `<line x1="${lx}" y1="${y - 3}" x2="${lx + 18}" y2="${y - 3}" stroke="${color}" stroke-width="2.5" ${dash}/>`;
     return [mark, text(lx + 24, y + 1, label)];
   });
 }
@@ -49,8 +58,18 @@ export function throughputChart(run: HttpRun): string {
   const group = plotW / rows.length;
   const barW = Math.min(34, group / 3);
   const out: string[] = [
-    text(left, 24, `HTTP throughput by route — ${run.meta.size} rows, -c ${/-c (\d+)/.exec(run.meta.method)?.[1] ?? '?'} (median req/s over rounds; higher is better)`, 'font-size="15" font-weight="600"'),
-    text(left, 44, `load average ${run.meta.load.during.median.toFixed(2)} (median during the run) on ${run.meta.load.cpus} CPUs, ${run.meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.meta.commit}`, 'fill="#555"'),
+    text(
+      left,
+      24,
+      `HTTP throughput by route — ${run.meta.size} rows, -c ${/-c (\d+)/.exec(run.meta.method)?.[1] ?? '?'} (median req/s over rounds; higher is better)`,
+      'font-size="15" font-weight="600"',
+    ),
+    text(
+      left,
+      44,
+      `load average ${run.meta.load.during.median.toFixed(2)} (median during the run) on ${run.meta.load.cpus} CPUs, ${run.meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.meta.commit}`,
+      'fill="#555"',
+    ),
     ...legend(W - 360, 44, [
       ['lingua-core (reference host)', OURS],
       ['raw floor (node:http + pg)', FLOOR],
@@ -68,10 +87,22 @@ export function throughputChart(run: HttpRun): string {
     ];
     bars.forEach(([v, color], j) => {
       const x = cx - barW + j * barW;
-      out.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(v)).toFixed(1)}" fill="${color}"/>`);
+      out.push(
+        `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(v)).toFixed(1)}" fill="${color}"/>`,
+      );
     });
-    out.push(text(cx, y(Math.max(r.ours.rps, r.floor.rps)) - 6, `${(r.ours.rps / r.floor.rps).toFixed(2)}×`, 'text-anchor="middle" font-weight="600"'));
-    const label = r.label.replace(/^(GET|POST) /, '$1 ').replace('/api/me/', '…/').replace(/\?.*?( \(cached\))?$/, '$1');
+    out.push(
+      text(
+        cx,
+        y(Math.max(r.ours.rps, r.floor.rps)) - 6,
+        `${(r.ours.rps / r.floor.rps).toFixed(2)}×`,
+        'text-anchor="middle" font-weight="600"',
+      ),
+    );
+    const label = r.label
+      .replace(/^(GET|POST) /, '$1 ')
+      .replace('/api/me/', '…/')
+      .replace(/\?.*?( \(cached\))?$/, '$1');
     out.push(`<g transform="translate(${cx.toFixed(1)},${top + plotH + 12}) rotate(28)">${text(0, 0, label, 'fill="#333"')}</g>`);
   });
   out.push(`<line x1="${left}" y1="${top + plotH}" x2="${W - right}" y2="${top + plotH}" stroke="#333"/>`);
@@ -90,7 +121,12 @@ export function latencyChart(runs: HttpRun[]): string {
   const plotH = 170;
   const out: string[] = [
     text(20, 24, 'HTTP latency against data size at -c 32 (milliseconds; lower is better)', 'font-size="15" font-weight="600"'),
-    text(20, 44, `sizes: ${runs.map((r) => `${r.meta.size} (${r.meta.date.slice(0, 16).replace('T', ' ')}, load ${r.meta.load.during.median.toFixed(2)})`).join(', ')}`, 'fill="#555"'),
+    text(
+      20,
+      44,
+      `sizes: ${runs.map((r) => `${r.meta.size} (${r.meta.date.slice(0, 16).replace('T', ' ')}, load ${r.meta.load.during.median.toFixed(2)})`).join(', ')}`,
+      'fill="#555"',
+    ),
     ...legend(20, 66, [
       ['ours p50', OURS, ''],
       ['ours p99', OURS, 'stroke-dasharray="5 4"'],
@@ -105,7 +141,17 @@ export function latencyChart(runs: HttpRun[]): string {
     const { top: yMax, step } = niceScale(Math.max(...points.flatMap((p) => [p.r!.ours.p99, p.r!.floor.p99])), 4);
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const x = (j: number) => x0 + (points.length === 1 ? w / 2 : (j / (points.length - 1)) * w);
-    out.push(text(x0 + w / 2, top - 4, points[0]?.r?.label.replace(/ \(cached\)$/, '').replace('/api/me/', '…/').replace(/\?.*$/, '') ?? name, 'text-anchor="middle" font-weight="600" font-size="11"'));
+    out.push(
+      text(
+        x0 + w / 2,
+        top - 4,
+        points[0]?.r?.label
+          .replace(/ \(cached\)$/, '')
+          .replace('/api/me/', '…/')
+          .replace(/\?.*$/, '') ?? name,
+        'text-anchor="middle" font-weight="600" font-size="11"',
+      ),
+    );
     for (let v = 0; v <= yMax + 1e-9; v += step) {
       out.push(`<line x1="${x0}" y1="${y(v).toFixed(1)}" x2="${x0 + w}" y2="${y(v).toFixed(1)}" stroke="#e4e7eb"/>`);
       out.push(text(x0 - 6, y(v) + 4, String(+v.toFixed(2)), 'text-anchor="end" fill="#555" font-size="10"'));

@@ -32,10 +32,17 @@ export interface BenchDatabase {
  * set-based generator. What was generated is recorded as JSON in the database's COMMENT, so the next
  * run at the same size reuses it (only pending migrations are applied); `fresh` rebuilds it.
  */
-export async function prepareDatabase(serverUrl: string, size: HttpSizeLabel, { fresh, log }: { fresh: boolean; log: (line: string) => void }): Promise<BenchDatabase> {
+export async function prepareDatabase(
+  serverUrl: string,
+  size: HttpSizeLabel,
+  { fresh, log }: { fresh: boolean; log: (line: string) => void },
+): Promise<BenchDatabase> {
   const name = `lingua_bench_http_${size}`;
   const url = withDatabase(serverUrl, name);
-  const [existing] = await adminQuery(serverUrl, `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = '${name}'`);
+  const [existing] = await adminQuery(
+    serverUrl,
+    `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = '${name}'`,
+  );
   const stamp = parseStamp(existing?.comment);
   const reusable = !fresh && stamp?.generator === GENERATOR_VERSION && stamp.size === size;
 
@@ -50,7 +57,11 @@ export async function prepareDatabase(serverUrl: string, size: HttpSizeLabel, { 
     log(`reusing ${name} (generated ${stamp.generatedAt})`);
     return { url, name, rows: stamp.rows, pgVersion, reused: true };
   }
-  const { rows } = await generateData(url, generationSteps(httpDataSize(size), { chunks: size === '1m' ? 20 : size === '100k' ? 5 : 1 }), log);
+  const { rows } = await generateData(
+    url,
+    generationSteps(httpDataSize(size), { chunks: size === '1m' ? 20 : size === '100k' ? 5 : 1 }),
+    log,
+  );
   const newStamp: Stamp = { generator: GENERATOR_VERSION, size, rows, generatedAt: new Date().toISOString() };
   await adminQuery(serverUrl, `COMMENT ON DATABASE ${name} IS '${JSON.stringify(newStamp).replace(/'/g, "''")}'`);
   return { url, name, rows, pgVersion, reused: false };

@@ -43,13 +43,23 @@ export async function chooseFixtures(url: string, secret: string, count: number)
         [count],
       )
     ).map((r) => r.id);
-    const owned = (sql: string) => q<{ id: number; user_id: number }>(sql, [learners, count]).then((rows) => rows.map((r) => ({ id: r.id, userId: r.user_id })));
-    const readConversations = await owned(`SELECT id, user_id FROM conversation_sessions WHERE user_id = ANY($1) AND last_message_order > 50 ORDER BY id LIMIT $2`);
-    const openConversations = await owned(`SELECT id, user_id FROM conversation_sessions WHERE user_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id LIMIT $2`);
+    const owned = (sql: string) =>
+      q<{ id: number; user_id: number }>(sql, [learners, count]).then((rows) => rows.map((r) => ({ id: r.id, userId: r.user_id })));
+    const readConversations = await owned(
+      `SELECT id, user_id FROM conversation_sessions WHERE user_id = ANY($1) AND last_message_order > 50 ORDER BY id LIMIT $2`,
+    );
+    const openConversations = await owned(
+      `SELECT id, user_id FROM conversation_sessions WHERE user_id = ANY($1) AND status IN ('active', 'paused') ORDER BY id LIMIT $2`,
+    );
     const categoryIds = (
-      await q<{ category_id: number }>(`SELECT category_id FROM words GROUP BY category_id HAVING count(*) >= 40 ORDER BY category_id LIMIT 20`)
+      await q<{ category_id: number }>(
+        `SELECT category_id FROM words GROUP BY category_id HAVING count(*) >= 40 ORDER BY category_id LIMIT 20`,
+      )
     ).map((r) => r.category_id);
-    const sessions = await q<{ id: number; user_id: number }>(`INSERT INTO practice_sessions (user_id) SELECT unnest($1::int[]) RETURNING id, user_id`, [learners]);
+    const sessions = await q<{ id: number; user_id: number }>(
+      `INSERT INTO practice_sessions (user_id) SELECT unnest($1::int[]) RETURNING id, user_id`,
+      [learners],
+    );
     const words = await q<{ user_id: number; word_ids: number[] }>(
       `SELECT user_id, (array_agg(word_id ORDER BY word_id))[1:50] AS word_ids FROM user_vocabulary WHERE user_id = ANY($1) GROUP BY user_id`,
       [learners],

@@ -18,7 +18,11 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Handler = (userId: number, m: RegExpExecArray, url: URL, body: Row) => Promise<[number, unknown]>;
 
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_MAX ?? 10), options: '-c TimeZone=UTC' });
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DB_POOL_MAX ?? 10),
+  options: '-c TimeZone=UTC',
+});
 pool.on('error', () => undefined);
 const secret = process.env.JWT_SECRET as string;
 
@@ -63,7 +67,10 @@ const intParam = (url: URL, name: string, fallback: number) => {
   return v === null ? fallback : Number(v);
 };
 
-const notFound = (what: string): [number, unknown] => [404, { statusCode: 404, error: 'Not Found', code: 'not_found', message: `${what} not found.` }];
+const notFound = (what: string): [number, unknown] => [
+  404,
+  { statusCode: 404, error: 'Not Found', code: 'not_found', message: `${what} not found.` },
+];
 
 const ROUTES: Array<[string, RegExp, Handler]> = [
   [
@@ -172,17 +179,27 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
       return rows.length ? [201, message(rows[0])] : notFound('Conversation');
     },
   ],
-  ['POST', /^\/api\/me\/practice-sessions\/(\d+)\/answers$/, (userId, m, _url, body) => transaction((client) => answer(client, userId, Number(m[1]), body))],
+  [
+    'POST',
+    /^\/api\/me\/practice-sessions\/(\d+)\/answers$/,
+    (userId, m, _url, body) => transaction((client) => answer(client, userId, Number(m[1]), body)),
+  ],
 ];
 
 /** POST …/answers: the statements lingua-core sends, in one transaction. */
 async function answer(client: PoolClient, userId: number, sessionId: number, body: Row): Promise<[number, unknown]> {
-  const session = (await client.query(`SELECT id, finished_at FROM practice_sessions WHERE id = $1 AND user_id = $2 FOR UPDATE`, [sessionId, userId])).rows[0];
+  const session = (
+    await client.query(`SELECT id, finished_at FROM practice_sessions WHERE id = $1 AND user_id = $2 FOR UPDATE`, [sessionId, userId])
+  ).rows[0];
   if (!session) return notFound('Practice session');
-  const previous = (await client.query(`SELECT * FROM practice_answers WHERE session_id = $1 AND answer_id = $2`, [sessionId, body.answerId])).rows[0];
+  const previous = (
+    await client.query(`SELECT * FROM practice_answers WHERE session_id = $1 AND answer_id = $2`, [sessionId, body.answerId])
+  ).rows[0];
   if (previous) return [201, answerResult(previous)];
-  if (session.finished_at) return [409, { statusCode: 409, error: 'Conflict', code: 'state_conflict', message: 'The practice session is finished.' }];
-  const card = (await client.query(`SELECT * FROM user_vocabulary WHERE user_id = $1 AND word_id = $2 FOR UPDATE`, [userId, body.wordId])).rows[0];
+  if (session.finished_at)
+    return [409, { statusCode: 409, error: 'Conflict', code: 'state_conflict', message: 'The practice session is finished.' }];
+  const card = (await client.query(`SELECT * FROM user_vocabulary WHERE user_id = $1 AND word_id = $2 FOR UPDATE`, [userId, body.wordId]))
+    .rows[0];
   if (!card) return notFound('Vocabulary word');
   const now = new Date();
   const next = scheduleReview(
@@ -203,16 +220,41 @@ async function answer(client: PoolClient, userId: number, sessionId: number, bod
   await client.query(
     `UPDATE user_vocabulary SET due_at = $2, stability = $3, difficulty = $4, reps = $5, lapses = $6, state = $7, learning_steps = $8,
             last_reviewed_at = $9, mastery_level = $10, times_seen = times_seen + 1, times_correct = times_correct + $11 WHERE id = $1`,
-    [card.id, next.dueAt, next.stability, next.difficulty, next.reps, next.lapses, next.state, next.learningSteps, now, next.masteryLevel, correct ? 1 : 0],
+    [
+      card.id,
+      next.dueAt,
+      next.stability,
+      next.difficulty,
+      next.reps,
+      next.lapses,
+      next.state,
+      next.learningSteps,
+      now,
+      next.masteryLevel,
+      correct ? 1 : 0,
+    ],
   );
-  await client.query(`UPDATE practice_sessions SET total_questions = total_questions + 1, correct_answers = correct_answers + $2 WHERE id = $1`, [
-    sessionId,
-    correct ? 1 : 0,
-  ]);
+  await client.query(
+    `UPDATE practice_sessions SET total_questions = total_questions + 1, correct_answers = correct_answers + $2 WHERE id = $1`,
+    [sessionId, correct ? 1 : 0],
+  );
   const inserted = await client.query(
     `INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, response_ms, answered_at, state, due_at, stability, difficulty, mastery_level)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-    [sessionId, userId, body.wordId, body.answerId, body.rating, body.responseMs, now, next.state, next.dueAt, next.stability, next.difficulty, next.masteryLevel],
+    [
+      sessionId,
+      userId,
+      body.wordId,
+      body.answerId,
+      body.rating,
+      body.responseMs,
+      now,
+      next.state,
+      next.dueAt,
+      next.stability,
+      next.difficulty,
+      next.masteryLevel,
+    ],
   );
   return [201, answerResult(inserted.rows[0])];
 }
@@ -225,7 +267,13 @@ const answerResult = (a: Row) => ({
   correct: a.rating >= 2,
   responseMs: a.response_ms,
   answeredAt: iso(a.answered_at),
-  card: { state: CARD_STATES[a.state], dueAt: iso(a.due_at), stability: a.stability, difficulty: a.difficulty, masteryLevel: a.mastery_level },
+  card: {
+    state: CARD_STATES[a.state],
+    dueAt: iso(a.due_at),
+    stability: a.stability,
+    difficulty: a.difficulty,
+    masteryLevel: a.mastery_level,
+  },
 });
 
 async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -271,7 +319,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     const m = req.method === method ? pattern.exec(url.pathname) : null;
     if (!m) continue;
     const userId = verifyBearer(secret, req.headers.authorization);
-    if (userId === null) return send(res, 401, { statusCode: 401, error: 'Unauthorized', code: 'unauthorized', message: 'A valid bearer token is required.' });
+    if (userId === null)
+      return send(res, 401, { statusCode: 401, error: 'Unauthorized', code: 'unauthorized', message: 'A valid bearer token is required.' });
     const body = method === 'POST' ? await readJson(req) : {};
     const [status, payload] = await handler(userId, m, url, body);
     return send(res, status, payload);

@@ -25,7 +25,11 @@ export interface LoadResult {
 }
 
 /** One timed window of `route` against `baseUrl`: `connections` keep-alive connections, no pipelining. */
-export async function runLoad(server: { url: string; cpuMs(): number }, route: Route, { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(
+  server: { url: string; cpuMs(): number },
+  route: Route,
+  { connections, seconds }: { connections: number; seconds: number },
+): Promise<LoadResult> {
   const request: AutocannonRequest = { setupRequest: (req) => ({ ...req, ...route.next() }) };
   const cpuBefore = server.cpuMs();
   const result = await autocannon({ url: server.url, connections, duration: seconds, pipelining: 1, timeout: 10, requests: [request] });

@@ -23,8 +23,23 @@ export interface HttpBenchOptions {
   hostEntry?: string;
 }
 
-const USAGE = 'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]';
-const FLAGS = ['size', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'route', 'fresh', 'profile', 'host-env', 'host-entry', 'help'];
+const USAGE =
+  'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]';
+const FLAGS = [
+  'size',
+  'c',
+  'connections',
+  'rounds',
+  'seconds',
+  'warmup',
+  'learners',
+  'route',
+  'fresh',
+  'profile',
+  'host-env',
+  'host-entry',
+  'help',
+];
 const BOOLEAN = ['fresh', 'profile', 'help'];
 
 export function parseHttpOptions(argv: string[]): HttpBenchOptions {
@@ -61,7 +76,13 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
     seconds: int('seconds', 5),
     warmupSeconds: int('warmup', 2),
     learners: int('learners', 200),
-    routes: typeof route === 'string' ? route.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    routes:
+      typeof route === 'string'
+        ? route
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
     fresh: flags.has('fresh'),
     profile: flags.has('profile'),
     hostEntry: typeof flags.get('host-entry') === 'string' ? (flags.get('host-entry') as string) : undefined,

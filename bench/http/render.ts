@@ -12,5 +12,8 @@ import { HttpRun, writeHttpReport } from './report';
 const REPORT_DIR = path.join(__dirname, '..', 'reports');
 const size = process.argv[2] ?? '1m';
 const run = JSON.parse(fs.readFileSync(path.join(REPORT_DIR, `http-${size}.json`), 'utf8')) as HttpRun;
-const files = [...writeHttpReport(REPORT_DIR, run, { complete: true }), ...writeCharts(run, REPORT_DIR, path.join(__dirname, '..', '..', 'docs'))];
+const files = [
+  ...writeHttpReport(REPORT_DIR, run, { complete: true }),
+  ...writeCharts(run, REPORT_DIR, path.join(__dirname, '..', '..', 'docs')),
+];
 console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);

@@ -44,7 +44,11 @@ export const TARGETS: Record<RouteKind, number | undefined> = { read: 0.5, cache
 export const P99_TARGET = 3;
 
 export function summarise(samples: LoadResult[]): Summary {
-  const med = (pick: (r: LoadResult) => number) => quantile(samples.map(pick).sort((a, b) => a - b), 0.5);
+  const med = (pick: (r: LoadResult) => number) =>
+    quantile(
+      samples.map(pick).sort((a, b) => a - b),
+      0.5,
+    );
   return {
     rps: med((r) => r.rps),
     p50: med((r) => r.p50),
@@ -87,7 +91,9 @@ export function renderMarkdown(run: HttpRun): string {
     `# lingua-core HTTP benchmark — ${meta.size} rows, ${meta.date}`,
     '',
     `- commit: ${meta.commit}`,
-    `- rows: ${Object.entries(meta.rows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`,
+    `- rows: ${Object.entries(meta.rows)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+      .join(', ')}`,
     `- machine: ${meta.machine}`,
     `- load average (1 min) on ${l.cpus} CPUs: ${l.atStart[0].toFixed(2)} at start; during the run min ${l.during.min.toFixed(2)}, median ${l.during.median.toFixed(2)}, max ${l.during.max.toFixed(2)}; ${l.atEnd[0].toFixed(2)} at the end`,
     `- runtime: ${meta.runtime}`,
@@ -96,8 +102,8 @@ export function renderMarkdown(run: HttpRun): string {
     '',
     'Req/s, p50 and p99 are medians over the rounds; ratios are ours ÷ floor from the same run. Targets',
     '(issue 8): uncached reads ≥ 0.5× the floor, cached reads ≥ 1.0×, writes ≥ 0.5×, p99 ≤ 3× the floor.',
-    'CPU µs/req is the server process\'s own CPU time (user + system, from /proc) per request, median over',
-    'the rounds: what the server costs per request whatever else the machine is doing (PostgreSQL\'s CPU not included).',
+    "CPU µs/req is the server process's own CPU time (user + system, from /proc) per request, median over",
+    "the rounds: what the server costs per request whatever else the machine is doing (PostgreSQL's CPU not included).",
     '',
     renderTable(run.results),
     '',

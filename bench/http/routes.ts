@@ -36,7 +36,12 @@ function roundRobin<T>(items: T[]): () => T {
 /** Keys and value types, recursively: what two write responses must share when ids and times differ. */
 export function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shapeOf);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shapeOf((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, shapeOf((value as Record<string, unknown>)[k])]),
+    );
   return value === null ? 'null' : typeof value;
 }
 
@@ -44,7 +49,12 @@ export function shapeOf(value: unknown): unknown {
 export const canonical = (value: unknown) => JSON.stringify(shapeKeysSorted(value));
 function shapeKeysSorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shapeKeysSorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shapeKeysSorted((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, shapeKeysSorted((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -63,9 +73,27 @@ export function buildRoutes(f: HttpFixtures): Route[] {
   let answerCount = 0;
 
   return [
-    { name: 'health', label: 'GET /health/live', kind: 'overhead', next: () => ({ method: 'GET', path: '/health/live', headers: {} }), sameAnswer: (b) => b },
-    { name: 'vocab-list', label: 'GET /api/me/vocabulary?limit=50', kind: 'read', next: perLearner('/api/me/vocabulary?limit=50'), sameAnswer: (b) => b },
-    { name: 'vocab-due', label: 'GET /api/me/vocabulary/due?limit=20', kind: 'read', next: perLearner('/api/me/vocabulary/due?limit=20'), sameAnswer: (b) => b },
+    {
+      name: 'health',
+      label: 'GET /health/live',
+      kind: 'overhead',
+      next: () => ({ method: 'GET', path: '/health/live', headers: {} }),
+      sameAnswer: (b) => b,
+    },
+    {
+      name: 'vocab-list',
+      label: 'GET /api/me/vocabulary?limit=50',
+      kind: 'read',
+      next: perLearner('/api/me/vocabulary?limit=50'),
+      sameAnswer: (b) => b,
+    },
+    {
+      name: 'vocab-due',
+      label: 'GET /api/me/vocabulary/due?limit=20',
+      kind: 'read',
+      next: perLearner('/api/me/vocabulary/due?limit=20'),
+      sameAnswer: (b) => b,
+    },
     {
       name: 'messages',
       label: 'GET /api/me/conversations/:id/messages?limit=50',
@@ -100,7 +128,12 @@ export function buildRoutes(f: HttpFixtures): Route[] {
         const p = practice();
         const n = answerCount++;
         const body = { answerId: randomUUID(), wordId: p.wordIds[n % p.wordIds.length], rating: 1 + (n % 4), responseMs: 800 + (n % 2000) };
-        return { method: 'POST', path: `/api/me/practice-sessions/${p.sessionId}/answers`, headers: { ...auth(p.userId), ...JSON_HEADERS }, body: JSON.stringify(body) };
+        return {
+          method: 'POST',
+          path: `/api/me/practice-sessions/${p.sessionId}/answers`,
+          headers: { ...auth(p.userId), ...JSON_HEADERS },
+          body: JSON.stringify(body),
+        };
       },
       sameAnswer: shapeOf,
     },
@@ -111,7 +144,12 @@ export function buildRoutes(f: HttpFixtures): Route[] {
       next: () => {
         const c = openConversation();
         const body = { role: 'user', content: 'How do I say "the train leaves at nine" in Spanish?' };
-        return { method: 'POST', path: `/api/me/conversations/${c.id}/messages`, headers: { ...auth(c.userId), ...JSON_HEADERS }, body: JSON.stringify(body) };
+        return {
+          method: 'POST',
+          path: `/api/me/conversations/${c.id}/messages`,
+          headers: { ...auth(c.userId), ...JSON_HEADERS },
+          body: JSON.stringify(body),
+        };
       },
       sameAnswer: shapeOf,
     },

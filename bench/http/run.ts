@@ -46,12 +46,18 @@ async function main(): Promise<void> {
 
   try {
     const db = await prepareDatabase(process.env.BENCH_DATABASE_URL ?? DEFAULT_SERVER_URL, options.size, { fresh: options.fresh, log });
-    log(`database ${db.name} (PostgreSQL ${db.pgVersion}): ${Object.entries(db.rows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    log(
+      `database ${db.name} (PostgreSQL ${db.pgVersion}): ${Object.entries(db.rows)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
     buildHost(log);
 
     const secret = randomBytes(32).toString('base64url');
     const fixtures = await chooseFixtures(db.url, secret, options.learners);
-    log(`${fixtures.learners.length} learners, ${fixtures.readConversations.length} + ${fixtures.openConversations.length} conversations, ${fixtures.categoryIds.length} categories`);
+    log(
+      `${fixtures.learners.length} learners, ${fixtures.readConversations.length} + ${fixtures.openConversations.length} conversations, ${fixtures.categoryIds.length} categories`,
+    );
     const routes = buildRoutes(fixtures).filter((r) => !options.routes.length || options.routes.includes(r.name));
     if (!routes.length) throw new Error(`no route matches --route ${options.routes.join(',')}`);
 
@@ -59,7 +65,9 @@ async function main(): Promise<void> {
     const hostFlags = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const [floorPort, hostPort] = [await freePort(), await freePort()];
     servers.push(await startFloor({ databaseUrl: db.url, jwtSecret: secret, port: floorPort }));
-    servers.push(await startHost({ databaseUrl: db.url, jwtSecret: secret, port: hostPort, extra: options.hostEnv }, hostFlags, options.hostEntry));
+    servers.push(
+      await startHost({ databaseUrl: db.url, jwtSecret: secret, port: hostPort, extra: options.hostEnv }, hostFlags, options.hostEntry),
+    );
     const [floor, ours] = servers;
     const base: Record<ServerName, string> = { ours: ours.url, floor: floor.url };
     const byName: Record<ServerName, RunningServer> = { ours, floor };
@@ -121,12 +129,17 @@ async function main(): Promise<void> {
       results,
     };
     console.log(`\n${renderTable(results)}\n`);
-    log(`load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`);
+    log(
+      `load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`,
+    );
     const complete = !options.routes.length && !options.profile && !Object.keys(options.hostEnv).length && !options.hostEntry;
     const files = writeHttpReport(REPORT_DIR, run, { complete });
     if (complete) files.push(...writeCharts(run, REPORT_DIR, DOCS_DIR));
-    log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`);
-    if (options.profile) log(`CPU profiles of the host: ${path.relative(process.cwd(), profileDir)}/ (open in Chrome DevTools or speedscope)`);
+    log(
+      `wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${complete ? '' : ' (a partial or profiled run: http-latest.md, http-<size>.json and the charts left as they were)'}`,
+    );
+    if (options.profile)
+      log(`CPU profiles of the host: ${path.relative(process.cwd(), profileDir)}/ (open in Chrome DevTools or speedscope)`);
   } catch (err) {
     for (const s of servers) if (s.tail()) log(`${s.name}'s last stderr lines:\n${s.tail()}`);
     throw err;

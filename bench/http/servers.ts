@@ -43,7 +43,11 @@ export function hostCommand(nodeFlags: string[] = [], entry?: string): { command
   if (!start) throw new Error('package.json has no start script');
   const [bin, ...args] = start.trim().split(/\s+/);
   if (bin !== 'node') throw new Error(`package.json's start script must run node (it is "${start}")`);
-  return { command: process.execPath, args: [...nodeFlags, ...(entry ? [entry] : args)], prestart: pkg.scripts.prestart ? 'prestart' : 'build' };
+  return {
+    command: process.execPath,
+    args: [...nodeFlags, ...(entry ? [entry] : args)],
+    prestart: pkg.scripts.prestart ? 'prestart' : 'build',
+  };
 }
 
 export function buildHost(log: (line: string) => void): void {

@@ -3,7 +3,11 @@ import { countRows, GenerationStep, RowCounts } from '../data';
 import { progressBar } from './progress';
 
 /** Runs the generation steps in one session (one random seed) with a progress bar; returns the row counts. */
-export async function generateData(url: string, steps: GenerationStep[], log: (line: string) => void): Promise<{ rows: RowCounts; pgVersion: string }> {
+export async function generateData(
+  url: string,
+  steps: GenerationStep[],
+  log: (line: string) => void,
+): Promise<{ rows: RowCounts; pgVersion: string }> {
   const client = new Client({ connectionString: url, options: '-c statement_timeout=0' });
   client.on('error', (err) => log(`data generation connection: ${err.message}`));
   await client.connect();

@@ -40,12 +40,18 @@ export interface MeasureOptions {
   onRound?: () => void;
 }
 
-export async function measure(impls: Implementation[], { rounds, roundMs, warmup, maxOpsPerRound = 5_000, onRound }: MeasureOptions): Promise<Measured[]> {
+export async function measure(
+  impls: Implementation[],
+  { rounds, roundMs, warmup, maxOpsPerRound = 5_000, onRound }: MeasureOptions,
+): Promise<Measured[]> {
   const ops = new Map<string, number>();
   for (const impl of impls) {
     const times: number[] = [];
     for (let i = 0; i < Math.max(1, warmup); i++) times.push(await timeOnce(impl.run));
-    const typical = quantile([...times].sort((a, b) => a - b), 0.5);
+    const typical = quantile(
+      [...times].sort((a, b) => a - b),
+      0.5,
+    );
     ops.set(impl.name, impl.opsPerRound ?? Math.min(maxOpsPerRound, Math.max(1, Math.round(roundMs / Math.max(typical, 0.001)))));
   }
   const samples = new Map<string, number[]>(impls.map((i) => [i.name, []]));

@@ -42,6 +42,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     rounds: int(flags.get('rounds') ?? env.BENCH_ROUNDS, quick ? 3 : 25, 'rounds'),
     roundMs: int(flags.get('round-ms') ?? env.BENCH_ROUND_MS, quick ? 20 : 150, 'round-ms'),
     warmup: quick ? 2 : 5,
-    scenarios: typeof scenarioArg === 'string' && scenarioArg ? scenarioArg.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    scenarios:
+      typeof scenarioArg === 'string' && scenarioArg
+        ? scenarioArg
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
   };
 }

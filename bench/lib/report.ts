@@ -14,10 +14,7 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n
 
 /** Markdown table; ratios are against the raw-SQL floor of the same scenario, measured in the same run. */
 export function renderTable(results: ScenarioResult[]): string {
-  const lines = [
-    '| scenario | implementation | median ms/op | p90 ms/op | statements/op | × floor |',
-    '|---|---|---:|---:|---:|---:|',
-  ];
+  const lines = ['| scenario | implementation | median ms/op | p90 ms/op | statements/op | × floor |', '|---|---|---:|---:|---:|---:|'];
   for (const s of results) {
     const floor = s.results.find((r) => r.name === FLOOR)?.medianMs;
     for (const r of s.results) {
@@ -32,7 +29,12 @@ export function renderTable(results: ScenarioResult[]): string {
  * Writes `bench-<stamp>.md` and `.json` (build artefacts, git-ignored) and, for a complete run
  * (`latest`), `latest.md`, which is committed. Returns the timestamped markdown file.
  */
-export function writeReport(dir: string, meta: Record<string, unknown>, results: ScenarioResult[], { latest }: { latest: boolean }): string {
+export function writeReport(
+  dir: string,
+  meta: Record<string, unknown>,
+  results: ScenarioResult[],
+  { latest }: { latest: boolean },
+): string {
   fs.mkdirSync(dir, { recursive: true });
   const now = new Date();
   const stamp = now.toISOString().replace(/[:.]/g, '-');

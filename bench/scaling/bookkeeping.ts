@@ -48,8 +48,18 @@ export async function runBookkeepingPart(pc: PrivateCluster, o: ScalingOptions, 
   const routes = buildRoutes(fixtures).filter((r) => r.name === 'answer' || r.name === 'append');
   const common = { REDIS_URL };
   const [on, off] = await Promise.all([
-    startHost({ databaseUrl: pc.primaryUrl, jwtSecret: secret, port: await freePort(), extra: hostEnv({ ...common, DATABASE_REPLICA_URLS: pc.replicaUrl, CACHE_KEY_PREFIX: `bench-scaling-${process.pid}-c-on` }) }),
-    startHost({ databaseUrl: pc.primaryUrl, jwtSecret: secret, port: await freePort(), extra: hostEnv({ ...common, CACHE_KEY_PREFIX: `bench-scaling-${process.pid}-c-off` }) }),
+    startHost({
+      databaseUrl: pc.primaryUrl,
+      jwtSecret: secret,
+      port: await freePort(),
+      extra: hostEnv({ ...common, DATABASE_REPLICA_URLS: pc.replicaUrl, CACHE_KEY_PREFIX: `bench-scaling-${process.pid}-c-on` }),
+    }),
+    startHost({
+      databaseUrl: pc.primaryUrl,
+      jwtSecret: secret,
+      port: await freePort(),
+      extra: hostEnv({ ...common, CACHE_KEY_PREFIX: `bench-scaling-${process.pid}-c-off` }),
+    }),
   ]);
   cleanup.add('host bookkeeping on', () => on.stop());
   cleanup.add('host bookkeeping off', () => off.stop());
@@ -78,16 +88,16 @@ async function microTimings(primaryUrl: string, iterations = 2_000): Promise<Mic
   const steps: Array<[string, () => Promise<unknown>]> = [
     ['SELECT 1 (baseline round trip to the primary)', () => pg.query('SELECT 1')],
     ['SELECT pg_current_wal_insert_lsn()::text', () => pg.query('SELECT pg_current_wal_insert_lsn()::text AS lsn')],
-    [
-      'Redis EVAL max-set',
-      () => redis.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [String(++counter), '60000'] }),
-    ],
+    ['Redis EVAL max-set', () => redis.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [String(++counter), '60000'] })],
     [
       'both, in sequence (what a write pays)',
       async () => {
         const { rows } = await pg.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
         const [hi, lo] = rows[0].lsn.split('/');
-        return redis.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [((BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`)).toString(), '60000'] });
+        return redis.eval(MAX_SET_SCRIPT, {
+          keys: [key],
+          arguments: [((BigInt(`0x${hi}`) << 32n) | BigInt(`0x${lo}`)).toString(), '60000'],
+        });
       },
     ],
   ];

@@ -18,7 +18,11 @@ export async function startPrivateCluster(size: HttpSizeLabel, cleanup: Cleanup)
   cleanup.add('replicated cluster', () => cluster.stop());
   log(`private cluster: primary port ${cluster.primaryPort}, replica port ${cluster.replicaPort}`);
   const db = await prepareDatabase(cluster.primaryUrl(), size, { fresh: true, log });
-  log(`private primary: ${db.name} (PostgreSQL ${db.pgVersion}): ${Object.entries(db.rows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  log(
+    `private primary: ${db.name} (PostgreSQL ${db.pgVersion}): ${Object.entries(db.rows)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}`,
+  );
   const caughtUp = Date.now();
   await cluster.waitForCatchUp();
   log(`replica caught up in ${Date.now() - caughtUp} ms`);

@@ -104,7 +104,9 @@ export async function pairedRounds<N extends string>(
   o: { rounds: number; seconds: number; warmupSeconds: number; connections: number },
 ): Promise<Array<PairedRoute<N>>> {
   const names = Object.keys(servers) as N[];
-  const samples = new Map(routes.map((r) => [r.name, Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<N, LoadResult[]>]));
+  const samples = new Map(
+    routes.map((r) => [r.name, Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<N, LoadResult[]>]),
+  );
   const bar = progressBar(phase, o.rounds * routes.length * names.length);
   try {
     for (let round = 0; round < o.rounds; round++) {

@@ -69,7 +69,14 @@ export async function runLearnerMix(
   baseUrl: string,
   primaryUrl: string,
   learners: MixLearner[],
-  o: { warmupSeconds: number; seconds: number; thinkMs: number; categoryIds: number[]; onSteadyStart: () => Promise<void>; onSteadyEnd: () => Promise<void> },
+  o: {
+    warmupSeconds: number;
+    seconds: number;
+    thinkMs: number;
+    categoryIds: number[];
+    onSteadyStart: () => Promise<void>;
+    onSteadyEnd: () => Promise<void>;
+  },
 ): Promise<MixResult> {
   const primary = new Client({ connectionString: primaryUrl });
   await primary.connect();
@@ -85,7 +92,12 @@ export async function runLearnerMix(
   const t0 = performance.now();
   let stop = false;
 
-  const call = async (step: Step, learner: MixLearner, path: string, body?: unknown): Promise<{ status: number; json: Body } | undefined> => {
+  const call = async (
+    step: Step,
+    learner: MixLearner,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Body } | undefined> => {
     const started = performance.now();
     try {
       const res = await fetch(baseUrl + path, {
@@ -109,7 +121,8 @@ export async function runLearnerMix(
 
   const learnerLoop = async (learner: MixLearner, index: number): Promise<void> => {
     const session = await call('answer', learner, '/api/me/practice-sessions', {});
-    if (!session || session.status < 200 || session.status >= 300) throw new Error(`could not start a practice session for learner ${learner.userId}: ${JSON.stringify(session?.json)}`);
+    if (!session || session.status < 200 || session.status >= 300)
+      throw new Error(`could not start a practice session for learner ${learner.userId}: ${JSON.stringify(session?.json)}`);
     const sessionId = session.json.id!;
     let due = (await call('due', learner, '/api/me/vocabulary/due?limit=20'))?.json.items;
     let prevStats = (await call('stats', learner, '/api/me/vocabulary/stats'))?.json;
@@ -120,7 +133,12 @@ export async function runLearnerMix(
       const card = due?.[0];
       let answered: { wordId: number; dueAt: number } | undefined;
       if (card) {
-        const res = await call('answer', learner, `/api/me/practice-sessions/${sessionId}/answers`, { answerId: randomUUID(), wordId: card.wordId, rating: 4, responseMs: 800 + (n % 2000) });
+        const res = await call('answer', learner, `/api/me/practice-sessions/${sessionId}/answers`, {
+          answerId: randomUUID(),
+          wordId: card.wordId,
+          rating: 4,
+          responseMs: 800 + (n % 2000),
+        });
         if (res && res.status >= 200 && res.status < 300) answered = { wordId: card.wordId, dueAt: Date.parse(res.json.card?.dueAt ?? '') };
       } else if (rec.timed) {
         loopsWithoutDueCard++;
@@ -139,7 +157,13 @@ export async function runLearnerMix(
       if (answered && items && answered.dueAt > Date.now() + 1_000) {
         if (timed) ryw.dueChecks++;
         if (items.some((i) => i.wordId === answered!.wordId)) {
-          ryw.violations.push({ kind: 'due', userId: learner.userId, wordId: answered.wordId, detail: `word ${answered.wordId} answered (due ${new Date(answered.dueAt).toISOString()}) still in the due queue read after it`, atMs: performance.now() - t0 });
+          ryw.violations.push({
+            kind: 'due',
+            userId: learner.userId,
+            wordId: answered.wordId,
+            detail: `word ${answered.wordId} answered (due ${new Date(answered.dueAt).toISOString()}) still in the due queue read after it`,
+            atMs: performance.now() - t0,
+          });
         }
       }
       if (answered && stats && typeof prevStats?.dueNow === 'number' && typeof stats.dueNow === 'number') {
@@ -152,7 +176,13 @@ export async function runLearnerMix(
           if (rows[0].n > 0) {
             if (timed) ryw.statsExcused++;
           } else {
-            ryw.violations.push({ kind: 'stats', userId: learner.userId, wordId: answered.wordId, detail: `stats.dueNow ${stats.dueNow} after answering word ${answered.wordId}, previous reading ${prevStats.dueNow}, no card came due in between`, atMs: performance.now() - t0 });
+            ryw.violations.push({
+              kind: 'stats',
+              userId: learner.userId,
+              wordId: answered.wordId,
+              detail: `stats.dueNow ${stats.dueNow} after answering word ${answered.wordId}, previous reading ${prevStats.dueNow}, no card came due in between`,
+              atMs: performance.now() - t0,
+            });
           }
         }
       }

@@ -33,7 +33,24 @@ export interface ScalingOptions {
 const USAGE =
   'npm run bench:scaling -- [--size 10k|100k|1m] [--replica-size 10k|100k|1m] [--part pooler,replicas,bookkeeping] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] ' +
   '[--learners 200] [--vl 24] [--mix-warmup 10] [--mix-seconds 30] [--probe-ms 200,20,200] [--think-ms 0,0,250] [--fresh]';
-const FLAGS = ['size', 'replica-size', 'part', 'c', 'connections', 'rounds', 'seconds', 'warmup', 'learners', 'vl', 'mix-warmup', 'mix-seconds', 'probe-ms', 'think-ms', 'fresh', 'help'];
+const FLAGS = [
+  'size',
+  'replica-size',
+  'part',
+  'c',
+  'connections',
+  'rounds',
+  'seconds',
+  'warmup',
+  'learners',
+  'vl',
+  'mix-warmup',
+  'mix-seconds',
+  'probe-ms',
+  'think-ms',
+  'fresh',
+  'help',
+];
 const BOOLEAN = ['fresh', 'help'];
 
 export function parseScalingOptions(argv: string[]): ScalingOptions {
@@ -78,7 +95,8 @@ export function parseScalingOptions(argv: string[]): ScalingOptions {
   for (const p of parts) if (!PARTS.includes(p as Part)) throw new Error(`--part: ${p} is not one of ${PARTS.join(', ')}`);
   const probeIntervals = ints('probe-ms', [200, 20, 200], 10);
   const thinkMs = ints('think-ms', [0, 0, 250], 0);
-  if (thinkMs.length !== probeIntervals.length) throw new Error('--probe-ms and --think-ms need as many values each (one learner-mix run per pair)');
+  if (thinkMs.length !== probeIntervals.length)
+    throw new Error('--probe-ms and --think-ms need as many values each (one learner-mix run per pair)');
   const size = sizeOf('size', '100k');
   return {
     size,

@@ -43,9 +43,15 @@ export interface PoolerResult {
 export async function runPoolerPart(serverUrl: string, o: ScalingOptions, cleanup: Cleanup): Promise<PoolerResult> {
   const started = Date.now();
   const db = await prepareDatabase(serverUrl, o.size, { fresh: o.fresh, log });
-  log(`part A database ${db.name} (PostgreSQL ${db.pgVersion}${db.reused ? ', reused' : ''}): ${Object.entries(db.rows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+  log(
+    `part A database ${db.name} (PostgreSQL ${db.pgVersion}${db.reused ? ', reused' : ''}): ${Object.entries(db.rows)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', ')}`,
+  );
   const databaseDefaults = await applyDatabaseDefaults(db.url, db.name, cleanup);
-  log(`database defaults for autocommit statements: added ${databaseDefaults.added.join(', ') || 'none'}${databaseDefaults.present.length ? `; already set: ${databaseDefaults.present.join(', ')}` : ''}`);
+  log(
+    `database defaults for autocommit statements: added ${databaseDefaults.added.join(', ') || 'none'}${databaseDefaults.present.length ? `; already set: ${databaseDefaults.present.join(', ')}` : ''}`,
+  );
 
   const target = new URL(serverUrl);
   const poolSize = 20;
@@ -58,7 +64,12 @@ export async function runPoolerPart(serverUrl: string, o: ScalingOptions, cleanu
   const routes = buildRoutes(fixtures).filter((r) => r.name !== 'health');
   const [direct, pooled] = await Promise.all([
     startHost({ databaseUrl: db.url, jwtSecret: secret, port: await freePort(), extra: hostEnv({}) }),
-    startHost({ databaseUrl: bouncer.urlFor(db.url), jwtSecret: secret, port: await freePort(), extra: hostEnv({ DATABASE_DIRECT_URL: db.url }) }),
+    startHost({
+      databaseUrl: bouncer.urlFor(db.url),
+      jwtSecret: secret,
+      port: await freePort(),
+      extra: hostEnv({ DATABASE_DIRECT_URL: db.url }),
+    }),
   ]);
   cleanup.add('host direct', () => direct.stop());
   cleanup.add('host pooled', () => pooled.stop());
@@ -77,7 +88,19 @@ export async function runPoolerPart(serverUrl: string, o: ScalingOptions, cleanu
   await cleanup.now('host direct');
   await cleanup.now('pgbouncer');
   await cleanup.now('database defaults');
-  return { size: o.size, database: db.name, pgVersion: db.pgVersion, rows: db.rows, poolSize, databaseDefaults, pooledReadiness, bouncerStats, routes: results, load, durationMs: Date.now() - started };
+  return {
+    size: o.size,
+    database: db.name,
+    pgVersion: db.pgVersion,
+    rows: db.rows,
+    poolSize,
+    databaseDefaults,
+    pooledReadiness,
+    bouncerStats,
+    routes: results,
+    load,
+    durationMs: Date.now() - started,
+  };
 }
 
 /** Every lingua variable not given is set empty (the host ignores empty ones): nothing leaks in from the shell. */
@@ -124,15 +147,30 @@ async function sameAnswer(route: Route, hosts: { pooled: RunningServer; direct: 
   const b = await send(hosts.direct.url, write ? route.next() : spec);
   const ok = (s: number) => s >= 200 && s < 300;
   if (!ok(a.status) || !ok(b.status) || canonical(route.sameAnswer(a.body)) !== canonical(route.sameAnswer(b.body))) {
-    throw new Error(`${route.label}: the pooled and the direct host answer differently\n  pooled (${a.status}): ${JSON.stringify(a.body).slice(0, 600)}\n  direct (${b.status}): ${JSON.stringify(b.body).slice(0, 600)}`);
+    throw new Error(
+      `${route.label}: the pooled and the direct host answer differently\n  pooled (${a.status}): ${JSON.stringify(a.body).slice(0, 600)}\n  direct (${b.status}): ${JSON.stringify(b.body).slice(0, 600)}`,
+    );
   }
 }
 
 function parseShowStats(out: string, database: string): Record<string, string> {
   // psql -At: no header; PgBouncer 1.18's SHOW STATS columns, in order.
   const columns = [
-    'database', 'total_xact_count', 'total_query_count', 'total_received', 'total_sent', 'total_xact_time', 'total_query_time', 'total_wait_time',
-    'avg_xact_count', 'avg_query_count', 'avg_recv', 'avg_sent', 'avg_xact_time', 'avg_query_time', 'avg_wait_time',
+    'database',
+    'total_xact_count',
+    'total_query_count',
+    'total_received',
+    'total_sent',
+    'total_xact_time',
+    'total_query_time',
+    'total_wait_time',
+    'avg_xact_count',
+    'avg_query_count',
+    'avg_recv',
+    'avg_sent',
+    'avg_xact_time',
+    'avg_query_time',
+    'avg_wait_time',
   ];
   const line = out.split('\n').find((l) => l.startsWith(`${database}|`));
   if (!line) return { note: `no SHOW STATS line for ${database}: ${out.slice(0, 200)}` };

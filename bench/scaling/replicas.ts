@@ -58,9 +58,11 @@ export async function runReplicasPart(pc: PrivateCluster, o: ScalingOptions, cle
       [o.virtualLearners * o.probeIntervals.length],
     )
   ).rows.map((r) => r.user_id);
-  const categoryIds = (await client.query<{ category_id: number }>(`SELECT category_id FROM words GROUP BY category_id HAVING count(*) >= 40 ORDER BY category_id LIMIT 20`)).rows.map(
-    (r) => r.category_id,
-  );
+  const categoryIds = (
+    await client.query<{ category_id: number }>(
+      `SELECT category_id FROM words GROUP BY category_id HAVING count(*) >= 40 ORDER BY category_id LIMIT 20`,
+    )
+  ).rows.map((r) => r.category_id);
   await client.end();
 
   const runs: MixRun[] = [];
@@ -68,7 +70,10 @@ export async function runReplicasPart(pc: PrivateCluster, o: ScalingOptions, cle
     const started = Date.now();
     const thinkMs = o.thinkMs[i];
     // A distinct set of learners per run when the data has enough (their due queues are fresh).
-    const ids = learnerIds.length >= o.virtualLearners * (i + 1) ? learnerIds.slice(o.virtualLearners * i, o.virtualLearners * (i + 1)) : learnerIds.slice(0, o.virtualLearners);
+    const ids =
+      learnerIds.length >= o.virtualLearners * (i + 1)
+        ? learnerIds.slice(o.virtualLearners * i, o.virtualLearners * (i + 1))
+        : learnerIds.slice(0, o.virtualLearners);
     const learners = ids.map((userId) => ({ userId, token: signToken(secret, userId) }));
     const name = `host replicas ${i}`;
     const host = await startHost({
@@ -83,7 +88,9 @@ export async function runReplicasPart(pc: PrivateCluster, o: ScalingOptions, cle
       }),
     });
     cleanup.add(name, () => host.stop());
-    log(`B run ${i + 1}/${o.probeIntervals.length}: host ${host.url} (pid ${host.pid}), DB_REPLICA_PROBE_INTERVAL_MS=${probeIntervalMs}, think ${thinkMs} ms, ${learners.length} virtual learners`);
+    log(
+      `B run ${i + 1}/${o.probeIntervals.length}: host ${host.url} (pid ${host.pid}), DB_REPLICA_PROBE_INTERVAL_MS=${probeIntervalMs}, think ${thinkMs} ms, ${learners.length} virtual learners`,
+    );
     let before = new Map<string, number>();
     let after = new Map<string, number>();
     const lagBytes: number[] = [];

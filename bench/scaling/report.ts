@@ -40,7 +40,9 @@ export function poolerTable(p: PoolerResult): string {
     const { direct, pooled } = r.summary;
     const f = direct.failures + pooled.failures ? ` ⚠ failed requests: direct ${direct.failures}, pooled ${pooled.failures}` : '';
     const x = pooled.rps / direct.rps;
-    lines.push(`| \`${r.label}\` | ${num(direct.rps)} | ${num(pooled.rps)} | ${ratio(x)} | ${num(direct.p50)} | ${num(pooled.p50)} | ${num(direct.p99)} | ${num(pooled.p99)} | ${x >= POOLER_TARGET ? 'met' : 'missed'}${f} |`);
+    lines.push(
+      `| \`${r.label}\` | ${num(direct.rps)} | ${num(pooled.rps)} | ${ratio(x)} | ${num(direct.p50)} | ${num(pooled.p50)} | ${num(direct.p99)} | ${num(pooled.p99)} | ${x >= POOLER_TARGET ? 'met' : 'missed'}${f} |`,
+    );
   }
   const rounds = p.routes.map((r) => `${r.route} ${r.rounds.pooled.map((s, i) => (s.rps / r.rounds.direct[i].rps).toFixed(2)).join('/')}`);
   lines.push('', `Per-round pooled/direct ratios: ${rounds.join('; ')}.`);
@@ -70,7 +72,10 @@ export function shareTable(b: ReplicasResult): string {
 }
 
 export function stepTable(b: ReplicasResult): string {
-  const head = ['| step', ...b.runs.map((r, i) => `run ${i + 1} (probe ${r.probeIntervalMs} ms, think ${r.thinkMs} ms): n, p50 / p99 ms`)].join(' | ') + ' |';
+  const head =
+    ['| step', ...b.runs.map((r, i) => `run ${i + 1} (probe ${r.probeIntervalMs} ms, think ${r.thinkMs} ms): n, p50 / p99 ms`)].join(
+      ' | ',
+    ) + ' |';
   const lines = [head, `|---|${b.runs.map(() => '---:').join('|')}|`];
   const labels: Record<string, string> = {
     answer: 'POST …/practice-sessions/:id/answers (rating 4)',
@@ -81,7 +86,9 @@ export function stepTable(b: ReplicasResult): string {
     categories: 'GET /api/categories',
   };
   for (const step of STEPS) {
-    lines.push(`| \`${labels[step]}\` | ${b.runs.map((r) => `${r.mix.steps[step].requests}, ${num(r.mix.steps[step].p50)} / ${num(r.mix.steps[step].p99)}`).join(' | ')} |`);
+    lines.push(
+      `| \`${labels[step]}\` | ${b.runs.map((r) => `${r.mix.steps[step].requests}, ${num(r.mix.steps[step].p50)} / ${num(r.mix.steps[step].p99)}`).join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -94,10 +101,15 @@ export function bookkeepingTable(c: BookkeepingResult): string {
   for (const r of c.routes) {
     const { on, off } = r.summary;
     const f = on.failures + off.failures ? ` ⚠ failed: on ${on.failures}, off ${off.failures}` : '';
-    lines.push(`| \`${r.label}\` | ${num(off.rps)} | ${num(on.rps)} | ${ratio(on.rps / off.rps)} | ${num(off.p50)} | ${num(on.p50)} | ${(on.p50 - off.p50).toFixed(2)} ms | ${num(off.p99)} | ${num(on.p99)}${f} |`);
+    lines.push(
+      `| \`${r.label}\` | ${num(off.rps)} | ${num(on.rps)} | ${ratio(on.rps / off.rps)} | ${num(off.p50)} | ${num(on.p50)} | ${(on.p50 - off.p50).toFixed(2)} ms | ${num(off.p99)} | ${num(on.p99)}${f} |`,
+    );
   }
   const rounds = c.routes.map((r) => `${r.route} ${r.rounds.on.map((s, i) => (s.rps / r.rounds.off[i].rps).toFixed(2)).join('/')}`);
-  lines.push('', `Per-round on/off ratios: ${rounds.join('; ')}. Write positions recorded: on ${JSON.stringify(c.writePositions.on)}, off ${JSON.stringify(c.writePositions.off)}.`);
+  lines.push(
+    '',
+    `Per-round on/off ratios: ${rounds.join('; ')}. Write positions recorded: on ${JSON.stringify(c.writePositions.on)}, off ${JSON.stringify(c.writePositions.off)}.`,
+  );
   lines.push('', '| bookkeeping step, alone (Node loop, one at a time) | iterations | median µs | p99 µs |', '|---|---:|---:|---:|');
   for (const m of c.micro) lines.push(`| ${m.name} | ${m.iterations} | ${num(m.medianUs)} | ${num(m.p99Us)} |`);
   return lines.join('\n');
@@ -113,7 +125,9 @@ export function renderMarkdown(run: ScalingRun): string {
     `- machine: ${meta.machine}`,
     `- load average (1 min) on ${l.cpus} CPUs: ${l.atStart[0].toFixed(2)} at start; during the run min ${l.during.min.toFixed(2)}, median ${l.during.median.toFixed(2)}, max ${l.during.max.toFixed(2)}; ${l.atEnd[0].toFixed(2)} at the end`,
     `- runtime: ${meta.runtime}`,
-    `- durations: ${Object.entries(meta.durations).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- durations: ${Object.entries(meta.durations)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     '',
     '![pooled/direct throughput and replica share](scaling-latest.svg)',
     '',
@@ -140,7 +154,9 @@ export function renderMarkdown(run: ScalingRun): string {
       '',
       `Method: ${meta.method.replicas}`,
       '',
-      `Data: ${Object.entries(b.cluster.rows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')} (set-up incl. generation and replay ${b.cluster.setup}). ` +
+      `Data: ${Object.entries(b.cluster.rows)
+        .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+        .join(', ')} (set-up incl. generation and replay ${b.cluster.setup}). ` +
         `Load average during part B: ${b.runs.map((r, i) => `run ${i + 1} median ${r.load.median.toFixed(2)}`).join(', ')}.`,
       '',
       shareTable(b),
@@ -150,8 +166,18 @@ export function renderMarkdown(run: ScalingRun): string {
       stepTable(b),
       '',
     );
-    const violations = b.runs.flatMap((r, i) => r.mix.ryw.violations.map((v) => `run ${i + 1}: ${v.kind} — learner ${v.userId}: ${v.detail} (at ${(v.atMs / 1000).toFixed(1)} s)`));
-    out.push(violations.length ? `RYW violations (all, warm-up included):\n\n${violations.slice(0, 50).map((v) => `- ${v}`).join('\n')}\n` : 'RYW violations: none (checked on every loop, warm-up included).', '');
+    const violations = b.runs.flatMap((r, i) =>
+      r.mix.ryw.violations.map((v) => `run ${i + 1}: ${v.kind} — learner ${v.userId}: ${v.detail} (at ${(v.atMs / 1000).toFixed(1)} s)`),
+    );
+    out.push(
+      violations.length
+        ? `RYW violations (all, warm-up included):\n\n${violations
+            .slice(0, 50)
+            .map((v) => `- ${v}`)
+            .join('\n')}\n`
+        : 'RYW violations: none (checked on every loop, warm-up included).',
+      '',
+    );
   }
   if (run.bookkeeping) {
     const c = run.bookkeeping;

@@ -85,7 +85,10 @@ async function main(): Promise<void> {
       if (o.parts.includes('replicas')) {
         const tb = Date.now();
         const b = await runReplicasPart(pc, o, cleanup);
-        run.replicas = { ...b, cluster: { database: pc.db.name, rows: pc.db.rows, pgVersion: pc.db.pgVersion, setup: seconds(pc.setupMs) } };
+        run.replicas = {
+          ...b,
+          cluster: { database: pc.db.name, rows: pc.db.rows, pgVersion: pc.db.pgVersion, setup: seconds(pc.setupMs) },
+        };
         durations['B (learner mix)'] = seconds(Date.now() - tb);
         console.log(`\nB. replica share and read-your-writes (${o.replicaSize})\n\n${shareTable(b)}\n\n${stepTable(b)}\n`);
       }
@@ -104,8 +107,12 @@ async function main(): Promise<void> {
   run.meta.load.during = summariseLoad(loadSamples);
   run.meta.load.atEnd = os.loadavg();
   const files = writeScalingReport(REPORT_DIR, run, scalingChart(run));
-  log(`load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`);
-  log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${run.meta.complete ? '' : ' (a partial run: the latest report left alone)'}`);
+  log(
+    `load average (1 min) during the run: median ${run.meta.load.during.median.toFixed(2)}, max ${run.meta.load.during.max.toFixed(2)} on ${run.meta.load.cpus} CPUs`,
+  );
+  log(
+    `wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}${run.meta.complete ? '' : ' (a partial run: the latest report left alone)'}`,
+  );
 }
 
 main().then(

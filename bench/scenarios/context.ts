@@ -67,7 +67,10 @@ export const NAIVE = 'naive baseline';
 export { FLOOR } from '../lib/report';
 
 /** Picks the fixtures with a few small queries (outside any timing). */
-export async function chooseFixtures(floor: FloorDb, goals: { common: Record<string, unknown>; rare: Record<string, unknown> }): Promise<Fixtures> {
+export async function chooseFixtures(
+  floor: FloorDb,
+  goals: { common: Record<string, unknown>; rare: Record<string, unknown> },
+): Promise<Fixtures> {
   const [learner] = await floor.query<{ user_id: number; n: number }>(
     `SELECT user_id, count(*)::int AS n FROM user_vocabulary GROUP BY user_id ORDER BY n DESC, user_id LIMIT 1`,
   );
@@ -79,7 +82,9 @@ export async function chooseFixtures(floor: FloorDb, goals: { common: Record<str
       GROUP BY s.id ORDER BY n DESC, s.id LIMIT 1`,
   );
   const search = async (doc: Record<string, unknown>): Promise<ProfileSearchFixture> => {
-    const [{ n }] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles WHERE learning_goals @> $1::jsonb`, [JSON.stringify(doc)]);
+    const [{ n }] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles WHERE learning_goals @> $1::jsonb`, [
+      JSON.stringify(doc),
+    ]);
     return { goals: doc, matches: n };
   };
   const [{ n: profiles }] = await floor.query<{ n: number }>(`SELECT count(*)::int AS n FROM user_profiles`);

@@ -26,8 +26,12 @@ export function messagePage(ctx: BenchContext, limit = 50): Scenario {
           ds.transaction(async (manager) => {
             const session = await manager.getRepository(ConversationSession).findOneBy({ id: conversationId, userId });
             if (!session) throw new Error('conversation not found');
-            await manager.query(`SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off`);
-            const all = await manager.getRepository(ConversationMessage).find({ where: { sessionId: conversationId }, order: { messageOrder: 'ASC' } });
+            await manager.query(
+              `SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off`,
+            );
+            const all = await manager
+              .getRepository(ConversationMessage)
+              .find({ where: { sessionId: conversationId }, order: { messageOrder: 'ASC' } });
             return all.filter((m) => m.messageOrder > afterOrder).slice(0, limit);
           }),
       },

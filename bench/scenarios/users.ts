@@ -38,7 +38,8 @@ export function profileSearch(ctx: BenchContext, which: 'common' | 'rare', perPa
               .take(perPage)
               .getManyAndCount();
             const items = [];
-            for (const profile of profiles) items.push({ ...(await manager.getRepository(User).findOneBy({ id: profile.userId })), profile });
+            for (const profile of profiles)
+              items.push({ ...(await manager.getRepository(User).findOneBy({ id: profile.userId })), profile });
             return { items, total };
           }),
       },

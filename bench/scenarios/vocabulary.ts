@@ -52,7 +52,9 @@ export function vocabularyPage(ctx: BenchContext, limit: number): Scenario {
       {
         name: NAIVE,
         run: async () => {
-          const rows = await ds.getRepository(UserVocabulary).find({ where: { userId: learnerId }, order: { wordId: 'ASC' }, take: limit + 1 });
+          const rows = await ds
+            .getRepository(UserVocabulary)
+            .find({ where: { userId: learnerId }, order: { wordId: 'ASC' }, take: limit + 1 });
           return withWordsOneByOne(ds, rows.slice(0, limit));
         },
       },

@@ -63,7 +63,10 @@ export async function takeInventory(url: string, { defects = true, log = (_line:
       databaseBytes: Number((await one<{ n: string }>(`SELECT pg_database_size(current_database()) AS n`)).n),
       bucketSize: BUCKET_SIZE,
       tables,
-      publicTables: await column(client, `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') ORDER BY 1`),
+      publicTables: await column(
+        client,
+        `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') ORDER BY 1`,
+      ),
       ...(await schemaObjects(client)),
       defects: defects ? await findDefects(client) : {},
     };
@@ -77,12 +80,21 @@ async function column(client: Client, sql: string): Promise<string[]> {
 export async function schemaObjects(client: Client): Promise<Pick<Inventory, 'indexes' | 'constraints' | 'triggers'>> {
   const inPublic = `relnamespace = 'public'::regnamespace`;
   return {
-    indexes: await column(client, `SELECT c.relname || ': ' || pg_get_indexdef(i.indexrelid) FROM pg_index i
-      JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid WHERE t.${inPublic} ORDER BY 1`),
-    constraints: await column(client, `SELECT t.relname || '.' || k.conname || ': ' || pg_get_constraintdef(k.oid) FROM pg_constraint k
-      JOIN pg_class t ON t.oid = k.conrelid WHERE t.${inPublic} ORDER BY 1`),
-    triggers: await column(client, `SELECT t.relname || ': ' || pg_get_triggerdef(g.oid) FROM pg_trigger g
-      JOIN pg_class t ON t.oid = g.tgrelid WHERE t.${inPublic} AND NOT g.tgisinternal ORDER BY 1`),
+    indexes: await column(
+      client,
+      `SELECT c.relname || ': ' || pg_get_indexdef(i.indexrelid) FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid WHERE t.${inPublic} ORDER BY 1`,
+    ),
+    constraints: await column(
+      client,
+      `SELECT t.relname || '.' || k.conname || ': ' || pg_get_constraintdef(k.oid) FROM pg_constraint k
+      JOIN pg_class t ON t.oid = k.conrelid WHERE t.${inPublic} ORDER BY 1`,
+    ),
+    triggers: await column(
+      client,
+      `SELECT t.relname || ': ' || pg_get_triggerdef(g.oid) FROM pg_trigger g
+      JOIN pg_class t ON t.oid = g.tgrelid WHERE t.${inPublic} AND NOT g.tgisinternal ORDER BY 1`,
+    ),
   };
 }
 
@@ -105,7 +117,9 @@ export async function tableInventory(client: Client, table: string): Promise<Tab
   );
   const names = columns.map((c) => c.c.split(' ')[0]);
   const sums = names.map((n) => `md5(string_agg(coalesce(t.${n}::text, '<null>'), ',' ORDER BY id)) AS "${n}"`).join(', ');
-  const { rows: [columnChecksums] } = await client.query(`SELECT ${sums} FROM ${table} t`);
+  const {
+    rows: [columnChecksums],
+  } = await client.query(`SELECT ${sums} FROM ${table} t`);
   return {
     rows: buckets.reduce((n, b) => n + b.n, 0),
     idRanges: ranges.map((r) => [r.lo, r.hi]),

@@ -41,8 +41,11 @@ export interface KillTestResult {
   quarantinedTwice: number;
 }
 
-export async function killTest(url: string, moments: string[],
-  { pollMs = 10, occurrence = 1, log = (_line: string): void => undefined } = {}): Promise<KillTestResult> {
+export async function killTest(
+  url: string,
+  moments: string[],
+  { pollMs = 10, occurrence = 1, log = (_line: string): void => undefined } = {},
+): Promise<KillTestResult> {
   const admin = await connect(url, 'lingua-legacy-kill-test');
   const kills: KillReport[] = [];
   try {
@@ -63,7 +66,14 @@ export async function killTest(url: string, moments: string[],
   }
 }
 
-async function killAt(admin: Client, url: string, moment: Moment, pollMs: number, occurrence: number, inMigration?: string): Promise<KillReport> {
+async function killAt(
+  admin: Client,
+  url: string,
+  moment: Moment,
+  pollMs: number,
+  occurrence: number,
+  inMigration?: string,
+): Promise<KillReport> {
   const chain = startChain(url);
   let exited = false;
   void chain.done.then(() => (exited = true));

@@ -87,8 +87,13 @@ export async function runOnline(url: string, options: OnlineOptions = {}): Promi
   }
 }
 
-async function clientLoop(s: ClientState, shared: Awaited<ReturnType<typeof prepareShared>>, thinkMs: number,
-  record: (kind: string, ms: number, code?: string) => void, stopped: () => boolean): Promise<void> {
+async function clientLoop(
+  s: ClientState,
+  shared: Awaited<ReturnType<typeof prepareShared>>,
+  thinkMs: number,
+  record: (kind: string, ms: number, code?: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
   while (!stopped()) {
     const st = pickStatement(s);
     const t0 = performance.now();
@@ -117,7 +122,8 @@ async function sampleLockWaits(client: Client, sampleMs: number, waits: Map<stri
     for (const r of rows) {
       const key = `${r.pid}@${r.started}`;
       const prev = waits.get(key);
-      if (!prev || prev.seconds < r.seconds) waits.set(key, { kind: kindOf(r.query) ?? r.query, seconds: r.seconds, blockedBy: r.blocked_by ?? prev?.blockedBy ?? '?' });
+      if (!prev || prev.seconds < r.seconds)
+        waits.set(key, { kind: kindOf(r.query) ?? r.query, seconds: r.seconds, blockedBy: r.blocked_by ?? prev?.blockedBy ?? '?' });
     }
     await new Promise((res) => setTimeout(res, sampleMs));
   }
@@ -141,7 +147,15 @@ function summarise(samples: Map<string, Sample>): KindStats[] {
       const s = samples.get(`${phase}\u0000${st.kind}`);
       if (!s) continue;
       const sorted = [...s.latencies].sort((a, b) => a - b);
-      out.push({ kind: st.kind, phase, count: sorted.length, errors: s.errors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] });
+      out.push({
+        kind: st.kind,
+        phase,
+        count: sorted.length,
+        errors: s.errors,
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1],
+      });
     }
   }
   return out;
@@ -150,7 +164,8 @@ function summarise(samples: Map<string, Sample>): KindStats[] {
 function rejected(samples: Map<string, Sample>): number {
   let n = 0;
   for (const st of STATEMENTS.filter((x) => x.write)) {
-    for (const phase of ['without chain', 'with chain']) n += Object.values(samples.get(`${phase}\u0000${st.kind}`)?.errors ?? {}).reduce((a, b) => a + b, 0);
+    for (const phase of ['without chain', 'with chain'])
+      n += Object.values(samples.get(`${phase}\u0000${st.kind}`)?.errors ?? {}).reduce((a, b) => a + b, 0);
   }
   return n;
 }

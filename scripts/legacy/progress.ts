@@ -10,7 +10,8 @@ export function tableProgress(): { update: (table: string, done: number, total: 
     return {
       update: (table, done, total) => {
         if (!started.has(table)) started.set(table, Date.now());
-        if (done === total) console.log(`  ${table.padEnd(26)} ${total} rows in ${((Date.now() - started.get(table)!) / 1000).toFixed(1)} s`);
+        if (done === total)
+          console.log(`  ${table.padEnd(26)} ${total} rows in ${((Date.now() - started.get(table)!) / 1000).toFixed(1)} s`);
       },
       stop: () => undefined,
     };

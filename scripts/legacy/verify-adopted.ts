@@ -67,10 +67,10 @@ export async function verifyAdopted(url: string, inventory: Inventory, log = (_l
 
 async function loadLegacyIds(client: Client, table: string, ranges: Array<[number, number]>): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS pg_temp.legacy_ids, pg_temp.present_ids, pg_temp.moved_ids`);
-  await client.query(
-    `CREATE TEMP TABLE legacy_ids AS SELECT generate_series(lo, hi) AS id FROM unnest($1::int[], $2::int[]) r(lo, hi)`,
-    [ranges.map((r) => r[0]), ranges.map((r) => r[1])],
-  );
+  await client.query(`CREATE TEMP TABLE legacy_ids AS SELECT generate_series(lo, hi) AS id FROM unnest($1::int[], $2::int[]) r(lo, hi)`, [
+    ranges.map((r) => r[0]),
+    ranges.map((r) => r[1]),
+  ]);
   await client.query(`CREATE TEMP TABLE present_ids AS SELECT legacy_id AS id FROM (${await presentRows(client, table)}) t`);
   await client.query(
     `CREATE TEMP TABLE moved_ids AS SELECT (row_data->>'id')::int AS id, count(*)::int AS n FROM quarantined_rows
@@ -85,7 +85,9 @@ async function loadLegacyIds(client: Client, table: string, ranges: Array<[numbe
  * chain (user_id becomes the key); RepairUsers keeps the legacy ids in lingua_legacy_user_profile_ids.
  */
 async function presentRows(client: Client, table: string): Promise<string> {
-  const { rows } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'id' AND NOT attisdropped`, [table]);
+  const { rows } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'id' AND NOT attisdropped`, [
+    table,
+  ]);
   if (rows.length) return `SELECT t.id AS legacy_id, t.* FROM ${table} t`;
   if (table === 'user_profiles') {
     return `SELECT l.id AS legacy_id, t.* FROM user_profiles t LEFT JOIN lingua_legacy_user_profile_ids l ON l.user_id = t.user_id`;
@@ -109,7 +111,16 @@ async function accountFor(client: Client, table: string, legacy: number): Promis
     [table],
   );
   const r = rows[0];
-  return { table, legacy, inTable: r.in_table, quarantined: r.quarantined, repairedRecords: r.repaired, lost: r.lost, twice: r.twice, newRows: r.new_rows };
+  return {
+    table,
+    legacy,
+    inTable: r.in_table,
+    quarantined: r.quarantined,
+    repairedRecords: r.repaired,
+    lost: r.lost,
+    twice: r.twice,
+    newRows: r.new_rows,
+  };
 }
 
 async function checkDefect(client: Client, kind: DefectKind, ids: number[]): Promise<DefectReport> {
@@ -120,25 +131,36 @@ async function checkDefect(client: Client, kind: DefectKind, ids: number[]): Pro
   const report = { defect: defectKey(kind), rows: ids.length, asPromised: 0, elsewhere: 0, broken: 0 };
   if (kind.fate === 'quarantined') {
     const reasoned = kind.reason
-      ? await counts(`SELECT count(DISTINCT (row_data->>'id')::int) AS n FROM quarantined_rows WHERE source_table = $2 AND NOT repaired_in_place
-                        AND (row_data->>'id')::int = ANY($1) AND reason LIKE $3 || '%'`, [kind.table, kind.reason])
+      ? await counts(
+          `SELECT count(DISTINCT (row_data->>'id')::int) AS n FROM quarantined_rows WHERE source_table = $2 AND NOT repaired_in_place
+                        AND (row_data->>'id')::int = ANY($1) AND reason LIKE $3 || '%'`,
+          [kind.table, kind.reason],
+        )
       : moved;
     return { ...report, asPromised: reasoned, elsewhere: moved - reasoned, broken: present };
   }
-  const failing = await counts(`SELECT count(*) AS n FROM (${rows}) t WHERE t.legacy_id = ANY($1) AND NOT coalesce((${kind.check}), false)`);
+  const failing = await counts(
+    `SELECT count(*) AS n FROM (${rows}) t WHERE t.legacy_id = ANY($1) AND NOT coalesce((${kind.check}), false)`,
+  );
   const unrecorded = kind.reason
-    ? await counts(`SELECT count(*) AS n FROM present_ids p WHERE p.id = ANY($1) AND NOT EXISTS (
+    ? await counts(
+        `SELECT count(*) AS n FROM present_ids p WHERE p.id = ANY($1) AND NOT EXISTS (
                       SELECT 1 FROM quarantined_rows q WHERE q.source_table = $2 AND q.repaired_in_place
-                         AND (q.row_data->>'id')::int = p.id AND q.reason LIKE $3 || '%')`, [kind.table, kind.reason])
+                         AND (q.row_data->>'id')::int = p.id AND q.reason LIKE $3 || '%')`,
+        [kind.table, kind.reason],
+      )
     : 0;
   return { ...report, asPromised: present - failing, elsewhere: moved, broken: failing + unrecorded + (ids.length - present - moved) };
 }
 
 /** Cheap checks of documented rules across rows (each returns its violations). */
 const RULES: Array<{ rule: string; needs?: [string, string]; sql: string }> = [
-  { rule: 'users: emails unique case-insensitively',
-    sql: `SELECT count(*) AS n FROM (SELECT lower(email) FROM users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) x` },
-  { rule: 'user_vocabulary: each merged duplicate has its survivor, whose counters include the duplicate\'s',
+  {
+    rule: 'users: emails unique case-insensitively',
+    sql: `SELECT count(*) AS n FROM (SELECT lower(email) FROM users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) x`,
+  },
+  {
+    rule: "user_vocabulary: each merged duplicate has its survivor, whose counters include the duplicate's",
     needs: ['user_vocabulary', 'times_seen'],
     sql: `SELECT count(*) AS n FROM (
             SELECT (row_data->>'user_id')::int AS u, (row_data->>'word_id')::int AS w,
@@ -146,22 +168,30 @@ const RULES: Array<{ rule: string; needs?: [string, string]; sql: string }> = [
               FROM quarantined_rows WHERE source_table = 'user_vocabulary' AND NOT repaired_in_place AND reason LIKE 'duplicate%'
              GROUP BY 1, 2) q
           LEFT JOIN user_vocabulary s ON s.user_id = q.u AND s.word_id = q.w
-          WHERE s.id IS NULL OR s.times_seen < q.seen` },
-  { rule: 'conversation_messages: orders are 1..n in every session',
+          WHERE s.id IS NULL OR s.times_seen < q.seen`,
+  },
+  {
+    rule: 'conversation_messages: orders are 1..n in every session',
     sql: `SELECT count(*) AS n FROM (SELECT session_id FROM conversation_messages GROUP BY 1
-            HAVING min(message_order) <> 1 OR max(message_order) <> count(*) OR count(DISTINCT message_order) <> count(*)) x` },
-  { rule: 'conversation_sessions: last_message_order = the highest message order',
+            HAVING min(message_order) <> 1 OR max(message_order) <> count(*) OR count(DISTINCT message_order) <> count(*)) x`,
+  },
+  {
+    rule: 'conversation_sessions: last_message_order = the highest message order',
     needs: ['conversation_sessions', 'last_message_order'],
     sql: `SELECT count(*) AS n FROM conversation_sessions s
             LEFT JOIN (SELECT session_id, max(message_order) AS mx FROM conversation_messages GROUP BY 1) m ON m.session_id = s.id
-           WHERE s.last_message_order <> coalesce(m.mx, 0)` },
+           WHERE s.last_message_order <> coalesce(m.mx, 0)`,
+  },
 ];
 
 async function checkRules(client: Client): Promise<Array<{ rule: string; violations: number }>> {
   const out = [];
   for (const r of RULES) {
     if (r.needs) {
-      const { rows } = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped`, r.needs);
+      const { rows } = await client.query(
+        `SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped`,
+        r.needs,
+      );
       if (!rows.length) continue;
     }
     out.push({ rule: r.rule, violations: Number((await client.query(r.sql)).rows[0].n) });

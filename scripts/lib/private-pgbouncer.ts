@@ -66,7 +66,9 @@ export class PrivatePgBouncer {
 
   /** Rows of an admin-console command (`SHOW SERVERS`, `SHOW CLIENTS`). */
   admin(command: string): string {
-    const result = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-At', 'pgbouncer', '-c', command], { encoding: 'utf8' });
+    const result = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-At', 'pgbouncer', '-c', command], {
+      encoding: 'utf8',
+    });
     return result.stdout ?? '';
   }
 

@@ -47,7 +47,21 @@ export class ReplicatedCluster {
     );
     fs.appendFileSync(path.join(primary, 'pg_hba.conf'), 'host replication postgres 127.0.0.1/32 trust\n');
     cluster.pgCtl('primary', 'start');
-    cluster.asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(cluster.primaryPort), '-U', 'postgres', '-D', cluster.dataDir('replica'), '-R', '-X', 'stream', '-c', 'fast']);
+    cluster.asPostgres('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(cluster.primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      cluster.dataDir('replica'),
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+    ]);
     fs.appendFileSync(path.join(cluster.dataDir('replica'), 'postgresql.conf'), `port = ${cluster.replicaPort}\n`);
     cluster.pgCtl('replica', 'start');
     return cluster;

@@ -131,7 +131,7 @@ export class InvalidationListener {
       this.closed = true;
       await client.end().catch(noop);
       this.logger.error(
-        'the cache invalidation listener\'s connection is not a session (a LISTEN heard no NOTIFY: a transaction pooler?): ' +
+        "the cache invalidation listener's connection is not a session (a LISTEN heard no NOTIFY: a transaction pooler?): " +
           'the listener is off and cached reads go to PostgreSQL. Give lingua-core a direct connection (directUrl / DATABASE_DIRECT_URL).',
       );
       return;
@@ -152,9 +152,13 @@ export class InvalidationListener {
   }
 
   private roundTrip(client: Client): Promise<void> {
-    const answered = withTimeLimit(this.query(client, () => ['SELECT 1', []]), SYNC_TIMEOUT_MS, () => {
-      throw new Error('cache invalidation listener did not answer');
-    });
+    const answered = withTimeLimit(
+      this.query(client, () => ['SELECT 1', []]),
+      SYNC_TIMEOUT_MS,
+      () => {
+        throw new Error('cache invalidation listener did not answer');
+      },
+    );
     return answered
       .then(noop, (err) => {
         // A connection that stops answering may have missed notifications: drop it, reconnect.
@@ -178,7 +182,10 @@ export class InvalidationListener {
     if (this.client === client) {
       this.client = undefined;
       this.events.state?.(false);
-      this.logger.warn({ msg: 'cache invalidation listener lost; the cache is bypassed until it is back', err: err ? String(err) : undefined });
+      this.logger.warn({
+        msg: 'cache invalidation listener lost; the cache is bypassed until it is back',
+        err: err ? String(err) : undefined,
+      });
     }
     if (this.closed || this.retry || this.client) return;
     const delay = Math.min(100 * 2 ** this.failures++, MAX_BACKOFF_MS);
@@ -189,4 +196,3 @@ export class InvalidationListener {
     this.retry.unref();
   }
 }
-

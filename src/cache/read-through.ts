@@ -20,7 +20,11 @@ export class ReadThrough {
   ) {}
 
   /** `id` names the lookup that callers may share (the entry key and the generation it is valid for). */
-  get<T>(id: string, entry: { namespace: string; key: string; ttlMs: number; stillCurrent: () => boolean }, load: () => Promise<T>): Promise<T> {
+  get<T>(
+    id: string,
+    entry: { namespace: string; key: string; ttlMs: number; stillCurrent: () => boolean },
+    load: () => Promise<T>,
+  ): Promise<T> {
     return this.lookups.run(id, () => this.lookup(entry, load)) as Promise<T>;
   }
 
@@ -28,7 +32,10 @@ export class ReadThrough {
     this.lookups.clear();
   }
 
-  private async lookup<T>({ namespace, key, ttlMs, stillCurrent }: { namespace: string; key: string; ttlMs: number; stillCurrent: () => boolean }, load: () => Promise<T>): Promise<T> {
+  private async lookup<T>(
+    { namespace, key, ttlMs, stillCurrent }: { namespace: string; key: string; ttlMs: number; stillCurrent: () => boolean },
+    load: () => Promise<T>,
+  ): Promise<T> {
     const cached = await this.store.get<T>(key);
     if (cached !== UNAVAILABLE && cached !== undefined) {
       this.metrics.cacheLookups.inc({ namespace: family(namespace), result: 'hit' });

@@ -7,7 +7,7 @@ export const IsJsonObjectParam = (options?: ValidationOptions) =>
       name: 'isJsonObjectParam',
       validator: {
         validate: (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && JSON.stringify(v).length <= 4096,
-        defaultMessage: (args) => `${args?.property ?? "value"} must be a JSON object (at most 4096 bytes)`,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a JSON object (at most 4096 bytes)`,
       },
     },
     options,

@@ -10,8 +10,21 @@ export class ErrorBodyDoc {
   @ApiProperty({ example: 409 }) statusCode: number;
   @ApiProperty({ example: 'Conflict' }) error: string;
   @ApiProperty({
-    enum: ['validation_failed', 'unauthorized', 'forbidden', 'not_found', 'unique_violation', 'foreign_key_violation',
-      'check_violation', 'not_null_violation', 'state_conflict', 'db_unavailable', 'db_timeout', 'db_contention', 'internal'],
+    enum: [
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'unique_violation',
+      'foreign_key_violation',
+      'check_violation',
+      'not_null_violation',
+      'state_conflict',
+      'db_unavailable',
+      'db_timeout',
+      'db_contention',
+      'internal',
+    ],
   })
   code: string;
   @ApiProperty() message: string;

@@ -8,11 +8,19 @@ export const MAX_PER_PAGE = 100;
 /** `?page=1&perPage=20` for catalogue lists. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   perPage: number = 20;
 }
 
@@ -33,11 +41,18 @@ export const offsetOf = ({ page, perPage }: PageQuery) => (page - 1) * perPage;
 /** `?limit=20&cursor=…` for per-learner streams (keyset pagination). */
 export class CursorQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   limit: number = 20;
 
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional() @IsString() @MaxLength(300) @Matches(/^[A-Za-z0-9_-]+$/)
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  @Matches(/^[A-Za-z0-9_-]+$/)
   cursor?: string;
 }
 
@@ -55,10 +70,7 @@ export function encodeCursor(values: Array<number | string>): string {
 }
 
 /** Decodes and type-checks a cursor against the tuple its stream uses; anything else is a 400. */
-export function decodeCursor<const F extends readonly CursorField[]>(
-  cursor: string,
-  shape: F,
-): { [K in keyof F]: CursorValue<F[K]> } {
+export function decodeCursor<const F extends readonly CursorField[]>(cursor: string, shape: F): { [K in keyof F]: CursorValue<F[K]> } {
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -85,7 +97,12 @@ const forged = () => validationFailed('The cursor is not valid.', [{ field: 'cur
  * Takes `limit + 1` rows fetched in stream order and builds the page: the extra row only says a
  * next page exists.
  */
-export function toCursorPage<R, T>(rows: R[], limit: number, toItem: (row: R) => T, cursorOf: (row: R) => Array<number | string>): CursorPage<T> {
+export function toCursorPage<R, T>(
+  rows: R[],
+  limit: number,
+  toItem: (row: R) => T,
+  cursorOf: (row: R) => Array<number | string>,
+): CursorPage<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   return {

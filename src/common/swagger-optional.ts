@@ -10,7 +10,8 @@ function loadSwagger(): typeof Swagger | undefined {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@nestjs/swagger') as typeof Swagger;
   } catch (err) {
-    const notInstalled = (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes("'@nestjs/swagger'");
+    const notInstalled =
+      (err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes("'@nestjs/swagger'");
     if (notInstalled) return undefined;
     throw err;
   }

@@ -16,7 +16,13 @@ import {
   MessagePage,
   UpdateConversationDto,
 } from './dto/conversation.dto';
-import { CreateInteractionDto, DueInteractionsQuery, InteractionDto, InteractionListQuery, InteractionPageDto } from './dto/interaction.dto';
+import {
+  CreateInteractionDto,
+  DueInteractionsQuery,
+  InteractionDto,
+  InteractionListQuery,
+  InteractionPageDto,
+} from './dto/interaction.dto';
 import { LinguaController } from '../common/lingua-controller.decorator';
 
 @LinguaController('me', 'conversations')

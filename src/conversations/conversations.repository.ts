@@ -63,7 +63,11 @@ export class ConversationsRepository {
     @InjectLinguaRepository(ConversationSession) private readonly sessions: Repository<ConversationSession>,
   ) {}
 
-  async insertSession(userId: number, sessionType: SessionType, conversationContext: Record<string, unknown>): Promise<ConversationSession> {
+  async insertSession(
+    userId: number,
+    sessionType: SessionType,
+    conversationContext: Record<string, unknown>,
+  ): Promise<ConversationSession> {
     const result = await this.sessions
       .createQueryBuilder()
       .insert()
@@ -74,7 +78,10 @@ export class ConversationsRepository {
   }
 
   findSession(userId: number, id: number, manager?: EntityManager): Promise<ConversationSession | null> {
-    return (manager?.getRepository(ConversationSession) ?? this.sessions).createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
+    return (manager?.getRepository(ConversationSession) ?? this.sessions)
+      .createQueryBuilder('s')
+      .where('s.id = :id AND s.user_id = :userId', { id, userId })
+      .getOne();
   }
 
   /**
@@ -88,7 +95,9 @@ export class ConversationsRepository {
     limit: number,
     manager?: EntityManager,
   ): SelectQueryBuilder<ConversationSession> {
-    const qb = (manager?.getRepository(ConversationSession) ?? this.sessions).createQueryBuilder('s').where('s.user_id = :userId', { userId });
+    const qb = (manager?.getRepository(ConversationSession) ?? this.sessions)
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId', { userId });
     if (filters.status) qb.andWhere('s.status = :status', { status: filters.status });
     if (filters.sessionType) qb.andWhere('s.session_type = :sessionType', { sessionType: filters.sessionType });
     if (filters.context) qb.andWhere('s.conversation_context @> :context::jsonb', { context: JSON.stringify(filters.context) });
@@ -121,8 +130,19 @@ export class ConversationsRepository {
   }
 
   /** null: not the learner's conversation; otherwise the page (possibly empty). */
-  async messagePage(userId: number, sessionId: number, afterOrder: number, limit: number, manager?: EntityManager): Promise<MessageRow[] | null> {
-    const rows: Array<MessageRow | { id: null }> = await (manager ?? this.dataSource.manager).query(MESSAGE_PAGE_SQL, [sessionId, userId, afterOrder, limit]);
+  async messagePage(
+    userId: number,
+    sessionId: number,
+    afterOrder: number,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<MessageRow[] | null> {
+    const rows: Array<MessageRow | { id: null }> = await (manager ?? this.dataSource.manager).query(MESSAGE_PAGE_SQL, [
+      sessionId,
+      userId,
+      afterOrder,
+      limit,
+    ]);
     if (!rows.length) return null;
     return rows.filter((r): r is MessageRow => r.id !== null);
   }

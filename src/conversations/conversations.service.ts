@@ -47,7 +47,9 @@ export class ConversationsService {
 
   async list(userId: number, query: ConversationListQuery): Promise<CursorPage<ConversationDto>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.reads.learner(userId, (m) => this.repo.listSessionsQuery(userId, query, beforeId, query.limit + 1, m).getMany());
+    const rows = await this.reads.learner(userId, (m) =>
+      this.repo.listSessionsQuery(userId, query, beforeId, query.limit + 1, m).getMany(),
+    );
     return toCursorPage(rows, query.limit, toConversationDto, (s) => [s.id]);
   }
 
@@ -105,12 +107,16 @@ export class ConversationsService {
 
   async listInteractions(userId: number, query: InteractionListQuery): Promise<CursorPage<InteractionDto>> {
     const beforeId = query.cursor ? decodeCursor(query.cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.reads.learner(userId, (m) => this.interactions.listQuery(userId, query, beforeId, query.limit + 1, m).getMany());
+    const rows = await this.reads.learner(userId, (m) =>
+      this.interactions.listQuery(userId, query, beforeId, query.limit + 1, m).getMany(),
+    );
     return toCursorPage(rows, query.limit, toInteractionDto, (i) => [i.id]);
   }
 
   async dueInteractions(userId: number, query: DueInteractionsQuery): Promise<InteractionDto[]> {
-    const rows = await this.reads.learner(userId, (m) => this.interactions.dueQuery(userId, query.before ?? new Date(), query.limit, m).getMany());
+    const rows = await this.reads.learner(userId, (m) =>
+      this.interactions.dueQuery(userId, query.before ?? new Date(), query.limit, m).getMany(),
+    );
     return rows.map(toInteractionDto);
   }
 }

@@ -38,7 +38,14 @@ export class InteractionsRepository {
 
   async insert(userId: number, sessionId: number, v: NewInteraction): Promise<ConversationInteraction | null> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(INSERT_INTERACTION_SQL, [
-      sessionId, userId, v.messageId, v.conceptId, v.interactionType, v.masteryLevel, v.confidenceSelfReported, v.nextReviewDate,
+      sessionId,
+      userId,
+      v.messageId,
+      v.conceptId,
+      v.interactionType,
+      v.masteryLevel,
+      v.confidenceSelfReported,
+      v.nextReviewDate,
       JSON.stringify(v.metadata),
     ]);
     return rows.length ? fromRawRow<ConversationInteraction>(rows[0]) : null;
@@ -56,7 +63,9 @@ export class InteractionsRepository {
     limit: number,
     manager?: EntityManager,
   ): SelectQueryBuilder<ConversationInteraction> {
-    const qb = (manager?.getRepository(ConversationInteraction) ?? this.interactions).createQueryBuilder('i').where('i.user_id = :userId', { userId });
+    const qb = (manager?.getRepository(ConversationInteraction) ?? this.interactions)
+      .createQueryBuilder('i')
+      .where('i.user_id = :userId', { userId });
     if (filters.conceptId !== undefined) qb.andWhere('i.concept_id = :conceptId', { conceptId: filters.conceptId });
     if (filters.metadata) qb.andWhere('i.metadata @> :metadata::jsonb', { metadata: JSON.stringify(filters.metadata) });
     if (beforeId !== undefined) qb.andWhere('i.id < :beforeId', { beforeId });

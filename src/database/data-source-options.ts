@@ -30,15 +30,18 @@ export function buildDataSourceOptions(
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
   const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;
   // Behind a transaction pooler no startup parameter gets through: timeouts go per transaction (SET LOCAL).
-  const sessionSettings = db.pooler === 'transaction' ? undefined : [
-    `-c statement_timeout=${statementTimeout}`,
-    `-c lock_timeout=${db.lockTimeoutMs}`,
-    `-c idle_in_transaction_session_timeout=${db.idleInTransactionTimeoutMs}`,
-    '-c TimeZone=UTC',
-    // Rows per keyset batch of the repair migrations: a setting of the session they run in, which
-    // they read themselves (docs/migrations.md, "Batch size").
-    ...(migrationBatchSize === undefined ? [] : [`-c lingua.migration_batch_size=${migrationBatchSize}`]),
-  ].join(' ');
+  const sessionSettings =
+    db.pooler === 'transaction'
+      ? undefined
+      : [
+          `-c statement_timeout=${statementTimeout}`,
+          `-c lock_timeout=${db.lockTimeoutMs}`,
+          `-c idle_in_transaction_session_timeout=${db.idleInTransactionTimeoutMs}`,
+          '-c TimeZone=UTC',
+          // Rows per keyset batch of the repair migrations: a setting of the session they run in, which
+          // they read themselves (docs/migrations.md, "Batch size").
+          ...(migrationBatchSize === undefined ? [] : [`-c lingua.migration_batch_size=${migrationBatchSize}`]),
+        ].join(' ');
   const options: PostgresConnectionOptions = {
     type: 'postgres',
     // With no URL, pg reads PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE itself.

@@ -46,7 +46,8 @@ export function classifyDatabaseError(err: unknown): ClassifiedDbError | undefin
   if (err instanceof DatabaseConnectError) return unavailable('db_unavailable', 'The database is unavailable; retry later.');
   if (!(err instanceof QueryFailedError)) return undefined;
   const driverError = err.driverError as { code?: string; constraint?: string; column?: string } | undefined;
-  if (err.driverError instanceof QueryReadTimeoutError) return unavailable('db_timeout', 'The database took too long to answer; retry later.');
+  if (err.driverError instanceof QueryReadTimeoutError)
+    return unavailable('db_timeout', 'The database took too long to answer; retry later.');
   const state = sqlStateOf(err);
   // A query error without a SQLSTATE (or with an errno code) comes from the connection itself (terminated, reset).
   if (!state || !SQLSTATE.test(state)) return unavailable('db_unavailable', 'The database connection was lost; retry later.');

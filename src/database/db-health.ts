@@ -74,19 +74,21 @@ export async function tableHealth(ds: DataSource): Promise<TableHealth[]> {
            greatest(last_vacuum, last_autovacuum)::text AS last_vacuum,
            greatest(last_analyze, last_autoanalyze)::text AS last_analyze
       FROM pg_stat_user_tables ORDER BY n_dead_tup DESC, relname`);
-  return rows.map((r: { table: string; live: string; dead: string; size: string; last_vacuum: string | null; last_analyze: string | null }) => {
-    const live = Number(r.live);
-    const dead = Number(r.dead);
-    return {
-      table: r.table,
-      liveRows: live,
-      deadRows: dead,
-      deadRatio: live + dead === 0 ? 0 : dead / (live + dead),
-      size: r.size,
-      lastVacuum: r.last_vacuum,
-      lastAnalyze: r.last_analyze,
-    };
-  });
+  return rows.map(
+    (r: { table: string; live: string; dead: string; size: string; last_vacuum: string | null; last_analyze: string | null }) => {
+      const live = Number(r.live);
+      const dead = Number(r.dead);
+      return {
+        table: r.table,
+        liveRows: live,
+        deadRows: dead,
+        deadRatio: live + dead === 0 ? 0 : dead / (live + dead),
+        size: r.size,
+        lastVacuum: r.last_vacuum,
+        lastAnalyze: r.last_analyze,
+      };
+    },
+  );
 }
 
 /** Tables written on every learner action: what `npm run db:maintain` vacuums and analyzes. */

@@ -66,7 +66,9 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
 function assertEntitiesRegistered(dataSource: DataSource): void {
   const missing = LINGUA_ENTITIES.filter((entity) => !dataSource.hasMetadata(entity)).map((entity) => entity.name);
   if (missing.length) {
-    throw new LinguaOptionsError(`lingua-core's entities are not on this TypeORM connection (${missing.join(', ')}): add LINGUA_ENTITIES to its entities.`);
+    throw new LinguaOptionsError(
+      `lingua-core's entities are not on this TypeORM connection (${missing.join(', ')}): add LINGUA_ENTITIES to its entities.`,
+    );
   }
 }
 

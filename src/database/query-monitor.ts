@@ -25,9 +25,10 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.observe(this.dataSource);
     this.replicas.onOpen((replica) => this.observe(replica));
     const pool = (this.dataSource.driver as PostgresDriver).master as
-      | { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } }
-      | undefined;
-    this.metrics.watchPool(() => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max });
+      { totalCount: number; idleCount: number; waitingCount: number; options?: { max?: number } } | undefined;
+    this.metrics.watchPool(
+      () => pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options?.max },
+    );
   }
 
   onModuleDestroy(): void {

@@ -15,7 +15,10 @@ interface ListeningClient extends EventEmitter {
  * holds, and nothing arrives: what needs a session (the cache listener, the migration lock) must not
  * trust such a connection.
  */
-export async function isSession(client: ListeningClient, notifyFromElsewhere: (channel: string, payload: string) => Promise<unknown>): Promise<boolean> {
+export async function isSession(
+  client: ListeningClient,
+  notifyFromElsewhere: (channel: string, payload: string) => Promise<unknown>,
+): Promise<boolean> {
   const token = randomBytes(8).toString('hex');
   let onNotification: ((n: { channel: string; payload?: string }) => void) | undefined;
   const heard = new Promise<boolean>((resolve) => {

@@ -43,7 +43,10 @@ export interface SessionSettingsReport {
  * transaction pooler no startup parameter can carry them: only role or database defaults
  * (`ALTER ROLE … SET`) reach every server connection; this check says whether they are there.
  */
-export async function checkSessionSettings(dataSource: DataSource, timeouts: Required<LinguaSessionTimeouts>): Promise<SessionSettingsReport> {
+export async function checkSessionSettings(
+  dataSource: DataSource,
+  timeouts: Required<LinguaSessionTimeouts>,
+): Promise<SessionSettingsReport> {
   const [row] = await dataSource.query(
     `SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('lock_timeout') AS lock_timeout,
             current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction_session_timeout,

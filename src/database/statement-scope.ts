@@ -24,7 +24,8 @@ export function LinguaScoped(): ClassDecorator {
       };
       Object.defineProperty(scoped, 'name', { value: name });
       // Nest's and Swagger's metadata live on the method: keep it on the wrapper.
-      for (const key of Reflect.getOwnMetadataKeys?.(method) ?? []) Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, method), scoped);
+      for (const key of Reflect.getOwnMetadataKeys?.(method) ?? [])
+        Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, method), scoped);
       Object.defineProperty(prototype, name, { ...descriptor, value: scoped });
     }
   };

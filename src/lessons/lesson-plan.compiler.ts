@@ -44,7 +44,8 @@ export function compileLessonPlan(plan: Record<string, unknown>): CompiledLesson
   const problems: FieldErrors[] = [];
   const problem = (field: string, message: string) => problems.push({ field: `lessonPlan.${field}`, messages: [message] });
 
-  if (plan.level !== undefined && !CEFR_LEVELS.includes(plan.level as never)) problem('level', `level must be one of ${CEFR_LEVELS.join(', ')}`);
+  if (plan.level !== undefined && !CEFR_LEVELS.includes(plan.level as never))
+    problem('level', `level must be one of ${CEFR_LEVELS.join(', ')}`);
   const objectives = plan.objectives;
   if (!Array.isArray(objectives) || objectives.length === 0 || objectives.length > MAX_OBJECTIVES) {
     problem('objectives', `objectives must be a list of 1 to ${MAX_OBJECTIVES} statements`);
@@ -76,15 +77,23 @@ export function compileLessonPlan(plan: Record<string, unknown>): CompiledLesson
         if (!Array.isArray(step.dependsOn)) problem(`${at}.dependsOn`, 'dependsOn must be a list of step ids');
         else {
           for (const dep of step.dependsOn) {
-            if (typeof dep !== 'string' || !seen.has(dep)) problem(`${at}.dependsOn`, `dependsOn may name only earlier steps; "${String(dep)}" is not one`);
+            if (typeof dep !== 'string' || !seen.has(dep))
+              problem(`${at}.dependsOn`, `dependsOn may name only earlier steps; "${String(dep)}" is not one`);
           }
         }
       }
       if (typeof step.id === 'string') seen.add(step.id);
     });
-    if (totalMinutes > MAX_TOTAL_MINUTES) problem('steps', `the steps last ${totalMinutes} minutes; a lesson lasts at most ${MAX_TOTAL_MINUTES}`);
+    if (totalMinutes > MAX_TOTAL_MINUTES)
+      problem('steps', `the steps last ${totalMinutes} minutes; a lesson lasts at most ${MAX_TOTAL_MINUTES}`);
   }
 
   if (problems.length) throw new PlanRejected(problems);
-  return { ...plan, objectives: objectives as string[], steps: steps as LessonStep[], stepCount: (steps as unknown[]).length, totalMinutes };
+  return {
+    ...plan,
+    objectives: objectives as string[],
+    steps: steps as LessonStep[],
+    stepCount: (steps as unknown[]).length,
+    totalMinutes,
+  };
 }

@@ -103,7 +103,11 @@ export class LessonSessionsController {
   @Operation("Update a lesson session's status or score")
   @ApiOkResponse({ type: LessonSessionDto })
   @ApiErrors(400, 401, 404, 409)
-  update(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: UpdateLessonSessionDto): Promise<LessonSessionDto> {
+  update(
+    @CurrentLearner() userId: number,
+    @Param('id', IdParam) id: number,
+    @Body() dto: UpdateLessonSessionDto,
+  ): Promise<LessonSessionDto> {
     return this.sessions.update(userId, id, dto);
   }
 }

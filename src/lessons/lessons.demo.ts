@@ -10,7 +10,13 @@ export async function seedDemoLessons(app: INestApplicationContext): Promise<voi
       level: 'A1',
       objectives: ['Greet someone', 'Introduce yourself'],
       steps: [
-        { id: 'words', type: 'presentation', title: 'Hola, buenos días', durationMinutes: 5, content: { words: ['hola', 'buenos días', 'me llamo'] } },
+        {
+          id: 'words',
+          type: 'presentation',
+          title: 'Hola, buenos días',
+          durationMinutes: 5,
+          content: { words: ['hola', 'buenos días', 'me llamo'] },
+        },
         { id: 'dialogue', type: 'dialogue', title: 'Meeting a neighbour', durationMinutes: 10, dependsOn: ['words'] },
         { id: 'check', type: 'quiz', title: 'Quick check', durationMinutes: 5, dependsOn: ['dialogue'] },
       ],

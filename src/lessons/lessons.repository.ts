@@ -111,7 +111,10 @@ export class LessonsRepository {
   }
 
   findVersion(lessonId: number, version: number, manager?: EntityManager): Promise<LessonVersion | null> {
-    return (manager?.getRepository(LessonVersion) ?? this.versions).createQueryBuilder('v').where('v.lesson_id = :lessonId AND v.version = :version', { lessonId, version }).getOne();
+    return (manager?.getRepository(LessonVersion) ?? this.versions)
+      .createQueryBuilder('v')
+      .where('v.lesson_id = :lessonId AND v.version = :version', { lessonId, version })
+      .getOne();
   }
 
   /**
@@ -147,7 +150,9 @@ export class LessonsRepository {
    * later attempt began or a compile completed since, and that one's outcome is the status.
    */
   async failCompile(manager: EntityManager, lessonId: number, token: string): Promise<boolean> {
-    const locked: Array<{ token: string }> = await manager.query(`SELECT xmin::text AS token FROM lessons WHERE id = $1 FOR UPDATE`, [lessonId]);
+    const locked: Array<{ token: string }> = await manager.query(`SELECT xmin::text AS token FROM lessons WHERE id = $1 FOR UPDATE`, [
+      lessonId,
+    ]);
     if (locked[0]?.token !== token) return false;
     await manager.query(`UPDATE lessons SET status = 'failed' WHERE id = $1`, [lessonId]);
     return true;
@@ -163,5 +168,4 @@ export class LessonsRepository {
     );
     return fromRawRow<LessonVersion>(rows[0]);
   }
-
 }

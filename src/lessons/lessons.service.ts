@@ -52,7 +52,7 @@ export class LessonsService {
     return this.cache.lesson(lessonId, `versions:${query.page}:${query.perPage}`, async () => {
       const [rows, total] = await this.reads.catalogue(async (m) => {
         const page = await this.repo.versionPage(lessonId, offsetOf(query), query.perPage, m);
-        return page[1] === 0 && !(await this.repo.exists(lessonId, m)) ? [page[0], -1] as const : page;
+        return page[1] === 0 && !(await this.repo.exists(lessonId, m)) ? ([page[0], -1] as const) : page;
       });
       if (total === -1) throw notFound('Lesson');
       return toPage(rows.map(toLessonVersionDto), total, query);

@@ -23,9 +23,19 @@ export interface PoolStats {
  * be checked (docs/operations.md, ops/prometheus/). A `Record` so a new code cannot be forgotten here.
  */
 const ERROR_CODES: Record<ApiErrorCode, true> = {
-  validation_failed: true, unauthorized: true, forbidden: true, not_found: true,
-  unique_violation: true, foreign_key_violation: true, check_violation: true, not_null_violation: true,
-  state_conflict: true, db_unavailable: true, db_timeout: true, db_contention: true, internal: true,
+  validation_failed: true,
+  unauthorized: true,
+  forbidden: true,
+  not_found: true,
+  unique_violation: true,
+  foreign_key_violation: true,
+  check_violation: true,
+  not_null_violation: true,
+  state_conflict: true,
+  db_unavailable: true,
+  db_timeout: true,
+  db_contention: true,
+  internal: true,
 };
 /** The statement kinds whose slow-query counters exist from the start (others appear when first seen). */
 const SLOW_QUERY_KINDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
@@ -115,7 +125,9 @@ export class MetricsService {
       });
     replicaGauge('lingua_db_replica_up', 'Replica state: 1 usable, 0 down or lagging past the bound', (r) => (r.state === 'up' ? 1 : 0));
     replicaGauge('lingua_db_replica_lag_bytes', 'WAL bytes the replica has not replayed yet (last probe)', (r) => r.lagBytes);
-    replicaGauge('lingua_db_replica_lag_seconds', 'Replay delay of the replica (last probe)', (r) => (r.lagMs === undefined ? undefined : r.lagMs / 1000));
+    replicaGauge('lingua_db_replica_lag_seconds', 'Replay delay of the replica (last probe)', (r) =>
+      r.lagMs === undefined ? undefined : r.lagMs / 1000,
+    );
     const stats = () => this.poolStats();
     new Gauge({
       name: 'lingua_db_pool_connections',

@@ -17,7 +17,12 @@ export class PracticeRepository {
   ) {}
 
   async insertSession(userId: number, manager?: EntityManager): Promise<PracticeSession> {
-    const result = await (manager?.getRepository(PracticeSession) ?? this.sessions).createQueryBuilder().insert().values({ userId }).returning('*').execute();
+    const result = await (manager?.getRepository(PracticeSession) ?? this.sessions)
+      .createQueryBuilder()
+      .insert()
+      .values({ userId })
+      .returning('*')
+      .execute();
     return fromRawRow<PracticeSession>(result.raw[0]);
   }
 
@@ -29,7 +34,10 @@ export class PracticeRepository {
   }
 
   async findSession(userId: number, id: number, manager?: EntityManager): Promise<PracticeSession | null> {
-    return (manager?.getRepository(PracticeSession) ?? this.sessions).createQueryBuilder('s').where('s.id = :id AND s.user_id = :userId', { id, userId }).getOne();
+    return (manager?.getRepository(PracticeSession) ?? this.sessions)
+      .createQueryBuilder('s')
+      .where('s.id = :id AND s.user_id = :userId', { id, userId })
+      .getOne();
   }
 
   /** Locks the learner's session row: answers to one session are applied one at a time. */

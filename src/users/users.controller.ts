@@ -70,7 +70,11 @@ export class UsersController {
   @Operation('Update a learning path')
   @ApiOkResponse({ type: LearningPathDto })
   @ApiErrors(400, 401, 404)
-  updatePath(@CurrentLearner() userId: number, @Param('id', IdParam) id: number, @Body() dto: UpdateLearningPathDto): Promise<LearningPathDto> {
+  updatePath(
+    @CurrentLearner() userId: number,
+    @Param('id', IdParam) id: number,
+    @Body() dto: UpdateLearningPathDto,
+  ): Promise<LearningPathDto> {
     return this.users.updateLearningPath(userId, id, dto);
   }
 

@@ -24,7 +24,10 @@ export class UsersRepository {
     @InjectLinguaRepository(LearningPath) private readonly paths: Repository<LearningPath>,
   ) {}
 
-  async insertUser(values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>, manager?: EntityManager): Promise<User> {
+  async insertUser(
+    values: Pick<User, 'email' | 'displayName' | 'nativeLanguage' | 'targetLanguage'>,
+    manager?: EntityManager,
+  ): Promise<User> {
     // The entity's readable columns only: password_hash is select: false, and RETURNING * would bring it back.
     const result = await (manager?.getRepository(User) ?? this.users)
       .createQueryBuilder()
@@ -52,7 +55,10 @@ export class UsersRepository {
   }
 
   /** Insert or replace the whole profile in one statement (no check-then-insert race). */
-  async upsertProfile(userId: number, docs: Pick<UserProfile, 'learningGoals' | 'previousKnowledge' | 'usageContext'>): Promise<UserProfile> {
+  async upsertProfile(
+    userId: number,
+    docs: Pick<UserProfile, 'learningGoals' | 'previousKnowledge' | 'usageContext'>,
+  ): Promise<UserProfile> {
     const result = await this.profiles
       .createQueryBuilder()
       .insert()
@@ -71,7 +77,12 @@ export class UsersRepository {
    * the total counts the CTE's rows: every profile has its learner (FK, cascade), so re-joining users
    * to count them, as getManyAndCount would, only adds a scan.
    */
-  async searchByLearningGoals(goals: JsonDocument, offset: number, limit: number, manager?: EntityManager): Promise<[UserWithProfileRow[], number]> {
+  async searchByLearningGoals(
+    goals: JsonDocument,
+    offset: number,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<[UserWithProfileRow[], number]> {
     const document = JSON.stringify(goals);
     const profiles = manager?.getRepository(UserProfile) ?? this.profiles;
     const matches = () =>
@@ -101,12 +112,21 @@ export class UsersRepository {
   }
 
   async insertLearningPath(userId: number, pathData: JsonDocument, progressData: JsonDocument): Promise<LearningPath> {
-    const result = await this.paths.createQueryBuilder().insert().values({ userId, pathData, progressData } as QueryDeepPartialEntity<LearningPath>).returning('*').execute();
+    const result = await this.paths
+      .createQueryBuilder()
+      .insert()
+      .values({ userId, pathData, progressData } as QueryDeepPartialEntity<LearningPath>)
+      .returning('*')
+      .execute();
     return fromRawRow<LearningPath>(result.raw[0]);
   }
 
   /** Updates only the learner's own path; null when it does not exist or is someone else's. */
-  async updateLearningPath(userId: number, id: number, changes: Partial<Pick<LearningPath, 'pathData' | 'progressData'>>): Promise<LearningPath | null> {
+  async updateLearningPath(
+    userId: number,
+    id: number,
+    changes: Partial<Pick<LearningPath, 'pathData' | 'progressData'>>,
+  ): Promise<LearningPath | null> {
     const result = await this.paths
       .createQueryBuilder()
       .update()

@@ -35,12 +35,15 @@ export class UsersService {
    * `{ manager }` the insert joins the caller's transaction.
    */
   async register(dto: RegisterUserDto, { manager }: WriteOptions = {}): Promise<UserDto> {
-    const user = await this.repo.insertUser({
-      email: dto.email.trim(),
-      displayName: dto.displayName.trim(),
-      nativeLanguage: dto.nativeLanguage,
-      targetLanguage: dto.targetLanguage,
-    }, manager);
+    const user = await this.repo.insertUser(
+      {
+        email: dto.email.trim(),
+        displayName: dto.displayName.trim(),
+        nativeLanguage: dto.nativeLanguage,
+        targetLanguage: dto.targetLanguage,
+      },
+      manager,
+    );
     await this.positions.learnerWrote(user.id, manager);
     return toUserDto(user);
   }
@@ -67,8 +70,14 @@ export class UsersService {
 
   async searchProfiles(query: ProfileSearchQuery): Promise<Page<UserWithProfileDto>> {
     // Across learners, for authors: a replica within the lag bound serves it (no one learner's writes to wait for).
-    const [rows, total] = await this.reads.catalogue((m) => this.repo.searchByLearningGoals(query.learningGoals, offsetOf(query), query.perPage, m));
-    return toPage(rows.map((r) => toUserWithProfileDto(r.user, r.profile)), total, query);
+    const [rows, total] = await this.reads.catalogue((m) =>
+      this.repo.searchByLearningGoals(query.learningGoals, offsetOf(query), query.perPage, m),
+    );
+    return toPage(
+      rows.map((r) => toUserWithProfileDto(r.user, r.profile)),
+      total,
+      query,
+    );
   }
 
   async listLearningPaths(userId: number, { limit, cursor }: CursorQuery): Promise<CursorPage<LearningPathDto>> {

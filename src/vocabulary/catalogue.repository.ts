@@ -79,7 +79,13 @@ export class CatalogueRepository {
   }
 
   /** One page of words with their category and the total, in one statement (pageAndTotal). */
-  async findWordPage(filter: WordFilter, sort: [WordSortField, 'ASC' | 'DESC'], offset: number, limit: number, manager?: EntityManager): Promise<[Word[], number]> {
+  async findWordPage(
+    filter: WordFilter,
+    sort: [WordSortField, 'ASC' | 'DESC'],
+    offset: number,
+    limit: number,
+    manager?: EntityManager,
+  ): Promise<[Word[], number]> {
     const page = this.filteredWords(filter, manager)
       .innerJoinAndSelect('w.category', 'c')
       .orderBy(SORT_COLUMNS[sort[0]], sort[1])
@@ -104,7 +110,12 @@ export class CatalogueRepository {
   }
 
   async updateWord(id: number, changes: Partial<NewWord>): Promise<boolean> {
-    const result = await this.words.createQueryBuilder().update().set(changes as QueryDeepPartialEntity<Word>).where('id = :id', { id }).execute();
+    const result = await this.words
+      .createQueryBuilder()
+      .update()
+      .set(changes as QueryDeepPartialEntity<Word>)
+      .where('id = :id', { id })
+      .execute();
     return (result.affected ?? 0) > 0;
   }
 
@@ -148,7 +159,9 @@ export class CatalogueRepository {
    * carry 4000 bind parameters and plan far slower); returns them in input order.
    */
   async insertWords(manager: EntityManager, rows: NewWord[]): Promise<Word[]> {
-    const input = JSON.stringify(rows.map((r, i) => ({ i, term: r.term, translation: r.translation, category_id: r.categoryId, difficulty_level: r.difficultyLevel })));
+    const input = JSON.stringify(
+      rows.map((r, i) => ({ i, term: r.term, translation: r.translation, category_id: r.categoryId, difficulty_level: r.difficultyLevel })),
+    );
     const inserted: Array<Record<string, unknown>> = await manager.query(
       `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, term text, translation text, category_id int, difficulty_level int)),
             ins AS (INSERT INTO words (term, translation, category_id, difficulty_level)

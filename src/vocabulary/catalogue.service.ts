@@ -72,7 +72,11 @@ export class CatalogueService {
     const key = JSON.stringify({ ...filter, q: query.q?.toLowerCase(), sort, page: query.page, perPage: query.perPage });
     return this.cache.words(key, async () => {
       const [words, total] = await this.reads.catalogue((m) => this.repo.findWordPage(filter, sort, offsetOf(query), query.perPage, m));
-      return toPage(words.map((w) => toWordDto(w)), total, query);
+      return toPage(
+        words.map((w) => toWordDto(w)),
+        total,
+        query,
+      );
     });
   }
 
@@ -124,11 +128,26 @@ export class CatalogueService {
         const key = `${rows[i].categoryId}:${rows[i].term.toLowerCase()}`;
         const first = seen.get(key);
         if (categoryName === null) {
-          problems.push({ field: `words.${i}.categoryId`, messages: ['no such category (fk_words_category_id)'], constraint: 'fk_words_category_id', code: 'foreign_key_violation' });
+          problems.push({
+            field: `words.${i}.categoryId`,
+            messages: ['no such category (fk_words_category_id)'],
+            constraint: 'fk_words_category_id',
+            code: 'foreign_key_violation',
+          });
         } else if (termTaken) {
-          problems.push({ field: `words.${i}.term`, messages: ['already in this category (uq_words_category_id_term)'], constraint: 'uq_words_category_id_term', code: 'unique_violation' });
+          problems.push({
+            field: `words.${i}.term`,
+            messages: ['already in this category (uq_words_category_id_term)'],
+            constraint: 'uq_words_category_id_term',
+            code: 'unique_violation',
+          });
         } else if (first !== undefined) {
-          problems.push({ field: `words.${i}.term`, messages: [`same term as words.${first} (uq_words_category_id_term)`], constraint: 'uq_words_category_id_term', code: 'unique_violation' });
+          problems.push({
+            field: `words.${i}.term`,
+            messages: [`same term as words.${first} (uq_words_category_id_term)`],
+            constraint: 'uq_words_category_id_term',
+            code: 'unique_violation',
+          });
         }
         if (first === undefined) seen.set(key, i);
       });

@@ -107,13 +107,7 @@ export class LearnerVocabularyRepository {
 
   /** Starts learning a word; false when the learner already had it. Unknown word → fk_user_vocabulary_word_id. */
   async insertIfAbsent(userId: number, wordId: number, manager?: EntityManager): Promise<boolean> {
-    const result = await this.repo(manager)
-      .createQueryBuilder()
-      .insert()
-      .values({ userId, wordId })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
+    const result = await this.repo(manager).createQueryBuilder().insert().values({ userId, wordId }).orIgnore().returning(['id']).execute();
     return result.raw.length > 0;
   }
 
@@ -150,7 +144,12 @@ export class LearnerVocabularyRepository {
       timesSeen: () => 'times_seen + 1',
       timesCorrect: () => (correct ? 'times_correct + 1' : 'times_correct'),
     };
-    await this.repo(manager).createQueryBuilder().update().set(values as QueryDeepPartialEntity<UserVocabulary>).where('id = :id', { id }).execute();
+    await this.repo(manager)
+      .createQueryBuilder()
+      .update()
+      .set(values as QueryDeepPartialEntity<UserVocabulary>)
+      .where('id = :id', { id })
+      .execute();
   }
 
   private withWord(qb: SelectQueryBuilder<UserVocabulary>): SelectQueryBuilder<UserVocabulary> {
@@ -161,4 +160,3 @@ export class LearnerVocabularyRepository {
     return manager?.getRepository(UserVocabulary) ?? this.vocabulary;
   }
 }
-

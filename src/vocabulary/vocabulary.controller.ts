@@ -5,7 +5,14 @@ import { CurrentLearner } from '../common/auth';
 import { IdParam } from '../common/id-param';
 import { ApiErrors, Operation } from '../common/openapi';
 import { CursorPage } from '../common/pagination';
-import { DueListDto, DueQuery, LearnerVocabularyQuery, VocabularyItemDto, VocabularyPageDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
+import {
+  DueListDto,
+  DueQuery,
+  LearnerVocabularyQuery,
+  VocabularyItemDto,
+  VocabularyPageDto,
+  VocabularyStatsDto,
+} from './dto/learner-vocabulary.dto';
 import { VocabularyService } from './vocabulary.service';
 import { LinguaController } from '../common/lingua-controller.decorator';
 

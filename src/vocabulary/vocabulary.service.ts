@@ -38,7 +38,11 @@ export class VocabularyService {
    * Idempotent: starting a word already being learned changes nothing. Unknown word → 409
    * fk_user_vocabulary_word_id. With `{ manager }` it joins the caller's transaction.
    */
-  async startLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<{ created: boolean; item: VocabularyItemDto }> {
+  async startLearning(
+    userId: number,
+    wordId: number,
+    { manager }: WriteOptions = {},
+  ): Promise<{ created: boolean; item: VocabularyItemDto }> {
     const created = await this.repo.insertIfAbsent(userId, wordId, manager);
     if (created) await this.wrote(userId, manager);
     const [row] = await this.repo.listQuery(userId, { wordId }, 1, manager).getRawMany<VocabularyItemRow>();

@@ -31,15 +31,24 @@ describe('issue 9: no stale read on another instance after an acknowledged write
   });
 
   itWithRedisServer('cold writer: an instance started after B cached answers, first write → B fresh at once (needs redis-server)', () =>
-    expectNoStaleReads({ breakRedis: () => undefined, restoreRedis: () => undefined }));
+    expectNoStaleReads({ breakRedis: () => undefined, restoreRedis: () => undefined }),
+  );
 
   itWithRedisServer('Redis refusing writes (maxmemory, noeviction) during the writes, then accepting them again (needs redis-server)', () =>
-    expectNoStaleReads({ breakRedis: () => redis.refuseWrites(), restoreRedis: () => redis.acceptWrites() }));
+    expectNoStaleReads({ breakRedis: () => redis.refuseWrites(), restoreRedis: () => redis.acceptWrites() }),
+  );
 
   itWithRedisServer('Redis stopped during the writes, then restarted (needs redis-server)', () =>
-    expectNoStaleReads({ breakRedis: () => redis.stop(), restoreRedis: () => redis.restart() }));
+    expectNoStaleReads({ breakRedis: () => redis.stop(), restoreRedis: () => redis.restart() }),
+  );
 
-  async function expectNoStaleReads({ breakRedis, restoreRedis }: { breakRedis: () => unknown; restoreRedis: () => unknown }): Promise<void> {
+  async function expectNoStaleReads({
+    breakRedis,
+    restoreRedis,
+  }: {
+    breakRedis: () => unknown;
+    restoreRedis: () => unknown;
+  }): Promise<void> {
     const author = await b.newAuthor();
     const learner = await b.newLearner();
     const category = await newCategory(b);
@@ -67,7 +76,13 @@ describe('issue 9: no stale read on another instance after an acknowledged write
       await a.http.delete(`/api/words/${w2.id}`).set(author.auth).expect(204);
       expect(await reads.page(b)).toMatchObject({ total: 1 });
       expect(await reads.stats(b)).toMatchObject({ total: 1 });
-      const w3 = (await a.http.post('/api/words').set(author.auth).send({ term: `w3-${randomBytes(3).toString('hex')}`, translation: 'x', categoryId: category.id }).expect(201)).body;
+      const w3 = (
+        await a.http
+          .post('/api/words')
+          .set(author.auth)
+          .send({ term: `w3-${randomBytes(3).toString('hex')}`, translation: 'x', categoryId: category.id })
+          .expect(201)
+      ).body;
       await a.http.put(`/api/me/vocabulary/${w3.id}`).set(learner.auth).expect(201);
       expect(await reads.page(b)).toMatchObject({ total: 2 });
       expect(await reads.stats(b)).toMatchObject({ total: 2 });

@@ -56,7 +56,12 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
   afterAll(() => ctx.close());
 
   async function cacheOn(store: Keyv): Promise<VersionedCache> {
-    const cache = new VersionedCache(new CacheStore(createCache({ stores: [store] })), new LinguaSettings({}), new MetricsService(), ctx.dataSource as LinguaDataSource);
+    const cache = new VersionedCache(
+      new CacheStore(createCache({ stores: [store] })),
+      new LinguaSettings({}),
+      new MetricsService(),
+      ctx.dataSource as LinguaDataSource,
+    );
     await cache.onModuleInit();
     return cache;
   }
@@ -104,14 +109,14 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
   });
 });
 
-describe('issue 9: deleting a word invalidates its learners\' stats with a bounded number of writes', () => {
+describe("issue 9: deleting a word invalidates its learners' stats with a bounded number of writes", () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await TestContext.create();
   });
   afterAll(() => ctx.close());
 
-  it('one NOTIFY naming three scopes, whether 1 or 25 learners had the word; every learner\'s stats fresh after', async () => {
+  it("one NOTIFY naming three scopes, whether 1 or 25 learners had the word; every learner's stats fresh after", async () => {
     const author = await ctx.newAuthor();
     const category = await newCategory(ctx);
     const [few, many] = await newWords(ctx, category.id, 2);
@@ -125,7 +130,14 @@ describe('issue 9: deleting a word invalidates its learners\' stats with a bound
     const listener = new Client({ connectionString: ctx.databaseUrl });
     await listener.connect();
     const scopes: string[][] = [];
-    listener.on('notification', (n) => scopes.push(String(n.payload).split(' ').slice(2).map((pair) => pair.split('=')[0])));
+    listener.on('notification', (n) =>
+      scopes.push(
+        String(n.payload)
+          .split(' ')
+          .slice(2)
+          .map((pair) => pair.split('=')[0]),
+      ),
+    );
     await listener.query('LISTEN lingua_cache');
     const notifiesOf = async (wordId: number) => {
       scopes.length = 0;

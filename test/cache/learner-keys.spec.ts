@@ -10,10 +10,17 @@ describe('per-learner cached reads', () => {
 
   it('never serves one learner the stats cached for another', async () => {
     const author = await ctx.newAuthor();
-    const category = await ctx.http.post('/api/categories').set(author.auth).send({ name: `cat-${Date.now()}` }).expect(201);
+    const category = await ctx.http
+      .post('/api/categories')
+      .set(author.auth)
+      .send({ name: `cat-${Date.now()}` })
+      .expect(201);
     const words = [];
     for (const term of ['uno', 'dos']) {
-      words.push((await ctx.http.post('/api/words').set(author.auth).send({ term, translation: term, categoryId: category.body.id }).expect(201)).body);
+      words.push(
+        (await ctx.http.post('/api/words').set(author.auth).send({ term, translation: term, categoryId: category.body.id }).expect(201))
+          .body,
+      );
     }
     const a = await ctx.newLearner();
     const b = await ctx.newLearner();

@@ -39,7 +39,9 @@ describe('conversation query plans at volume', () => {
              SELECT s.id, CASE WHEN n % 2 = 1 THEN 'user' ELSE 'assistant' END, 'message ' || n, n
                FROM conversation_sessions s CROSS JOIN generate_series(1, 10) n WHERE s.user_id <> ${heavy}`);
     await q(`UPDATE conversation_sessions SET last_message_order = 10 WHERE user_id <> ${heavy}`);
-    [{ session, longSession }] = await q(`SELECT min(id) AS session, max(id) AS "longSession" FROM conversation_sessions WHERE user_id = ${learner}`);
+    [{ session, longSession }] = await q(
+      `SELECT min(id) AS session, max(id) AS "longSession" FROM conversation_sessions WHERE user_id = ${learner}`,
+    );
     await q(`DELETE FROM conversation_messages WHERE session_id = ${longSession}`);
     await q(`INSERT INTO conversation_messages (session_id, role, content, message_order)
              SELECT ${longSession}, 'user', 'long ' || n, n FROM generate_series(1, 5000) n`);
@@ -54,7 +56,8 @@ describe('conversation query plans at volume', () => {
                FROM generate_series(1, 30000) g`);
     await q(`ANALYZE conversation_sessions, conversation_messages, conversation_interactions, users`);
     timings.buildMs = Date.now() - started;
-    const [counts] = await q(`SELECT (SELECT count(*) FROM conversation_sessions)::int AS sessions, (SELECT count(*) FROM conversation_messages)::int AS messages,
+    const [counts] =
+      await q(`SELECT (SELECT count(*) FROM conversation_sessions)::int AS sessions, (SELECT count(*) FROM conversation_messages)::int AS messages,
                                      (SELECT count(*) FROM conversation_interactions)::int AS interactions`);
     expect(counts.messages).toBeGreaterThanOrEqual(500_000);
     expect(counts.sessions).toBe(80_000);
@@ -72,13 +75,27 @@ describe('conversation query plans at volume', () => {
   };
 
   it('message pages (first page, middle of a 5,000-message conversation) use the unique (session_id, message_order) index', async () => {
-    expectPlan(await ctx.explain(MESSAGE_PAGE_SQL, [session, learner, 0, 51]), 'uq_conversation_messages_session_id_message_order', 'conversation_messages');
-    expectPlan(await ctx.explain(MESSAGE_PAGE_SQL, [longSession, learner, 2500, 51]), 'uq_conversation_messages_session_id_message_order', 'conversation_messages');
+    expectPlan(
+      await ctx.explain(MESSAGE_PAGE_SQL, [session, learner, 0, 51]),
+      'uq_conversation_messages_session_id_message_order',
+      'conversation_messages',
+    );
+    expectPlan(
+      await ctx.explain(MESSAGE_PAGE_SQL, [longSession, learner, 2500, 51]),
+      'uq_conversation_messages_session_id_message_order',
+      'conversation_messages',
+    );
   });
 
   it('appending a message finds its session by index (id and user_id are both equalities: pk or (user_id, id))', async () => {
     const plan = await ctx.explain(APPEND_MESSAGE_SQL, [session, learner, 'user', 'x']);
-    expect(plan.nodes.some((n) => n.relation === 'conversation_sessions' && ['pk_conversation_sessions', 'ix_conversation_sessions_user_id_id'].includes(n.index ?? ''))).toBe(true);
+    expect(
+      plan.nodes.some(
+        (n) =>
+          n.relation === 'conversation_sessions' &&
+          ['pk_conversation_sessions', 'ix_conversation_sessions_user_id_id'].includes(n.index ?? ''),
+      ),
+    ).toBe(true);
     expect(plan.seqScans()).toEqual([]);
   });
 
@@ -102,9 +119,21 @@ describe('conversation query plans at volume', () => {
   });
 
   it('interactions by concept use ix_conversation_interactions_user_id_concept_id_id; unfiltered ones …_user_id_id', async () => {
-    expectPlan(await explainQb(interactions.listQuery(learner, { conceptId: 'concept-7' }, undefined, 21)), 'ix_conversation_interactions_user_id_concept_id_id', 'conversation_interactions');
-    expectPlan(await explainQb(interactions.listQuery(heavy, { conceptId: 'concept-7' }, undefined, 21)), 'ix_conversation_interactions_user_id_concept_id_id', 'conversation_interactions');
-    expectPlan(await explainQb(interactions.listQuery(learner, {}, undefined, 21)), 'ix_conversation_interactions_user_id_id', 'conversation_interactions');
+    expectPlan(
+      await explainQb(interactions.listQuery(learner, { conceptId: 'concept-7' }, undefined, 21)),
+      'ix_conversation_interactions_user_id_concept_id_id',
+      'conversation_interactions',
+    );
+    expectPlan(
+      await explainQb(interactions.listQuery(heavy, { conceptId: 'concept-7' }, undefined, 21)),
+      'ix_conversation_interactions_user_id_concept_id_id',
+      'conversation_interactions',
+    );
+    expectPlan(
+      await explainQb(interactions.listQuery(learner, {}, undefined, 21)),
+      'ix_conversation_interactions_user_id_id',
+      'conversation_interactions',
+    );
     // (For the heavy learner, who owns the newest 13% of all rows, a backward primary-key scan finds
     // 21 of theirs at once: the planner rightly prefers it, and it scans no more than the index would.)
   });
@@ -116,8 +145,16 @@ describe('conversation query plans at volume', () => {
   });
 
   it('the due queue uses the partial index ix_conversation_interactions_user_id_next_review_date', async () => {
-    expectPlan(await explainQb(interactions.dueQuery(learner, new Date(), 20)), 'ix_conversation_interactions_user_id_next_review_date', 'conversation_interactions');
-    expectPlan(await explainQb(interactions.dueQuery(heavy, new Date(), 20)), 'ix_conversation_interactions_user_id_next_review_date', 'conversation_interactions');
+    expectPlan(
+      await explainQb(interactions.dueQuery(learner, new Date(), 20)),
+      'ix_conversation_interactions_user_id_next_review_date',
+      'conversation_interactions',
+    );
+    expectPlan(
+      await explainQb(interactions.dueQuery(heavy, new Date(), 20)),
+      'ix_conversation_interactions_user_id_next_review_date',
+      'conversation_interactions',
+    );
   });
 
   it('deleting a conversation finds its messages and interactions by index (cascade)', async () => {

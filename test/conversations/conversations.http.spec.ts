@@ -14,15 +14,30 @@ describe('conversations over HTTP', () => {
     const learner = await ctx.newLearner();
     const created = await newConversation(learner, { sessionType: 'lesson', conversationContext: { topic: 'food' } });
     expect(created).toEqual({
-      id: expect.any(Number), sessionType: 'lesson', status: 'active', conversationContext: { topic: 'food' }, messageCount: 0,
-      createdAt: expect.any(String), updatedAt: expect.any(String),
+      id: expect.any(Number),
+      sessionType: 'lesson',
+      status: 'active',
+      conversationContext: { topic: 'food' },
+      messageCount: 0,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     const read = await ctx.http.get(`/api/me/conversations/${created.id}`).set(learner.auth).expect(200);
     expect(read.body).toEqual(created);
 
-    for (const body of [{ sessionType: 'chat' }, { sessionType: 'home', status: 'active' }, { sessionType: 'home', conversationContext: [1] }, {}]) {
+    for (const body of [
+      { sessionType: 'chat' },
+      { sessionType: 'home', status: 'active' },
+      { sessionType: 'home', conversationContext: [1] },
+      {},
+    ]) {
       const { count, result } = await ctx.countStatements(() => ctx.http.post('/api/me/conversations').set(learner.auth).send(body));
-      expect({ body, status: result.status, code: result.body.code, count }).toEqual({ body, status: 400, code: 'validation_failed', count: 0 });
+      expect({ body, status: result.status, code: result.body.code, count }).toEqual({
+        body,
+        status: 400,
+        code: 'validation_failed',
+        count: 0,
+      });
     }
   });
 
@@ -49,7 +64,14 @@ describe('conversations over HTTP', () => {
     const second = await ctx.http.get(`/api/me/conversations?limit=2&cursor=${first.body.nextCursor}`).set(learner.auth).expect(200);
     expect(second.body).toMatchObject({ items: [{ id: a.id }], nextCursor: null });
 
-    for (const q of ['status=done', 'sessionType=chat', 'context=notjson', `context=${encodeURIComponent('[1]')}`, 'cursor=bm9wZQ', 'limit=101']) {
+    for (const q of [
+      'status=done',
+      'sessionType=chat',
+      'context=notjson',
+      `context=${encodeURIComponent('[1]')}`,
+      'cursor=bm9wZQ',
+      'limit=101',
+    ]) {
       const res = await ctx.http.get(`/api/me/conversations?${q}`).set(learner.auth);
       expect({ q, status: res.status }).toEqual({ q, status: 400 });
     }
@@ -58,13 +80,25 @@ describe('conversations over HTTP', () => {
   it('PATCH changes status and replaces the context; closed conversations cannot change status (409)', async () => {
     const learner = await ctx.newLearner();
     const s = await newConversation(learner, { sessionType: 'home', conversationContext: { a: 1 } });
-    const paused = await ctx.http.patch(`/api/me/conversations/${s.id}`).set(learner.auth).send({ status: 'paused', conversationContext: { b: 2 } }).expect(200);
+    const paused = await ctx.http
+      .patch(`/api/me/conversations/${s.id}`)
+      .set(learner.auth)
+      .send({ status: 'paused', conversationContext: { b: 2 } })
+      .expect(200);
     expect(paused.body).toMatchObject({ status: 'paused', conversationContext: { b: 2 } });
     await ctx.http.patch(`/api/me/conversations/${s.id}`).set(learner.auth).send({ status: 'completed' }).expect(200);
     const reopen = await ctx.http.patch(`/api/me/conversations/${s.id}`).set(learner.auth).send({ status: 'active' }).expect(409);
     expect(reopen.body.code).toBe('state_conflict');
-    await ctx.http.patch(`/api/me/conversations/${s.id}`).set(learner.auth).send({ conversationContext: { summary: 'ok' } }).expect(200);
-    const closedAppend = await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'user', content: 'hi' }).expect(409);
+    await ctx.http
+      .patch(`/api/me/conversations/${s.id}`)
+      .set(learner.auth)
+      .send({ conversationContext: { summary: 'ok' } })
+      .expect(200);
+    const closedAppend = await ctx.http
+      .post(`/api/me/conversations/${s.id}/messages`)
+      .set(learner.auth)
+      .send({ role: 'user', content: 'hi' })
+      .expect(409);
     expect(closedAppend.body.code).toBe('state_conflict');
     await ctx.http.patch(`/api/me/conversations/${s.id}`).set(learner.auth).send({}).expect(400);
   });
@@ -73,9 +107,19 @@ describe('conversations over HTTP', () => {
     const learner = await ctx.newLearner();
     const s = await newConversation(learner);
     for (let i = 1; i <= 5; i++) {
-      const res = await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth)
-        .send({ role: i % 2 ? 'user' : 'assistant', content: `m${i}` }).expect(201);
-      expect(res.body).toEqual({ id: expect.any(Number), conversationId: s.id, role: i % 2 ? 'user' : 'assistant', content: `m${i}`, messageOrder: i, createdAt: expect.any(String) });
+      const res = await ctx.http
+        .post(`/api/me/conversations/${s.id}/messages`)
+        .set(learner.auth)
+        .send({ role: i % 2 ? 'user' : 'assistant', content: `m${i}` })
+        .expect(201);
+      expect(res.body).toEqual({
+        id: expect.any(Number),
+        conversationId: s.id,
+        role: i % 2 ? 'user' : 'assistant',
+        content: `m${i}`,
+        messageOrder: i,
+        createdAt: expect.any(String),
+      });
     }
     const first = await ctx.http.get(`/api/me/conversations/${s.id}/messages?limit=2`).set(learner.auth).expect(200);
     expect(first.body.items.map((m: { content: string }) => m.content)).toEqual(['m1', 'm2']);
@@ -93,30 +137,66 @@ describe('conversations over HTTP', () => {
     const learner = await ctx.newLearner();
     const s = await newConversation(learner);
     const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'user', content: `c${i}` })),
+      Array.from({ length: 100 }, (_, i) =>
+        ctx.http
+          .post(`/api/me/conversations/${s.id}/messages`)
+          .set(learner.auth)
+          .send({ role: 'user', content: `c${i}` }),
+      ),
     );
     expect(results.map((r) => r.status).filter((st) => st !== 201)).toEqual([]);
     const orders = results.map((r) => r.body.messageOrder as number).sort((x, y) => x - y);
     expect(orders).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     const [{ n, max, last }] = await ctx.dataSource.query(
       `SELECT count(*)::int AS n, max(message_order) AS max, (SELECT last_message_order FROM conversation_sessions WHERE id = $1) AS last
-         FROM conversation_messages WHERE session_id = $1`, [s.id]);
+         FROM conversation_messages WHERE session_id = $1`,
+      [s.id],
+    );
     expect({ n, max, last }).toEqual({ n: 100, max: 100, last: 100 });
   });
 
   it('records interactions, looks them up by concept and metadata, and serves the due queue', async () => {
     const learner = await ctx.newLearner();
     const s = await newConversation(learner);
-    const msg = (await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'assistant', content: 'ser vs estar' })).body;
+    const msg = (
+      await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(learner.auth).send({ role: 'assistant', content: 'ser vs estar' })
+    ).body;
     const now = Date.now();
     const post = (body: object) => ctx.http.post(`/api/me/conversations/${s.id}/interactions`).set(learner.auth).send(body);
-    const i1 = (await post({ interactionType: 'grammar_practiced', conceptId: 'ser-estar', messageId: msg.id, masteryLevel: 2,
-      nextReviewDate: new Date(now - 3_600_000).toISOString(), metadata: { source: 'tutor', tags: ['verbs'] } }).expect(201)).body;
-    const i2 = (await post({ interactionType: 'vocabulary_learned', conceptId: 'comida', confidenceSelfReported: 4,
-      nextReviewDate: new Date(now - 7_200_000).toISOString() }).expect(201)).body;
-    const i3 = (await post({ interactionType: 'grammar_practiced', conceptId: 'ser-estar', nextReviewDate: new Date(now + 86_400_000).toISOString() }).expect(201)).body;
+    const i1 = (
+      await post({
+        interactionType: 'grammar_practiced',
+        conceptId: 'ser-estar',
+        messageId: msg.id,
+        masteryLevel: 2,
+        nextReviewDate: new Date(now - 3_600_000).toISOString(),
+        metadata: { source: 'tutor', tags: ['verbs'] },
+      }).expect(201)
+    ).body;
+    const i2 = (
+      await post({
+        interactionType: 'vocabulary_learned',
+        conceptId: 'comida',
+        confidenceSelfReported: 4,
+        nextReviewDate: new Date(now - 7_200_000).toISOString(),
+      }).expect(201)
+    ).body;
+    const i3 = (
+      await post({
+        interactionType: 'grammar_practiced',
+        conceptId: 'ser-estar',
+        nextReviewDate: new Date(now + 86_400_000).toISOString(),
+      }).expect(201)
+    ).body;
     await post({ interactionType: 'cultural_note' }).expect(201);
-    expect(i1).toMatchObject({ conversationId: s.id, messageId: msg.id, conceptId: 'ser-estar', masteryLevel: 2, confidenceSelfReported: null, metadata: { source: 'tutor', tags: ['verbs'] } });
+    expect(i1).toMatchObject({
+      conversationId: s.id,
+      messageId: msg.id,
+      conceptId: 'ser-estar',
+      masteryLevel: 2,
+      confidenceSelfReported: null,
+      metadata: { source: 'tutor', tags: ['verbs'] },
+    });
 
     const byConcept = await ctx.http.get('/api/me/interactions?conceptId=ser-estar').set(learner.auth).expect(200);
     expect(byConcept.body.items.map((i: { id: number }) => i.id)).toEqual([i3.id, i1.id]);
@@ -129,13 +209,18 @@ describe('conversations over HTTP', () => {
 
     const due = await ctx.http.get('/api/me/interactions/due').set(learner.auth).expect(200);
     expect(due.body.map((i: { id: number }) => i.id)).toEqual([i2.id, i1.id]);
-    const later = await ctx.http.get(`/api/me/interactions/due?before=${encodeURIComponent(new Date(now + 2 * 86_400_000).toISOString())}&limit=2`).set(learner.auth).expect(200);
+    const later = await ctx.http
+      .get(`/api/me/interactions/due?before=${encodeURIComponent(new Date(now + 2 * 86_400_000).toISOString())}&limit=2`)
+      .set(learner.auth)
+      .expect(200);
     expect(later.body.map((i: { id: number }) => i.id)).toEqual([i2.id, i1.id]);
     await ctx.http.get('/api/me/interactions/due?before=yesterday').set(learner.auth).expect(400);
 
     // a message of another conversation, a bad type or an out-of-range mastery are refused
     const other = await newConversation(learner);
-    const foreign = (await ctx.http.post(`/api/me/conversations/${other.id}/messages`).set(learner.auth).send({ role: 'user', content: 'x' })).body;
+    const foreign = (
+      await ctx.http.post(`/api/me/conversations/${other.id}/messages`).set(learner.auth).send({ role: 'user', content: 'x' })
+    ).body;
     expect((await post({ interactionType: 'cultural_note', messageId: foreign.id }).expect(404)).body.code).toBe('not_found');
     await post({ interactionType: 'gossip' }).expect(400);
     await post({ interactionType: 'cultural_note', masteryLevel: 9 }).expect(400);
@@ -146,7 +231,11 @@ describe('conversations over HTTP', () => {
     const intruder = await ctx.newLearner();
     const s = await newConversation(owner);
     await ctx.http.post(`/api/me/conversations/${s.id}/messages`).set(owner.auth).send({ role: 'user', content: 'private' }).expect(201);
-    await ctx.http.post(`/api/me/conversations/${s.id}/interactions`).set(owner.auth).send({ interactionType: 'cultural_note', conceptId: 'secret', nextReviewDate: '2000-01-01T00:00:00Z' }).expect(201);
+    await ctx.http
+      .post(`/api/me/conversations/${s.id}/interactions`)
+      .set(owner.auth)
+      .send({ interactionType: 'cultural_note', conceptId: 'secret', nextReviewDate: '2000-01-01T00:00:00Z' })
+      .expect(201);
 
     const calls = {
       read: () => ctx.http.get(`/api/me/conversations/${s.id}`),
@@ -189,9 +278,16 @@ describe('conversations over HTTP', () => {
       for (let i = 0; i < n; i++) {
         const s = await newConversation(learner);
         first ||= s.id;
-        await ctx.http.post(`/api/me/conversations/${first}/messages`).set(learner.auth).send({ role: 'user', content: `m${i}` }).expect(201);
-        await ctx.http.post(`/api/me/conversations/${first}/interactions`).set(learner.auth)
-          .send({ interactionType: 'cultural_note', conceptId: 'c', nextReviewDate: '2001-01-01T00:00:00Z' }).expect(201);
+        await ctx.http
+          .post(`/api/me/conversations/${first}/messages`)
+          .set(learner.auth)
+          .send({ role: 'user', content: `m${i}` })
+          .expect(201);
+        await ctx.http
+          .post(`/api/me/conversations/${first}/interactions`)
+          .set(learner.auth)
+          .send({ interactionType: 'cultural_note', conceptId: 'c', nextReviewDate: '2001-01-01T00:00:00Z' })
+          .expect(201);
       }
       return measure(learner, first);
     };

@@ -41,8 +41,13 @@ describe('RepairConversations on a legacy database', () => {
   afterAll(() => db.close());
 
   const quarantined = async (table: string) =>
-    (await db.sql.query(`SELECT (row_data->>'id')::int AS id, reason, repaired_in_place AS "inPlace" FROM quarantined_rows
-       WHERE source_table = $1 ORDER BY 1, 3`, [table])).rows;
+    (
+      await db.sql.query(
+        `SELECT (row_data->>'id')::int AS id, reason, repaired_in_place AS "inPlace" FROM quarantined_rows
+       WHERE source_table = $1 ORDER BY 1, 3`,
+        [table],
+      )
+    ).rows;
   const rows = async (sql: string) => (await db.sql.query(sql)).rows;
 
   it('keeps every legacy row: repaired in place or quarantined with the reason', async () => {
@@ -51,17 +56,24 @@ describe('RepairConversations on a legacy database', () => {
       const moved = (await quarantined(table)).filter((r) => !r.inPlace).map((r) => r.id);
       expect({ table, ids: [...kept, ...moved].sort((a, b) => a - b) }).toEqual({ table, ids: legacy[table].map((r) => r.id) });
     }
-    expect((await quarantined('conversation_sessions')).filter((r) => !r.inPlace)).toEqual([{ id: 3, reason: 'no_owner: user_id is null', inPlace: false }]);
+    expect((await quarantined('conversation_sessions')).filter((r) => !r.inPlace)).toEqual([
+      { id: 3, reason: 'no_owner: user_id is null', inPlace: false },
+    ]);
     expect((await quarantined('conversation_messages')).filter((r) => !r.inPlace).map((r) => [r.id, r.reason.split(':')[0]])).toEqual([
-      [30, 'session_quarantined'], [40, 'no_session'], [41, 'invalid_role'],
+      [30, 'session_quarantined'],
+      [40, 'no_session'],
+      [41, 'invalid_role'],
     ]);
     expect((await quarantined('conversation_interactions')).filter((r) => !r.inPlace).map((r) => [r.id, r.reason.split(':')[0]])).toEqual([
-      [102, 'no_owner'], [103, 'invalid_interaction_type'],
+      [102, 'no_owner'],
+      [103, 'invalid_interaction_type'],
     ]);
   });
 
   it('maps statuses and types, fills NULL contexts, and sets the message counter', async () => {
-    expect(await rows(`SELECT id, session_type, status, conversation_context, last_message_order FROM conversation_sessions ORDER BY id`)).toEqual([
+    expect(
+      await rows(`SELECT id, session_type, status, conversation_context, last_message_order FROM conversation_sessions ORDER BY id`),
+    ).toEqual([
       { id: 1, session_type: 'home', status: 'completed', conversation_context: {}, last_message_order: 4 },
       { id: 2, session_type: 'profile_building', status: 'active', conversation_context: { topic: 'travel' }, last_message_order: 2 },
       { id: 4, session_type: 'home', status: 'paused', conversation_context: {}, last_message_order: 0 },
@@ -82,13 +94,55 @@ describe('RepairConversations on a legacy database', () => {
   });
 
   it('clamps mastery/confidence into 1–5, clears dangling references, normalises types', async () => {
-    expect(await rows(`SELECT id, session_id, message_id, interaction_type, mastery_level, confidence_self_reported, metadata
-                         FROM conversation_interactions ORDER BY id`)).toEqual([
-      { id: 100, session_id: 1, message_id: 10, interaction_type: 'grammar_practiced', mastery_level: 5, confidence_self_reported: 1, metadata: { source: 'tutor' } },
-      { id: 101, session_id: null, message_id: null, interaction_type: 'vocabulary_learned', mastery_level: 3, confidence_self_reported: 3, metadata: {} },
-      { id: 104, session_id: 4, message_id: null, interaction_type: 'vocabulary_learned', mastery_level: null, confidence_self_reported: null, metadata: {} },
-      { id: 105, session_id: 4, message_id: null, interaction_type: 'question_asked', mastery_level: 5, confidence_self_reported: 5, metadata: {} },
-      { id: 106, session_id: null, message_id: null, interaction_type: 'cultural_note', mastery_level: 1, confidence_self_reported: 1, metadata: {} },
+    expect(
+      await rows(`SELECT id, session_id, message_id, interaction_type, mastery_level, confidence_self_reported, metadata
+                         FROM conversation_interactions ORDER BY id`),
+    ).toEqual([
+      {
+        id: 100,
+        session_id: 1,
+        message_id: 10,
+        interaction_type: 'grammar_practiced',
+        mastery_level: 5,
+        confidence_self_reported: 1,
+        metadata: { source: 'tutor' },
+      },
+      {
+        id: 101,
+        session_id: null,
+        message_id: null,
+        interaction_type: 'vocabulary_learned',
+        mastery_level: 3,
+        confidence_self_reported: 3,
+        metadata: {},
+      },
+      {
+        id: 104,
+        session_id: 4,
+        message_id: null,
+        interaction_type: 'vocabulary_learned',
+        mastery_level: null,
+        confidence_self_reported: null,
+        metadata: {},
+      },
+      {
+        id: 105,
+        session_id: 4,
+        message_id: null,
+        interaction_type: 'question_asked',
+        mastery_level: 5,
+        confidence_self_reported: 5,
+        metadata: {},
+      },
+      {
+        id: 106,
+        session_id: null,
+        message_id: null,
+        interaction_type: 'cultural_note',
+        mastery_level: 1,
+        confidence_self_reported: 1,
+        metadata: {},
+      },
     ]);
     const [{ next_review_date: due }] = await rows(`SELECT next_review_date FROM conversation_interactions WHERE id = 100`);
     expect(new Date(due).toISOString()).toBe('2024-02-01T00:00:00.000Z');
@@ -96,21 +150,41 @@ describe('RepairConversations on a legacy database', () => {
 
   it('ends with the SPEC constraints, indexes and triggers in place', async () => {
     // contype 'n': PostgreSQL 18 lists NOT NULL as constraints too; they are checked as columns elsewhere.
-    const names = (await rows(`SELECT conname FROM pg_constraint WHERE contype <> 'n' AND conrelid::regclass::text = ANY($1::text[]) ORDER BY 1`.replace('$1', `'{${TABLES}}'`)))
-      .map((r) => r.conname);
+    const names = (
+      await rows(
+        `SELECT conname FROM pg_constraint WHERE contype <> 'n' AND conrelid::regclass::text = ANY($1::text[]) ORDER BY 1`.replace(
+          '$1',
+          `'{${TABLES}}'`,
+        ),
+      )
+    ).map((r) => r.conname);
     expect(names).toEqual([
-      'ck_conversation_interactions_confidence_self_reported', 'ck_conversation_interactions_interaction_type', 'ck_conversation_interactions_mastery_level',
-      'ck_conversation_messages_message_order', 'ck_conversation_messages_role',
-      'ck_conversation_sessions_last_message_order', 'ck_conversation_sessions_session_type', 'ck_conversation_sessions_status',
-      'fk_conversation_interactions_message_id', 'fk_conversation_interactions_session_id', 'fk_conversation_interactions_user_id',
-      'fk_conversation_messages_session_id', 'fk_conversation_sessions_user_id',
-      'pk_conversation_interactions', 'pk_conversation_messages', 'pk_conversation_sessions',
+      'ck_conversation_interactions_confidence_self_reported',
+      'ck_conversation_interactions_interaction_type',
+      'ck_conversation_interactions_mastery_level',
+      'ck_conversation_messages_message_order',
+      'ck_conversation_messages_role',
+      'ck_conversation_sessions_last_message_order',
+      'ck_conversation_sessions_session_type',
+      'ck_conversation_sessions_status',
+      'fk_conversation_interactions_message_id',
+      'fk_conversation_interactions_session_id',
+      'fk_conversation_interactions_user_id',
+      'fk_conversation_messages_session_id',
+      'fk_conversation_sessions_user_id',
+      'pk_conversation_interactions',
+      'pk_conversation_messages',
+      'pk_conversation_sessions',
       'uq_conversation_messages_session_id_message_order',
     ]);
-    const triggers = (await rows(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text LIKE 'conversation_%' ORDER BY 1`)).map((r) => r.tgname);
+    const triggers = (
+      await rows(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text LIKE 'conversation_%' ORDER BY 1`)
+    ).map((r) => r.tgname);
     expect(triggers).toEqual([
-      'trg_conversation_messages_last_message_order_insert', 'trg_conversation_messages_last_message_order_update',
-      'trg_conversation_messages_updated_at', 'trg_conversation_sessions_updated_at',
+      'trg_conversation_messages_last_message_order_insert',
+      'trg_conversation_messages_last_message_order_update',
+      'trg_conversation_messages_updated_at',
+      'trg_conversation_sessions_updated_at',
     ]);
   });
 
@@ -120,6 +194,10 @@ describe('RepairConversations on a legacy database', () => {
     const [{ n }] = await rows(`SELECT count(*)::int AS n FROM pg_constraint WHERE conname LIKE 'conversation_%_pkey'`);
     expect(n).toBe(3);
     await db.migrateUp();
-    expect((await rows(`SELECT message_order FROM conversation_messages WHERE session_id = 1 ORDER BY message_order`)).map((r) => r.message_order)).toEqual([1, 2, 3, 4]);
+    expect(
+      (await rows(`SELECT message_order FROM conversation_messages WHERE session_id = 1 ORDER BY message_order`)).map(
+        (r) => r.message_order,
+      ),
+    ).toEqual([1, 2, 3, 4]);
   });
 });

@@ -35,8 +35,12 @@ describe('database errors become SPEC §3 error bodies', () => {
 
   beforeAll(async () => {
     ctx = await TestContext.create({ imports: [ProbeModule], env: { DB_LOCK_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '1500' } });
-    await sql(`CREATE TABLE probe_parent (id int PRIMARY KEY, v int NOT NULL DEFAULT 0 CONSTRAINT ck_probe_parent_v CHECK (v < 1000))`).expect(201);
-    await sql(`CREATE TABLE probe_child (id int PRIMARY KEY, parent_id int CONSTRAINT fk_probe_child_parent_id REFERENCES probe_parent(id) ON DELETE RESTRICT)`).expect(201);
+    await sql(
+      `CREATE TABLE probe_parent (id int PRIMARY KEY, v int NOT NULL DEFAULT 0 CONSTRAINT ck_probe_parent_v CHECK (v < 1000))`,
+    ).expect(201);
+    await sql(
+      `CREATE TABLE probe_child (id int PRIMARY KEY, parent_id int CONSTRAINT fk_probe_child_parent_id REFERENCES probe_parent(id) ON DELETE RESTRICT)`,
+    ).expect(201);
     await sql(`INSERT INTO probe_parent (id) VALUES (1), (2); INSERT INTO probe_child VALUES (1, 1)`).expect(201);
     await sql(`CREATE TABLE probe_text (v varchar(2))`).expect(201);
   });
@@ -55,13 +59,20 @@ describe('database errors become SPEC §3 error bodies', () => {
   };
   afterAll(() => ctx.close());
 
-  const expectBody = (res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, code: string, constraint?: string) => {
+  const expectBody = (
+    res: { status: number; body: Record<string, unknown>; headers: Record<string, string> },
+    status: number,
+    code: string,
+    constraint?: string,
+  ) => {
     expect({ status: res.status, code: res.body.code, constraint: res.body.constraint }).toEqual({ status, code, constraint });
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
     // nothing but the documented fields, and a message of our own (no SQL, stack or driver text)
     const allowed = ['statusCode', 'error', 'code', 'message', 'requestId', 'constraint', 'details'];
     expect(Object.keys(res.body).filter((k) => !allowed.includes(k))).toEqual([]);
-    expect(String(res.body.message)).not.toMatch(/probe_|INSERT|SELECT|UPDATE|DELETE|pg_sleep|at \w+ \(|duplicate key|violates|relation|syntax/i);
+    expect(String(res.body.message)).not.toMatch(
+      /probe_|INSERT|SELECT|UPDATE|DELETE|pg_sleep|at \w+ \(|duplicate key|violates|relation|syntax/i,
+    );
     if (status === 503) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   };
 
@@ -113,19 +124,22 @@ describe('database errors become SPEC §3 error bodies', () => {
     ['2202E', `SELECT json_object('{a,b}'::text[], '{1}'::text[])`],
     ['2201W', `SELECT 1 LIMIT -1`],
   ];
-  it.each(serverDataExceptions)('issue 9: %s (only our own SQL can cause it) → 500 internal, logged with the request id', async (state, statement) => {
-    expect(await sqlStateOfStatement(statement)).toBe(state);
-    const logged = captureErrorLogs(ctx);
-    try {
-      const res = await sql(statement);
-      expectBody(res, 500, 'internal');
-      const entry = logged.entries.find((e) => e.requestId === res.body.requestId);
-      expect(entry).toMatchObject({ code: 'internal' });
-      expect(sqlStateOf(entry?.err)).toBe(state);
-    } finally {
-      logged.restore();
-    }
-  });
+  it.each(serverDataExceptions)(
+    'issue 9: %s (only our own SQL can cause it) → 500 internal, logged with the request id',
+    async (state, statement) => {
+      expect(await sqlStateOfStatement(statement)).toBe(state);
+      const logged = captureErrorLogs(ctx);
+      try {
+        const res = await sql(statement);
+        expectBody(res, 500, 'internal');
+        const entry = logged.entries.find((e) => e.requestId === res.body.requestId);
+        expect(entry).toMatchObject({ code: 'internal' });
+        expect(sqlStateOf(entry?.err)).toBe(state);
+      } finally {
+        logged.restore();
+      }
+    },
+  );
 
   it('55P03 lock timeout → 503 db_timeout with Retry-After', async () => {
     await withRowLocked(ctx.databaseUrl, async () => {
@@ -151,8 +165,14 @@ describe('database errors become SPEC §3 error bodies', () => {
     const before = (await sql('SELECT id, v FROM probe_parent ORDER BY id')).body.rows;
     const barrier = await holdAdvisoryLock(ctx.databaseUrl, DEADLOCK_BARRIER);
     try {
-      const forward = ctx.http.post('/api/__probe/tx').send({ statements: writer(1, 2) }).then((r) => r);
-      const backward = ctx.http.post('/api/__probe/tx').send({ statements: writer(2, 1) }).then((r) => r);
+      const forward = ctx.http
+        .post('/api/__probe/tx')
+        .send({ statements: writer(1, 2) })
+        .then((r) => r);
+      const backward = ctx.http
+        .post('/api/__probe/tx')
+        .send({ statements: writer(2, 1) })
+        .then((r) => r);
       await waitForWaiters(ctx.databaseUrl, { count: 2, waitEvent: 'advisory' });
       await barrier.release();
       const [a, b] = await Promise.all([forward, backward]);
@@ -185,7 +205,10 @@ describe('retries exhausted and pool exhaustion', () => {
       imports: [ProbeModule],
       env: { DB_TX_MAX_RETRIES: '0', DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '200', DB_LOCK_TIMEOUT_MS: '5000' },
     });
-    await ctx.http.post('/api/__probe/sql').send({ sql: `CREATE TABLE probe_counter (id int PRIMARY KEY, v int NOT NULL); INSERT INTO probe_counter VALUES (1, 0)` }).expect(201);
+    await ctx.http
+      .post('/api/__probe/sql')
+      .send({ sql: `CREATE TABLE probe_counter (id int PRIMARY KEY, v int NOT NULL); INSERT INTO probe_counter VALUES (1, 0)` })
+      .expect(201);
   });
   afterAll(() => ctx.close());
 
@@ -193,10 +216,17 @@ describe('retries exhausted and pool exhaustion', () => {
     // Both SERIALIZABLE transactions take their snapshot (the SELECT), then wait at a barrier the
     // test holds until both are there: their read-modify-writes overlap every time.
     const rmw = () =>
-      ctx.http.post('/api/__probe/tx').send({
-        isolation: 'SERIALIZABLE',
-        statements: ['SELECT v FROM probe_counter WHERE id = 1', `SELECT pg_advisory_xact_lock_shared(${SERIALIZATION_BARRIER})`, 'UPDATE probe_counter SET v = v + 1 WHERE id = 1'],
-      }).then((r) => r);
+      ctx.http
+        .post('/api/__probe/tx')
+        .send({
+          isolation: 'SERIALIZABLE',
+          statements: [
+            'SELECT v FROM probe_counter WHERE id = 1',
+            `SELECT pg_advisory_xact_lock_shared(${SERIALIZATION_BARRIER})`,
+            'UPDATE probe_counter SET v = v + 1 WHERE id = 1',
+          ],
+        })
+        .then((r) => r);
     const barrier = await holdAdvisoryLock(ctx.databaseUrl, SERIALIZATION_BARRIER);
     let results;
     try {
@@ -218,7 +248,12 @@ describe('retries exhausted and pool exhaustion', () => {
     const blockers = await holdInTransaction(ctx.databaseUrl, ['LOCK TABLE probe_counter IN ACCESS EXCLUSIVE MODE']);
     try {
       // two requests wait on the lock, holding both pool connections
-      const stuck = [1, 2].map(() => ctx.http.post('/api/__probe/sql').send({ sql: 'UPDATE probe_counter SET v = v + 1 WHERE id = 1' }).then((r) => r));
+      const stuck = [1, 2].map(() =>
+        ctx.http
+          .post('/api/__probe/sql')
+          .send({ sql: 'UPDATE probe_counter SET v = v + 1 WHERE id = 1' })
+          .then((r) => r),
+      );
       await waitForWaiters(ctx.databaseUrl, { count: 2, waitEventType: 'Lock', queryLike: 'UPDATE probe_counter%' });
       const t0 = Date.now();
       const res = await ctx.http.post('/api/__probe/sql').send({ sql: 'SELECT 1' });
@@ -228,7 +263,9 @@ describe('retries exhausted and pool exhaustion', () => {
       // Not a hang: the answer came while both connections were still held (the lock is only released
       // below), so it cannot have waited for one to free up. It waited the acquire timeout (200 ms) —
       // a lower bound, which a busy machine can only lengthen, never shorten (10 ms for timer rounding).
-      expect(await waitForWaiters(ctx.databaseUrl, { count: 2, waitEventType: 'Lock', queryLike: 'UPDATE probe_counter%' }, 0)).toHaveLength(2);
+      expect(
+        await waitForWaiters(ctx.databaseUrl, { count: 2, waitEventType: 'Lock', queryLike: 'UPDATE probe_counter%' }, 0),
+      ).toHaveLength(2);
       expect(waitedMs).toBeGreaterThanOrEqual(190);
       await blockers.release();
       expect((await Promise.all(stuck)).map((r) => r.status)).toEqual([201, 201]);

@@ -61,7 +61,13 @@ describe('entities under any naming strategy', () => {
     let ds: DataSource;
     beforeAll(async () => {
       // Like a host's own connection: nothing of lingua-core's but its entities.
-      ds = await new DataSource({ type: 'postgres', url, entities: LINGUA_ENTITIES, namingStrategy: namingStrategy(), synchronize: false }).initialize();
+      ds = await new DataSource({
+        type: 'postgres',
+        url,
+        entities: LINGUA_ENTITIES,
+        namingStrategy: namingStrategy(),
+        synchronize: false,
+      }).initialize();
     });
     afterAll(async () => {
       await ds?.destroy();
@@ -73,8 +79,11 @@ describe('entities under any naming strategy', () => {
       for (const meta of ds.entityMetadatas) {
         const declared = new Map(args.columns.filter((c) => c.target === meta.target).map((c) => [c.propertyName, c.options.name]));
         for (const column of meta.columns) {
-          const name = declared.get(column.propertyName) ?? args.joinColumns.find((j) => j.target === meta.target && j.propertyName === column.propertyName)?.name;
-          if (column.databaseName !== name) mismatches.push(`${meta.tableName}.${column.propertyName}: ${column.databaseName} (declared ${name})`);
+          const name =
+            declared.get(column.propertyName) ??
+            args.joinColumns.find((j) => j.target === meta.target && j.propertyName === column.propertyName)?.name;
+          if (column.databaseName !== name)
+            mismatches.push(`${meta.tableName}.${column.propertyName}: ${column.databaseName} (declared ${name})`);
         }
         for (const relation of meta.relations) {
           const join = args.joinColumns.find((j) => j.target === meta.target && j.propertyName === relation.propertyName);
@@ -97,10 +106,22 @@ describe('entities under any naming strategy', () => {
       });
       const declared = (target: Target) => ({
         pk: args.columns.find((c) => c.target === target && c.options.primaryKeyConstraintName)?.options.primaryKeyConstraintName,
-        fks: args.joinColumns.filter((j) => j.target === target).map((j) => j.foreignKeyConstraintName).sort(),
-        uniques: args.uniques.filter((u) => u.target === target).map((u) => u.name).sort(),
-        indexes: args.indices.filter((i) => i.target === target).map((i) => i.name).sort(),
-        checks: args.checks.filter((c) => c.target === target).map((c) => c.name).sort(),
+        fks: args.joinColumns
+          .filter((j) => j.target === target)
+          .map((j) => j.foreignKeyConstraintName)
+          .sort(),
+        uniques: args.uniques
+          .filter((u) => u.target === target)
+          .map((u) => u.name)
+          .sort(),
+        indexes: args.indices
+          .filter((i) => i.target === target)
+          .map((i) => i.name)
+          .sort(),
+        checks: args.checks
+          .filter((c) => c.target === target)
+          .map((c) => c.name)
+          .sort(),
       });
       for (const meta of ds.entityMetadatas) {
         expect({ table: meta.tableName, ...names(meta) }).toEqual({ table: meta.tableName, ...declared(meta.target) });
@@ -114,9 +135,13 @@ describe('entities under any naming strategy', () => {
     });
 
     it('reads and writes through the mapping: columns, join columns and relations', async () => {
-      const user = await ds.getRepository(User).save({ email: null, displayName: `Naming ${label}`, nativeLanguage: 'en', targetLanguage: 'de' });
+      const user = await ds
+        .getRepository(User)
+        .save({ email: null, displayName: `Naming ${label}`, nativeLanguage: 'en', targetLanguage: 'de' });
       const category = await ds.getRepository(Category).save({ name: `naming ${label} ${user.id}`, description: null });
-      const word = await ds.getRepository(Word).save({ term: `wort ${user.id}`, translation: 'word', categoryId: category.id, difficultyLevel: 3 });
+      const word = await ds
+        .getRepository(Word)
+        .save({ term: `wort ${user.id}`, translation: 'word', categoryId: category.id, difficultyLevel: 3 });
       await ds.getRepository(UserVocabulary).save({ userId: user.id, wordId: word.id, masteryLevel: 2, timesSeen: 4, timesCorrect: 3 });
 
       const [row] = await ds.query(`SELECT display_name, target_language, created_at FROM users WHERE id = $1`, [user.id]);
@@ -129,7 +154,12 @@ describe('entities under any naming strategy', () => {
         .where('uv.userId = :userId', { userId: user.id })
         .getOneOrFail();
       expect(card).toMatchObject({ userId: user.id, wordId: word.id, masteryLevel: 2, timesSeen: 4, timesCorrect: 3, learningSteps: 0 });
-      expect(card.word).toMatchObject({ id: word.id, difficultyLevel: 3, categoryId: category.id, category: { id: category.id, name: category.name } });
+      expect(card.word).toMatchObject({
+        id: word.id,
+        difficultyLevel: 3,
+        categoryId: category.id,
+        category: { id: category.id, name: category.name },
+      });
       expect(card.dueAt).toBeInstanceOf(Date);
     });
   });

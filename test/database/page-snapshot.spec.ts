@@ -65,7 +65,10 @@ describe('issue 9: page and total from one snapshot', () => {
   it('GET /lessons: under concurrent inserts the total agrees with the items', async () => {
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM lessons`);
     expect(n).toBe(0); // a database of this file's own: the whole list fits one page
-    await expectTotalsAgree((perPage) => `/api/lessons?perPage=${perPage}`, (i) => [`INSERT INTO lessons (title) VALUES ($1)`, [`snap-${i}`]]);
+    await expectTotalsAgree(
+      (perPage) => `/api/lessons?perPage=${perPage}`,
+      (i) => [`INSERT INTO lessons (title) VALUES ($1)`, [`snap-${i}`]],
+    );
   });
 
   it('every paged list is one statement, so one request holds one connection', async () => {
@@ -90,7 +93,9 @@ describe('issue 9: page and total from one snapshot', () => {
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM lessons`);
     expect(lessons.body).toMatchObject({ items: [], total: n });
     const category = await newCategory(ctx);
-    await ctx.dataSource.query(`INSERT INTO words (category_id, term, translation, difficulty_level) VALUES ($1, 'past', 'x', 1)`, [category.id]);
+    await ctx.dataSource.query(`INSERT INTO words (category_id, term, translation, difficulty_level) VALUES ($1, 'past', 'x', 1)`, [
+      category.id,
+    ]);
     const words = await ctx.http.get(`/api/words?categoryId=${category.id}&page=5&perPage=7`).set(author.auth).expect(200);
     expect(words.body).toMatchObject({ items: [], total: 1 });
   });

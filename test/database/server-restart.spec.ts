@@ -56,7 +56,7 @@ describe('PostgreSQL stopped and restarted under a running app', () => {
     // Polls until the pool reconnects; the deadline only turns a hang into a failure (30 s is two
     // orders of magnitude above a normal recovery), it is not what the test measures.
     let status = 0;
-    for (const deadline = Date.now() + 30_000; status !== 200 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; status !== 200 && Date.now() < deadline;) {
       status = (await ctx.http.get('/api/me').set(learner.auth)).status;
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }

@@ -23,12 +23,20 @@ let installStderr: string;
 const databases: string[] = [];
 const figures: Record<string, string> = {};
 
-const exists = (path: string) => access(path).then(() => true, () => false);
-const typeorm = (args: string[], databaseUrl: string) => run('npx', ['--no', '--', 'typeorm', '-d', 'dist/ormconfig.js', ...args], { cwd: appDir, env: { DATABASE_URL: databaseUrl } });
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+const typeorm = (args: string[], databaseUrl: string) =>
+  run('npx', ['--no', '--', 'typeorm', '-d', 'dist/ormconfig.js', ...args], { cwd: appDir, env: { DATABASE_URL: databaseUrl } });
 
 /** The exit code, and the first error line of a failed run (what a failure message needs). */
 function outcome(result: RunResult): { code: number | null; error: string | undefined } {
-  const error = result.code === 0 ? undefined : (result.stdout + result.stderr).split('\n').find((line) => /error/i.test(line)) ?? result.stderr.slice(-500);
+  const error =
+    result.code === 0
+      ? undefined
+      : ((result.stdout + result.stderr).split('\n').find((line) => /error/i.test(line)) ?? result.stderr.slice(-500));
   return { code: result.code, error };
 }
 
@@ -58,13 +66,21 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const name of databases) await dropDatabase(name);
   if (work) await rm(work, { recursive: true, force: true });
-  console.log(`[example-host] ${Object.entries(figures).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+  console.log(
+    `[example-host] ${Object.entries(figures)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`,
+  );
 }, 60_000);
 
 describe('the packed tarball', () => {
   it('holds the built library and migrations, and nothing of the tests, benchmarks, CI or reference host', () => {
-    expect(tarball.files).toEqual(expect.arrayContaining(['package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/migrations/index.js']));
-    const unwanted = tarball.files.filter((f) => /^(test|bench|\.ci|scripts|src|migrations)\//.test(f) || /^dist\/src\/(host\/|main\.|app\.module\.)/.test(f));
+    expect(tarball.files).toEqual(
+      expect.arrayContaining(['package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/migrations/index.js']),
+    );
+    const unwanted = tarball.files.filter(
+      (f) => /^(test|bench|\.ci|scripts|src|migrations)\//.test(f) || /^dist\/src\/(host\/|main\.|app\.module\.)/.test(f),
+    );
     expect(unwanted).toEqual([]);
     figures.tarball = `${tarball.files.length} files, ${(tarball.size / 1024).toFixed(0)} KB packed, ${(tarball.unpackedSize / 1024).toFixed(0)} KB unpacked`;
   });
@@ -83,13 +99,15 @@ describe('installed into the example host', () => {
     }
     const total = await directorySize(join(appDir, 'node_modules'));
     const added = await sizeAddedBy(appDir, 'lingua-core');
-    figures['host node_modules'] = `${((total - added) / MB).toFixed(1)} MB without lingua-core, ${(total / MB).toFixed(1)} MB with it (+${(added / MB).toFixed(1)} MB)`;
+    figures['host node_modules'] =
+      `${((total - added) / MB).toFixed(1)} MB without lingua-core, ${(total / MB).toFixed(1)} MB with it (+${(added / MB).toFixed(1)} MB)`;
   });
 });
 
 describe('Redis support, an optional peer (issue 16: a host caching in memory should not install a Redis client)', () => {
   it('is not installed into a host that does not ask for it: no @keyv/redis, no @redis/client', async () => {
-    for (const name of ['@keyv/redis', '@redis/client']) expect([name, await exists(join(appDir, 'node_modules', name))]).toEqual([name, false]);
+    for (const name of ['@keyv/redis', '@redis/client'])
+      expect([name, await exists(join(appDir, 'node_modules', name))]).toEqual([name, false]);
   });
 
   it('cache.redisUrl without @keyv/redis stops start-up with a LinguaOptionsError saying what to install', async () => {
@@ -115,7 +133,10 @@ describe('Redis support, an optional peer (issue 16: a host caching in memory sh
 describe('lingua-core’s type declarations', () => {
   it('compile in the host without skipLibCheck (no type package the host lacks)', async () => {
     const check = await run('npx', ['--no', '--', 'tsc', '-p', 'tsconfig.json', '--noEmit', '--skipLibCheck', 'false'], { cwd: appDir });
-    expect({ code: check.code, errors: check.stdout.split('\n').filter((line) => line.includes('error TS')) }).toEqual({ code: 0, errors: [] });
+    expect({ code: check.code, errors: check.stdout.split('\n').filter((line) => line.includes('error TS')) }).toEqual({
+      code: 0,
+      errors: [],
+    });
   }, 120_000);
 });
 
@@ -125,13 +146,19 @@ describe('the host’s migrations (TypeORM CLI, compiled ormconfig.js)', () => {
     expect(outcome(migration)).toEqual({ code: 0, error: undefined });
     expect(migration.stdout).toContain(`Migration ${HOST_MIGRATION} has been executed successfully`);
     const check = await typeorm(['migration:generate', 'migrations/Drift', '--check', '--dr'], url);
-    expect({ code: check.code, out: check.stdout + check.stderr }).toEqual({ code: 0, out: expect.stringContaining('No changes in database schema were found') });
+    expect({ code: check.code, out: check.stdout + check.stderr }).toEqual({
+      code: 0,
+      out: expect.stringContaining('No changes in database schema were found'),
+    });
   }, 120_000);
 
   it('two migration:run started together both succeed and apply each migration once', async () => {
     const { url } = await freshDatabase();
     const runs = await Promise.all([typeorm(['migration:run'], url), typeorm(['migration:run'], url)]);
-    expect(runs.map(outcome)).toEqual([{ code: 0, error: undefined }, { code: 0, error: undefined }]);
+    expect(runs.map(outcome)).toEqual([
+      { code: 0, error: undefined },
+      { code: 0, error: undefined },
+    ]);
     const executed = runs.flatMap((r) => r.stdout.match(/Migration \w+ has been executed successfully/g) ?? []);
     expect(executed).toHaveLength(LINGUA_MIGRATIONS.length + 1);
     const rows = await adminQuery(url, `SELECT name, count(*)::int AS n FROM migrations GROUP BY name`);
@@ -148,7 +175,7 @@ describe('the example host over HTTP', () => {
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, headers: res.headers, body: await res.json() as Record<string, unknown> };
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
   };
   const learner = (email: string) => ({ email, displayName: 'Ana', nativeLanguage: 'en', targetLanguage: 'es' });
   let learnerId: number;
@@ -156,7 +183,13 @@ describe('the example host over HTTP', () => {
   beforeAll(async () => {
     const { url, run: migration } = await migratedDatabase();
     if (migration.code !== 0) throw new Error(`migration:run failed: ${outcome(migration).error}`);
-    server = await ChildServer.start('dist/main.js', { cwd: appDir, port: await freePort(), env: { DATABASE_URL: url }, readyPath: '/health', timeoutMs: 60_000 });
+    server = await ChildServer.start('dist/main.js', {
+      cwd: appDir,
+      port: await freePort(),
+      env: { DATABASE_URL: url },
+      readyPath: '/health',
+      timeoutMs: 60_000,
+    });
     const created = await call('POST', '/lingua/users', { body: learner('ana@example.com') });
     learnerId = created.body.id as number;
   }, 120_000);
@@ -200,7 +233,11 @@ describe('the example host over HTTP', () => {
     it('an unknown field is a 400 validation_failed with details, though the host’s own pipe allows it', async () => {
       const res = await call('POST', '/lingua/users', { body: { ...learner('cy@example.com'), isAdmin: true } });
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: 'validation_failed', requestId: res.headers.get('x-request-id'), details: [{ field: 'isAdmin', messages: expect.any(Array) }] });
+      expect(res.body).toMatchObject({
+        code: 'validation_failed',
+        requestId: res.headers.get('x-request-id'),
+        details: [{ field: 'isAdmin', messages: expect.any(Array) }],
+      });
     });
 
     it('?limit=abc is a 400 validation_failed', async () => {
@@ -219,7 +256,10 @@ describe('the example host over HTTP', () => {
       const denied = await call('POST', '/lingua/categories', { body: category, headers: { 'x-user-id': String(learnerId) } });
       expect(denied.status).toBe(403);
       expect(denied.body).toMatchObject({ code: 'forbidden' });
-      const allowed = await call('POST', '/lingua/categories', { body: category, headers: { 'x-user-id': String(learnerId), 'x-roles': 'author' } });
+      const allowed = await call('POST', '/lingua/categories', {
+        body: category,
+        headers: { 'x-user-id': String(learnerId), 'x-roles': 'author' },
+      });
       expect(allowed.status).toBe(201);
     });
 
@@ -237,7 +277,9 @@ describe('the example host over HTTP', () => {
 
   describe('the host’s own routes', () => {
     it('create a host row and a lingua-core learner through UsersService, accepting a field lingua-core would reject', async () => {
-      const res = await call('POST', '/notes', { body: { title: 'First note', author: { email: 'dee@example.com', displayName: 'Dee' }, colour: 'red' } });
+      const res = await call('POST', '/notes', {
+        body: { title: 'First note', author: { email: 'dee@example.com', displayName: 'Dee' }, colour: 'red' },
+      });
       expect(res.status).toBe(201);
       const author = res.body.author as { id: number };
       expect(res.body.note).toMatchObject({ title: 'First note', authorId: author.id });
@@ -248,9 +290,13 @@ describe('the example host over HTTP', () => {
     });
 
     it('share one transaction with lingua-core’s writes: a note that cannot be saved leaves no learner behind', async () => {
-      const first = await call('POST', '/notes', { body: { title: 'Shared title', author: { email: 'fay@example.com', displayName: 'Fay' } } });
+      const first = await call('POST', '/notes', {
+        body: { title: 'Shared title', author: { email: 'fay@example.com', displayName: 'Fay' } },
+      });
       expect(first.status).toBe(201);
-      const clash = await call('POST', '/notes', { body: { title: 'Shared title', author: { email: 'gus@example.com', displayName: 'Gus' } } });
+      const clash = await call('POST', '/notes', {
+        body: { title: 'Shared title', author: { email: 'gus@example.com', displayName: 'Gus' } },
+      });
       expect(clash.body).toEqual({ statusCode: 409, error: 'Conflict', message: expect.any(String) });
       // gus was registered inside the rolled-back transaction: the email is free.
       const gus = await call('POST', '/lingua/users', { body: learner('gus@example.com') });

@@ -118,7 +118,13 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
   });
 
   it('issue 14: a host test overrides a repository with the standard token, getRepositoryToken(Entity[, connection])', async () => {
-    const fake = { createQueryBuilder: () => ({ insert: () => ({ values: () => ({ returning: () => ({ execute: async () => ({ raw: [{ id: 4242, email: 'fake@example.com' }] }) }) }) }) }) };
+    const fake = {
+      createQueryBuilder: () => ({
+        insert: () => ({
+          values: () => ({ returning: () => ({ execute: async () => ({ raw: [{ id: 4242, email: 'fake@example.com' }] }) }) }),
+        }),
+      }),
+    };
     for (const name of [undefined, 'lingua']) {
       const moduleRef = await Test.createTestingModule({
         imports: [hostConnection(url, name), LinguaCoreModule.forRoot(name ? { dataSource: name } : {}), UsersModule] as never,
@@ -177,12 +183,16 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
           throw new Error('host changed its mind');
         }),
       ).rejects.toThrow('host changed its mind');
-      expect(await ds.query(`SELECT 1 FROM users WHERE email = $1 UNION ALL SELECT 1 FROM host_notes WHERE body = $1`, [dto.email])).toEqual([]);
+      expect(
+        await ds.query(`SELECT 1 FROM users WHERE email = $1 UNION ALL SELECT 1 FROM host_notes WHERE body = $1`, [dto.email]),
+      ).toEqual([]);
     });
 
     it('commits with the host, and invalidates the learner stats only after the commit', async () => {
       const author = await app.get(CatalogueService).createCategory({ name: `host-cat-${randomBytes(4).toString('hex')}` });
-      const word = await app.get(CatalogueService).createWord({ categoryId: author.id, term: 'Haus', translation: 'house', difficultyLevel: 1 });
+      const word = await app
+        .get(CatalogueService)
+        .createWord({ categoryId: author.id, term: 'Haus', translation: 'house', difficultyLevel: 1 });
       const learner = await app.get(UsersService).register(learnerDto());
       const vocabulary = app.get(VocabularyService);
       expect((await vocabulary.stats(learner.id)).total).toBe(0); // now cached
@@ -219,19 +229,31 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
 
     it('LinguaApiModule under a RouterModule prefix serves the SPEC bodies with nothing global, and leaves host routes alone', async () => {
       const app = await start(
-        [hostConnection(url), LinguaCoreModule.forRoot(), LinguaApiModule, RouterModule.register([{ path: 'lingua', module: LinguaApiModule }])],
+        [
+          hostConnection(url),
+          LinguaCoreModule.forRoot(),
+          LinguaApiModule,
+          RouterModule.register([{ path: 'lingua', module: LinguaApiModule }]),
+        ],
         { guard: true },
       );
       try {
         const http = request(app.getHttpServer());
         const dto = learnerDto();
         await http.post('/lingua/users').send(dto).expect(201);
-        const dup = await http.post('/lingua/users').set('X-Request-Id', 'host-req-42').send({ ...dto, email: dto.email.toUpperCase() }).expect(409);
+        const dup = await http
+          .post('/lingua/users')
+          .set('X-Request-Id', 'host-req-42')
+          .send({ ...dto, email: dto.email.toUpperCase() })
+          .expect(409);
         expect(dup.body).toMatchObject({ statusCode: 409, code: 'unique_violation', requestId: 'host-req-42' });
         expect(dup.body.constraint).toMatch(/^uq_users_email/);
         expect(dup.headers['x-request-id']).toBe('host-req-42');
 
-        const unknown = await http.post('/lingua/users').send({ ...learnerDto(), isAdmin: true }).expect(400);
+        const unknown = await http
+          .post('/lingua/users')
+          .send({ ...learnerDto(), isAdmin: true })
+          .expect(400);
         expect(unknown.body.code).toBe('validation_failed');
         expect(unknown.body.requestId).toBe(unknown.headers['x-request-id']);
         expect(unknown.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -254,7 +276,12 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
 
     it("keeps lingua's 400 body (with details) when the host's own global ValidationPipe rejects the input first", async () => {
       const app = await start(
-        [hostConnection(url), LinguaCoreModule.forRoot(), LinguaApiModule, RouterModule.register([{ path: 'lingua', module: LinguaApiModule }])],
+        [
+          hostConnection(url),
+          LinguaCoreModule.forRoot(),
+          LinguaApiModule,
+          RouterModule.register([{ path: 'lingua', module: LinguaApiModule }]),
+        ],
         { guard: true, hostPipe: new ValidationPipe({ forbidNonWhitelisted: true, whitelist: true }) },
       );
       try {
@@ -262,7 +289,10 @@ describe('embedding lingua-core in a host app (issue 7)', () => {
         const learner = (await http.post('/lingua/users').send(learnerDto()).expect(201)).body;
         const bad = await http.get('/lingua/me/vocabulary?limit=abc').set('x-user-id', String(learner.id)).expect(400);
         expect(bad.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'limit', messages: expect.any(Array) }] });
-        const unknown = await http.post('/lingua/users').send({ ...learnerDto(), isAdmin: true }).expect(400);
+        const unknown = await http
+          .post('/lingua/users')
+          .send({ ...learnerDto(), isAdmin: true })
+          .expect(400);
         expect(unknown.body).toMatchObject({ code: 'validation_failed', details: [{ field: 'isAdmin', messages: expect.any(Array) }] });
       } finally {
         await app.close();

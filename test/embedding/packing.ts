@@ -19,8 +19,18 @@ export interface PackedTarball {
 export async function packLinguaCore(destination: string): Promise<PackedTarball> {
   const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
   // Lifecycle scripts print to stdout before the JSON.
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{ filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> }>;
-  return { path: join(destination, packed.filename), size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files.map((f) => f.path) };
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    files: Array<{ path: string }>;
+  }>;
+  return {
+    path: join(destination, packed.filename),
+    size: packed.size,
+    unpackedSize: packed.unpackedSize,
+    files: packed.files.map((f) => f.path),
+  };
 }
 
 /** Copies the example (sources only) and installs it with `lingua-core` taken from `tarball`. */

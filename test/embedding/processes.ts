@@ -44,14 +44,20 @@ export class ChildServer {
   private output = '';
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  private constructor(private readonly child: ChildProcess, readonly baseUrl: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
     this.exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }));
   }
 
   /** Starts `node <entry>` and resolves once `GET <readyPath>` answers 200. */
-  static async start(entry: string, options: { cwd: string; port: number; env: NodeJS.ProcessEnv; readyPath: string; timeoutMs: number }): Promise<ChildServer> {
+  static async start(
+    entry: string,
+    options: { cwd: string; port: number; env: NodeJS.ProcessEnv; readyPath: string; timeoutMs: number },
+  ): Promise<ChildServer> {
     const child = spawn(process.execPath, [entry], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
@@ -71,7 +77,10 @@ export class ChildServer {
     let exited = false;
     void this.exited.then(() => (exited = true));
     while (!exited && Date.now() < deadline) {
-      const ok = await fetch(this.baseUrl + path).then((res) => res.ok, () => false);
+      const ok = await fetch(this.baseUrl + path).then(
+        (res) => res.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

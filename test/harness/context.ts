@@ -56,7 +56,14 @@ export const libraryTestApp: TestAppFactory = (env) => {
 /** TEST_LOG_LEVEL takes pino's level names (the reference host's LOG_LEVEL); Nest's logger gets the matching levels. */
 function consoleLoggerAt(level: string): LoggerService | false {
   const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const upTo: Record<string, LogLevel | undefined> = { fatal: 'fatal', error: 'error', warn: 'warn', info: 'log', debug: 'debug', trace: 'verbose' };
+  const upTo: Record<string, LogLevel | undefined> = {
+    fatal: 'fatal',
+    error: 'error',
+    warn: 'warn',
+    info: 'log',
+    debug: 'debug',
+    trace: 'verbose',
+  };
   const last = upTo[level];
   return last ? new ConsoleLogger({ logLevels: order.slice(0, order.indexOf(last) + 1) }) : SILENT;
 }
@@ -97,9 +104,10 @@ export class TestContext {
     });
     const builder = Test.createTestingModule({ imports: [testApp.root, ...(options.imports ?? [])] });
     const moduleRef = await (testApp.override ? testApp.override(builder) : builder).compile();
-    const app = testPlatform() === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true })
-      : moduleRef.createNestApplication({ bufferLogs: true });
+    const app =
+      testPlatform() === 'fastify'
+        ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true })
+        : moduleRef.createNestApplication({ bufferLogs: true });
     testApp.configure(app);
     await app.init();
     if (testPlatform() === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
@@ -132,7 +140,10 @@ export class TestContext {
   }
 
   /** Registers a learner through UsersService; every field can be overridden. */
-  async newLearner(overrides: Partial<{ email: string; displayName: string; nativeLanguage: string; targetLanguage: string }> = {}, roles: string[] = []): Promise<Learner> {
+  async newLearner(
+    overrides: Partial<{ email: string; displayName: string; nativeLanguage: string; targetLanguage: string }> = {},
+    roles: string[] = [],
+  ): Promise<Learner> {
     const user = await this.get(UsersService).register({
       email: `learner-${randomBytes(5).toString('hex')}@example.com`,
       displayName: 'Test Learner',

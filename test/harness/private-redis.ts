@@ -25,7 +25,20 @@ export class PrivateRedis {
 
   /** Starts the server (again) and returns once it answers PING. */
   async restart(): Promise<void> {
-    execFileSync('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--logfile', '']);
+    execFileSync('redis-server', [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--logfile',
+      '',
+    ]);
     // Readiness by polling, not by a time bound: a daemonized server answers within its start-up.
     for (let attempt = 0; this.cli('PING') !== 'PONG'; attempt++) {
       if (attempt > 200) throw new Error(`redis-server on port ${this.port} did not start`);
@@ -59,4 +72,3 @@ export class PrivateRedis {
     return (result.stdout ?? '').trim();
   }
 }
-

@@ -33,9 +33,9 @@ export async function startTestServer(log: (line: string) => void): Promise<Test
 function dockerConfigured(): boolean {
   return Boolean(
     process.env.DOCKER_HOST ||
-      fs.existsSync('/var/run/docker.sock') ||
-      fs.existsSync(path.join(os.homedir(), '.testcontainers.properties')) ||
-      fs.existsSync(path.join(os.homedir(), '.docker', 'run', 'docker.sock')),
+    fs.existsSync('/var/run/docker.sock') ||
+    fs.existsSync(path.join(os.homedir(), '.testcontainers.properties')) ||
+    fs.existsSync(path.join(os.homedir(), '.docker', 'run', 'docker.sock')),
   );
 }
 

@@ -9,11 +9,25 @@ import type { LinguaCoreOptions, LinguaDatabaseOptions, PoolerMode } from '../..
 export type TestEnv = Record<string, string | undefined>;
 
 const KNOWN = new Set([
-  'DATABASE_URL', 'DATABASE_DIRECT_URL', 'DATABASE_REPLICA_URLS', 'DATABASE_POOLER',
-  'DB_REPLICA_MAX_LAG_BYTES', 'DB_REPLICA_MAX_LAG_MS', 'DB_REPLICA_PROBE_INTERVAL_MS', 'DB_REPLICA_POOL_MAX',
-  'DB_POOL_MAX', 'DB_POOL_ACQUIRE_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS', 'DB_LOCK_TIMEOUT_MS',
-  'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 'DB_SLOW_QUERY_MS', 'DB_TX_MAX_RETRIES',
-  'REDIS_URL', 'CACHE_TTL_MS', 'CACHE_MEMORY_MAX_ENTRIES', 'CACHE_KEY_PREFIX',
+  'DATABASE_URL',
+  'DATABASE_DIRECT_URL',
+  'DATABASE_REPLICA_URLS',
+  'DATABASE_POOLER',
+  'DB_REPLICA_MAX_LAG_BYTES',
+  'DB_REPLICA_MAX_LAG_MS',
+  'DB_REPLICA_PROBE_INTERVAL_MS',
+  'DB_REPLICA_POOL_MAX',
+  'DB_POOL_MAX',
+  'DB_POOL_ACQUIRE_TIMEOUT_MS',
+  'DB_STATEMENT_TIMEOUT_MS',
+  'DB_LOCK_TIMEOUT_MS',
+  'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+  'DB_SLOW_QUERY_MS',
+  'DB_TX_MAX_RETRIES',
+  'REDIS_URL',
+  'CACHE_TTL_MS',
+  'CACHE_MEMORY_MAX_ENTRIES',
+  'CACHE_KEY_PREFIX',
 ]);
 
 const text = (env: TestEnv, name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
@@ -28,7 +42,8 @@ function int(env: TestEnv, name: string, fallback: number): number {
 
 export function assertKnownTestEnv(env: TestEnv): void {
   const unknown = Object.keys(env).filter((name) => !KNOWN.has(name));
-  if (unknown.length) throw new Error(`the library test module does not understand ${unknown.join(', ')} (a reference host setting? use HostTestContext)`);
+  if (unknown.length)
+    throw new Error(`the library test module does not understand ${unknown.join(', ')} (a reference host setting? use HostTestContext)`);
 }
 
 export function databaseOptionsOf(env: TestEnv): LinguaDatabaseOptions {
@@ -46,7 +61,10 @@ export function databaseOptionsOf(env: TestEnv): LinguaDatabaseOptions {
 }
 
 export function linguaOptionsOf(env: TestEnv): LinguaCoreOptions {
-  const replicaUrls = text(env, 'DATABASE_REPLICA_URLS')?.split(',').map((u) => u.trim()).filter(Boolean);
+  const replicaUrls = text(env, 'DATABASE_REPLICA_URLS')
+    ?.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   return {
     directUrl: text(env, 'DATABASE_DIRECT_URL'),
     replicas: {

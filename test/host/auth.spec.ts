@@ -1,4 +1,15 @@
-import { CanActivate, ExecutionContext, INestApplication, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule, RequestMethod, Type } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  INestApplication,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestMiddleware,
+  NestModule,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD, ModulesContainer, RouterModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
@@ -50,8 +61,13 @@ function authorGuardedRoutes(app: INestApplication): string[] {
   return routes.sort();
 }
 
-const usesAuthorGuard = (target: object) => ((Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? []).includes(AuthorGuard);
-const joinPath = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const usesAuthorGuard = (target: object) =>
+  ((Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? []).includes(AuthorGuard);
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Calls `METHOD /path` under /api, with every `:param` set to 1 (guards run before any lookup). */
 function call(http: ReturnType<typeof request>, route: string) {
@@ -60,7 +76,11 @@ function call(http: ReturnType<typeof request>, route: string) {
   return http[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url).send({});
 }
 
-function expectErrorBody(res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, code: string) {
+function expectErrorBody(
+  res: { status: number; body: Record<string, unknown>; headers: Record<string, string> },
+  status: number,
+  code: string,
+) {
   expect({ status: res.status, code: res.body.code, statusCode: res.body.statusCode }).toEqual({ status, code, statusCode: status });
   expect(Object.keys(res.body).sort()).toEqual(['code', 'error', 'message', 'requestId', 'statusCode']);
   expect(res.body.error).toBe(status === 403 ? 'Forbidden' : 'Unauthorized');
@@ -109,12 +129,18 @@ describe('issue 9: authorization of author-only routes and token checks (referen
       ['expired', () => `Bearer ${sign({ sub: String(author.id), roles: ['author'], exp: now() - 3600 })}`],
       ['not yet valid (nbf in an hour)', () => `Bearer ${sign({ sub: String(author.id), roles: ['author'], nbf: now() + 3600 })}`],
       ['alg: none', () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: String(author.id), roles: ['author'] })}.`],
-      ['wrong secret', () => `Bearer ${sign({ sub: String(author.id), roles: ['author'] }, { secret: 'not-the-secret-0123456789abcdef' })}`],
+      [
+        'wrong secret',
+        () => `Bearer ${sign({ sub: String(author.id), roles: ['author'] }, { secret: 'not-the-secret-0123456789abcdef' })}`,
+      ],
       ['HS512 (only HS256 is accepted)', () => `Bearer ${sign({ sub: String(author.id), roles: ['author'] }, { algorithm: 'HS512' })}`],
-      ['payload changed after signing', () => {
-        const [header, , signature] = ctx.token(learner.id).split('.');
-        return `Bearer ${header}.${b64({ sub: String(learner.id), roles: ['author'] })}.${signature}`;
-      }],
+      [
+        'payload changed after signing',
+        () => {
+          const [header, , signature] = ctx.token(learner.id).split('.');
+          return `Bearer ${header}.${b64({ sub: String(learner.id), roles: ['author'] })}.${signature}`;
+        },
+      ],
       ['non-numeric sub', () => `Bearer ${sign({ sub: 'abc', roles: ['author'] })}`],
       ['sub 0', () => `Bearer ${sign({ sub: '0', roles: ['author'] })}`],
       ['fractional sub', () => `Bearer ${sign({ sub: '1.5', roles: ['author'] })}`],
@@ -161,9 +187,10 @@ describe('issue 9: request.user set by an embedding host without (valid) roles',
       ],
       providers: [{ provide: APP_GUARD, useClass: HeaderUserGuard }],
     }).compile();
-    host = testPlatform() === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
-      : moduleRef.createNestApplication({ logger: false });
+    host =
+      testPlatform() === 'fastify'
+        ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
+        : moduleRef.createNestApplication({ logger: false });
     await host.init();
     if (testPlatform() === 'fastify') await (host as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   });
@@ -193,7 +220,10 @@ describe('issue 9: request.user set by an embedding host without (valid) roles',
   });
 
   it('{ id } without roles is still a learner on learner routes', async () => {
-    await request(host.getHttpServer()).get('/api/me').set('x-test-user', JSON.stringify({ id: learnerId })).expect(200);
+    await request(host.getHttpServer())
+      .get('/api/me')
+      .set('x-test-user', JSON.stringify({ id: learnerId }))
+      .expect(200);
   });
 
   it('no request.user → 401 on author and learner routes', async () => {
@@ -235,9 +265,10 @@ describe('issue 16: request.user set by a Nest middleware of the host (on Fastif
     const moduleRef = await Test.createTestingModule({
       imports: [LinguaCoreModule.forRoot({ database: { url: ctx.databaseUrl, poolMax: 2 } }), MiddlewareAuthHostModule],
     }).compile();
-    host = testPlatform() === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
-      : moduleRef.createNestApplication({ logger: false });
+    host =
+      testPlatform() === 'fastify'
+        ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false })
+        : moduleRef.createNestApplication({ logger: false });
     await host.init();
     if (testPlatform() === 'fastify') await (host as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   });
@@ -247,11 +278,20 @@ describe('issue 16: request.user set by a Nest middleware of the host (on Fastif
   });
 
   it('a learner set by the middleware reads their own data; roles set there pass the author guard', async () => {
-    const me = await request(host.getHttpServer()).get('/api/me').set('x-test-user', JSON.stringify({ id: learnerId }));
+    const me = await request(host.getHttpServer())
+      .get('/api/me')
+      .set('x-test-user', JSON.stringify({ id: learnerId }));
     expect({ status: me.status, id: me.body.id }).toEqual({ status: 200, id: learnerId });
-    const author = await call(request(host.getHttpServer()), 'POST /categories').set('x-test-user', JSON.stringify({ id: learnerId, roles: ['author'] }));
+    const author = await call(request(host.getHttpServer()), 'POST /categories').set(
+      'x-test-user',
+      JSON.stringify({ id: learnerId, roles: ['author'] }),
+    );
     expect(author.status).toBe(400); // past the guard, into validation: {} is not a category
-    expectErrorBody(await call(request(host.getHttpServer()), 'POST /categories').set('x-test-user', JSON.stringify({ id: learnerId })), 403, 'forbidden');
+    expectErrorBody(
+      await call(request(host.getHttpServer()), 'POST /categories').set('x-test-user', JSON.stringify({ id: learnerId })),
+      403,
+      'forbidden',
+    );
   });
 
   it('without the header the middleware sets nothing: 401', async () => {

@@ -50,7 +50,10 @@ describe('issue 9: embedded launcher and a stale postmaster.pid', () => {
 
   /** A postmaster.pid as PostgreSQL writes it, naming `pid`. */
   const writeLock = (pid: number, port: number) =>
-    fs.writeFileSync(path.join(clusterDir, 'postmaster.pid'), [pid, clusterDir, Math.floor(Date.now() / 1000), port, '', '127.0.0.1', '0 0', 'ready', ''].join('\n'));
+    fs.writeFileSync(
+      path.join(clusterDir, 'postmaster.pid'),
+      [pid, clusterDir, Math.floor(Date.now() / 1000), port, '', '127.0.0.1', '0 0', 'ready', ''].join('\n'),
+    );
 
   /** Runs `command` in the background of a shell that exits at once: init adopts it (a real orphan). */
   const spawnOrphan = (command: string, options: { uid?: number; gid?: number } = {}): number => {
@@ -64,7 +67,8 @@ describe('issue 9: embedded launcher and a stale postmaster.pid', () => {
    * ignoring SIGINT, hiding a wrongly sent signal): an intermediate node spawns it and exits.
    */
   const orphanedSleep = (): number => {
-    const script = "const c = require('child_process').spawn('sleep', ['600'], { detached: true, stdio: 'ignore' }); c.unref(); console.log(c.pid)";
+    const script =
+      "const c = require('child_process').spawn('sleep', ['600'], { detached: true, stdio: 'ignore' }); c.unref(); console.log(c.pid)";
     const pid = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
     strays.push(pid);
     return pid;
@@ -81,11 +85,14 @@ describe('issue 9: embedded launcher and a stale postmaster.pid', () => {
 
   const unrelated: Array<[string, () => { pid: number; child?: ChildProcess }]> = [
     ['an orphaned unrelated process (parent: init)', () => ({ pid: orphanedSleep() })],
-    ['an unrelated child of this process', () => {
-      const child = spawn('sleep', ['600'], { stdio: 'ignore' });
-      strays.push(child.pid!);
-      return { pid: child.pid!, child };
-    }],
+    [
+      'an unrelated child of this process',
+      () => {
+        const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+        strays.push(child.pid!);
+        return { pid: child.pid!, child };
+      },
+    ],
   ];
 
   it.each(unrelated)('a stale postmaster.pid naming %s: it is not signalled and the launcher starts', async (_name, make) => {
@@ -104,12 +111,24 @@ describe('issue 9: embedded launcher and a stale postmaster.pid', () => {
 
   it('a real orphaned postmaster of the cluster is still stopped before the launcher starts', async () => {
     const port = await freePort();
-    const owner = process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) } : {};
-    const orphan = spawnOrphan(`${postgresBinary} -D ${clusterDir} -p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off`, owner);
+    const owner =
+      process.getuid?.() === 0
+        ? {
+            uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+            gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+          }
+        : {};
+    const orphan = spawnOrphan(
+      `${postgresBinary} -D ${clusterDir} -p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off`,
+      owner,
+    );
     // Wait until the orphan has started (written its lock file and accepts connections); the
     // deadline only turns a hang into a failure.
-    for (const deadline = Date.now() + 30_000; ; ) {
-      const ok = await selectOne(`postgres://postgres@127.0.0.1:${port}/postgres`).then(() => true, () => false);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const ok = await selectOne(`postgres://postgres@127.0.0.1:${port}/postgres`).then(
+        () => true,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error('the orphan postmaster did not start');
       await new Promise((r) => setTimeout(r, 100));

@@ -48,7 +48,9 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
     const fresh = generateClientTypes(document);
     const committed = fs.readFileSync(TYPES, 'utf8');
     if (fresh !== committed) {
-      throw new Error('test/openapi/lingua-api.d.ts is stale: the served OpenAPI document changed. Run `npm run openapi:client`, review the diff, fix what no longer compiles.');
+      throw new Error(
+        'test/openapi/lingua-api.d.ts is stale: the served OpenAPI document changed. Run `npm run openapi:client`, review the diff, fix what no longer compiles.',
+      );
     }
   });
 
@@ -58,7 +60,12 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
     expect(category.response.status).toBe(201);
     const words = await author.POST('/api/words/bulk', {
       body: {
-        words: Array.from({ length: count }, (_, i) => ({ term: `palabra ${i}`, translation: `word ${i}`, categoryId: category.data!.id, difficultyLevel: 1 + (i % 5) })),
+        words: Array.from({ length: count }, (_, i) => ({
+          term: `palabra ${i}`,
+          translation: `word ${i}`,
+          categoryId: category.data!.id,
+          difficultyLevel: 1 + (i % 5),
+        })),
       },
     });
     expect(words.response.status).toBe(201);
@@ -67,12 +74,16 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
 
   it('registers a learner, logs words, answers a practice session and reads the stats', async () => {
     const email = `client-${randomBytes(4).toString('hex')}@example.com`;
-    const registered = await anonymous.POST('/api/users', { body: { email, displayName: 'Client Learner', nativeLanguage: 'en', targetLanguage: 'es' } });
+    const registered = await anonymous.POST('/api/users', {
+      body: { email, displayName: 'Client Learner', nativeLanguage: 'en', targetLanguage: 'es' },
+    });
     expect(registered.response.status).toBe(201);
     const user: Schemas['UserDto'] = registered.data!;
     expect(user.email).toBe(email);
 
-    const again = await anonymous.POST('/api/users', { body: { email: email.toUpperCase(), displayName: 'Twin', nativeLanguage: 'en', targetLanguage: 'es' } });
+    const again = await anonymous.POST('/api/users', {
+      body: { email: email.toUpperCase(), displayName: 'Twin', nativeLanguage: 'en', targetLanguage: 'es' },
+    });
     expect(again.response.status).toBe(409);
     expect(again.error?.code).toBe('unique_violation');
 
@@ -104,7 +115,13 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
       const answer: Schemas['SubmitAnswerDto'] = { answerId: randomUUID(), wordId: word.id, rating: ratings[i], responseMs: 900 + i };
       const answered = await learner.POST('/api/me/practice-sessions/{id}/answers', { params: { path: { id: sessionId } }, body: answer });
       expect(answered.response.status).toBe(201);
-      expect(answered.data).toMatchObject({ answerId: answer.answerId, sessionId, wordId: word.id, rating: answer.rating, correct: answer.rating > 1 });
+      expect(answered.data).toMatchObject({
+        answerId: answer.answerId,
+        sessionId,
+        wordId: word.id,
+        rating: answer.rating,
+        correct: answer.rating > 1,
+      });
       if (i === 0) {
         const retried = await learner.POST('/api/me/practice-sessions/{id}/answers', { params: { path: { id: sessionId } }, body: answer });
         expect(retried.data?.answeredAt).toBe(answered.data?.answeredAt);
@@ -132,9 +149,11 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
     expect(totals.byMastery.reduce((sum, m) => sum + m.count, 0)).toBe(3);
   });
 
-  it('pages a conversation\'s messages in order', async () => {
+  it("pages a conversation's messages in order", async () => {
     const learner = clientFor((await ctx.newLearner()).token);
-    const conversation = await learner.POST('/api/me/conversations', { body: { sessionType: 'practice', conversationContext: { topic: 'travel' } } });
+    const conversation = await learner.POST('/api/me/conversations', {
+      body: { sessionType: 'practice', conversationContext: { topic: 'travel' } },
+    });
     expect(conversation.response.status).toBe(201);
     const id = conversation.data!.id;
     for (let i = 1; i <= 5; i++) {
@@ -147,7 +166,9 @@ describe('issue 16: a client generated from the OpenAPI document', () => {
     const seen: string[] = [];
     let afterOrder: number | null = 0;
     while (afterOrder !== null) {
-      const page: { data?: Schemas['MessagePage'] } = await learner.GET('/api/me/conversations/{id}/messages', { params: { path: { id }, query: { afterOrder, limit: 2 } } });
+      const page: { data?: Schemas['MessagePage'] } = await learner.GET('/api/me/conversations/{id}/messages', {
+        params: { path: { id }, query: { afterOrder, limit: 2 } },
+      });
       seen.push(...page.data!.items.map((m) => m.content));
       afterOrder = page.data!.nextAfterOrder;
     }

@@ -25,12 +25,19 @@ describe('issue 9: lesson compile status under concurrent compiles', () => {
   afterAll(() => ctx.close());
 
   const rejectedPlan = { objectives: [], steps: [] };
-  const newLesson = async () => (await ctx.http.post('/api/lessons').set(author.auth).send({ title: 'Race' }).expect(201)).body.id as number;
+  const newLesson = async () =>
+    (await ctx.http.post('/api/lessons').set(author.auth).send({ title: 'Race' }).expect(201)).body.id as number;
   const compile = (id: number, lessonPlan: object) =>
-    ctx.http.post(`/api/lessons/${id}/versions`).set(author.auth).send({ lessonPlan }).then((r) => r);
+    ctx.http
+      .post(`/api/lessons/${id}/versions`)
+      .set(author.auth)
+      .send({ lessonPlan })
+      .then((r) => r);
   const read = async (id: number) => (await ctx.http.get(`/api/lessons/${id}`).set(learner.auth).expect(200)).body;
   const versionRows = async (id: number) =>
-    (await ctx.dataSource.query(`SELECT version FROM lesson_versions WHERE lesson_id = $1 ORDER BY version`, [id])).map((r: { version: number }) => r.version);
+    (await ctx.dataSource.query(`SELECT version FROM lesson_versions WHERE lesson_id = $1 ORDER BY version`, [id])).map(
+      (r: { version: number }) => r.version,
+    );
   const failuresWaiting = (count: number) =>
     waitForWaiters(ctx.databaseUrl, { count, waitEventType: 'Lock', queryLike: '%FROM lessons WHERE id = $1 FOR UPDATE%' });
   const expectLesson = async (id: number, status: string, versions: number[]) => {

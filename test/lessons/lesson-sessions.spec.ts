@@ -14,7 +14,8 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
 
   const compiledLesson = async (versions = 1) => {
     const lesson = (await ctx.http.post('/api/lessons').set(author.auth).send({ title: 'Greetings' }).expect(201)).body;
-    for (let i = 0; i < versions; i++) await ctx.http.post(`/api/lessons/${lesson.id}/versions`).set(author.auth).send({ lessonPlan: validPlan() }).expect(201);
+    for (let i = 0; i < versions; i++)
+      await ctx.http.post(`/api/lessons/${lesson.id}/versions`).set(author.auth).send({ lessonPlan: validPlan() }).expect(201);
     return lesson.id as number;
   };
 
@@ -23,21 +24,36 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
     const lessonId = await compiledLesson(2);
     const started = await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId }).expect(201);
     expect(started.body).toEqual({
-      id: expect.any(Number), lessonId, lessonTitle: 'Greetings', lessonVersionId: expect.any(Number), version: 2,
-      status: 'in_progress', score: null, startedAt: expect.any(String), completedAt: null,
+      id: expect.any(Number),
+      lessonId,
+      lessonTitle: 'Greetings',
+      lessonVersionId: expect.any(Number),
+      version: 2,
+      status: 'in_progress',
+      score: null,
+      startedAt: expect.any(String),
+      completedAt: null,
     });
     const older = await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId, version: 1 }).expect(201);
     expect(older.body.version).toBe(1);
     await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId, version: 9 }).expect(404);
     await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId: 999_999_999 }).expect(404);
     const draft = (await ctx.http.post('/api/lessons').set(author.auth).send({ title: 'Draft' })).body;
-    expect((await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId: draft.id }).expect(409)).body.code).toBe('state_conflict');
+    expect((await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId: draft.id }).expect(409)).body.code).toBe(
+      'state_conflict',
+    );
 
     const scored = await ctx.http.patch(`/api/me/lesson-sessions/${started.body.id}`).set(learner.auth).send({ score: 40 }).expect(200);
     expect(scored.body).toMatchObject({ status: 'in_progress', score: 40, completedAt: null });
-    const done = await ctx.http.patch(`/api/me/lesson-sessions/${started.body.id}`).set(learner.auth).send({ status: 'completed', score: 85 }).expect(200);
+    const done = await ctx.http
+      .patch(`/api/me/lesson-sessions/${started.body.id}`)
+      .set(learner.auth)
+      .send({ status: 'completed', score: 85 })
+      .expect(200);
     expect(done.body).toMatchObject({ status: 'completed', score: 85, completedAt: expect.any(String) });
-    expect((await ctx.http.patch(`/api/me/lesson-sessions/${started.body.id}`).set(learner.auth).send({ score: 99 }).expect(409)).body.code).toBe('state_conflict');
+    expect(
+      (await ctx.http.patch(`/api/me/lesson-sessions/${started.body.id}`).set(learner.auth).send({ score: 99 }).expect(409)).body.code,
+    ).toBe('state_conflict');
     await ctx.http.patch(`/api/me/lesson-sessions/${started.body.id}`).set(learner.auth).send({ score: 101 }).expect(400);
     await ctx.http.patch(`/api/me/lesson-sessions/${older.body.id}`).set(learner.auth).send({}).expect(400);
 
@@ -57,7 +73,10 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
     const res = await ctx.http.patch(`/api/me/lesson-sessions/${s.id}`).set(intruder.auth).send({ status: 'abandoned' }).expect(404);
     expect(res.body.code).toBe('not_found');
     expect((await ctx.http.get('/api/me/lesson-sessions').set(intruder.auth)).body.items).toEqual([]);
-    expect((await ctx.http.get('/api/me/lesson-sessions').set(owner.auth)).body.items[0]).toMatchObject({ id: s.id, status: 'in_progress' });
+    expect((await ctx.http.get('/api/me/lesson-sessions').set(owner.auth)).body.items[0]).toMatchObject({
+      id: s.id,
+      status: 'in_progress',
+    });
   });
 
   it('GET /me/lesson-sessions runs the same number of statements for 1 and 30 sessions', async () => {
@@ -65,7 +84,9 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
     const measure = async (n: number) => {
       const learner = await ctx.newLearner();
       for (let i = 0; i < n; i++) await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId }).expect(201);
-      const { count, result } = await ctx.countStatements(() => ctx.http.get('/api/me/lesson-sessions?limit=50').set(learner.auth).expect(200));
+      const { count, result } = await ctx.countStatements(() =>
+        ctx.http.get('/api/me/lesson-sessions?limit=50').set(learner.auth).expect(200),
+      );
       expect(result.body.items).toHaveLength(n);
       return count;
     };
@@ -86,9 +107,21 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
     const ls = `INSERT INTO lesson_sessions (lesson_id, lesson_version_id, user_id, status, score) VALUES ($1, $2, $3, $4, $5)`;
     const cases: Array<[string, string, () => [string, unknown[]]]> = [
       ['check_violation', 'ck_lessons_status', () => [`INSERT INTO lessons (title, status) VALUES ('x', 'published')`, []]],
-      ['check_violation', 'ck_lesson_versions_version', () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES ($1, 0, '{}')`, [lessonId]]],
-      ['unique_violation', 'uq_lesson_versions_lesson_id_version', () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES ($1, 1, '{}')`, [lessonId]]],
-      ['foreign_key_violation', 'fk_lesson_versions_lesson_id', () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES (2000000000, 1, '{}')`, []]],
+      [
+        'check_violation',
+        'ck_lesson_versions_version',
+        () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES ($1, 0, '{}')`, [lessonId]],
+      ],
+      [
+        'unique_violation',
+        'uq_lesson_versions_lesson_id_version',
+        () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES ($1, 1, '{}')`, [lessonId]],
+      ],
+      [
+        'foreign_key_violation',
+        'fk_lesson_versions_lesson_id',
+        () => [`INSERT INTO lesson_versions (lesson_id, version, lesson_plan) VALUES (2000000000, 1, '{}')`, []],
+      ],
       ['check_violation', 'ck_lesson_sessions_status', () => [ls, [lessonId, versionId, userId, 'done', 50]]],
       ['check_violation', 'ck_lesson_sessions_score', () => [ls, [lessonId, versionId, userId, 'completed', 101]]],
       ['foreign_key_violation', 'fk_lesson_sessions_user_id', () => [ls, [lessonId, versionId, 2_000_000_000, 'in_progress', null]]],
@@ -97,15 +130,25 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
     ];
     it.each(cases)('%s on %s', async (code, constraint, build) => {
       const [sql, params] = build();
-      const err = await ctx.dataSource.query(sql, params).then(() => undefined, (e: unknown) => e);
+      const err = await ctx.dataSource.query(sql, params).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(classifyDatabaseError(err)).toMatchObject({ status: 409, code, constraint });
     });
 
     it('a lesson with learner sessions cannot be deleted (RESTRICT → 409); without sessions its versions go with it', async () => {
       const learner = await ctx.newLearner();
       await ctx.http.post('/api/me/lesson-sessions').set(learner.auth).send({ lessonId }).expect(201);
-      const err = await ctx.dataSource.query(`DELETE FROM lessons WHERE id = $1`, [lessonId]).then(() => undefined, (e: unknown) => e);
-      expect(classifyDatabaseError(err)).toMatchObject({ status: 409, code: 'foreign_key_violation', constraint: expect.stringMatching(/^fk_lesson_sessions_lesson(_version)?_id$/) });
+      const err = await ctx.dataSource.query(`DELETE FROM lessons WHERE id = $1`, [lessonId]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(classifyDatabaseError(err)).toMatchObject({
+        status: 409,
+        code: 'foreign_key_violation',
+        constraint: expect.stringMatching(/^fk_lesson_sessions_lesson(_version)?_id$/),
+      });
 
       const free = await compiledLesson(3);
       await ctx.dataSource.query(`DELETE FROM lessons WHERE id = $1`, [free]);
@@ -120,7 +163,8 @@ describe('lesson sessions, lesson constraints, cascades and updated_at', () => {
 
   it('lessons.updated_at advances on QueryBuilder .update() and on raw SQL', async () => {
     const id = await compiledLesson(0);
-    const stamp = async () => new Date((await ctx.dataSource.query(`SELECT updated_at FROM lessons WHERE id = $1`, [id]))[0].updated_at).getTime();
+    const stamp = async () =>
+      new Date((await ctx.dataSource.query(`SELECT updated_at FROM lessons WHERE id = $1`, [id]))[0].updated_at).getTime();
     // Each write starts from a stamp in the distant past (set with the trigger off), so "advanced"
     // does not depend on two writes landing in different milliseconds.
     const backdate = async () => {

@@ -34,7 +34,8 @@ describe('lesson query plans at volume', () => {
     await q(`ANALYZE lessons, lesson_versions, lesson_sessions, users`);
     [{ lessonId }] = await q(`SELECT max(lesson_id) AS "lessonId" FROM lesson_versions`);
     [{ learner }] = await q(`SELECT min(id) AS learner FROM users WHERE email LIKE 'les%'`);
-    const [counts] = await q(`SELECT (SELECT count(*) FROM lessons)::int AS lessons, (SELECT count(*) FROM lesson_versions)::int AS versions,
+    const [counts] =
+      await q(`SELECT (SELECT count(*) FROM lessons)::int AS lessons, (SELECT count(*) FROM lesson_versions)::int AS versions,
                                      (SELECT count(*) FROM lesson_sessions)::int AS sessions`);
     console.log(`[explain] built ${JSON.stringify(counts)} in ${Date.now() - started} ms`);
     expect(counts).toEqual({ lessons: 20_000, versions: 54_600, sessions: 218_400 });

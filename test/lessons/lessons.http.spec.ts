@@ -21,8 +21,15 @@ describe('lessons over HTTP', () => {
     const res = await ctx.http.post('/api/lessons').set(learner.auth).send({ title: 'x' }).expect(403);
     expect(res.body.code).toBe('forbidden');
     const lesson = await newLesson();
-    expect(lesson).toEqual({ id: expect.any(Number), title: 'Ordering food', canDo: 'I can order food', status: 'draft', latestVersion: null,
-      createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(lesson).toEqual({
+      id: expect.any(Number),
+      title: 'Ordering food',
+      canDo: 'I can order food',
+      status: 'draft',
+      latestVersion: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
     await ctx.http.post(`/api/lessons/${lesson.id}/versions`).set(learner.auth).send({ lessonPlan: validPlan() }).expect(403);
     const read = await ctx.http.get(`/api/lessons/${lesson.id}`).set(learner.auth).expect(200);
     expect(read.body).toMatchObject({ id: lesson.id, status: 'draft', latestVersion: null, lessonPlan: null });
@@ -64,15 +71,23 @@ describe('lessons over HTTP', () => {
     const res = await compile(lesson.id, bad).expect(400);
     expect(res.body.code).toBe('validation_failed');
     expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
-      'lessonPlan.objectives', 'lessonPlan.steps.0.dependsOn', 'lessonPlan.steps.1.durationMinutes', 'lessonPlan.steps.1.type',
-      'lessonPlan.steps.2.id', 'lessonPlan.steps.2.title',
+      'lessonPlan.objectives',
+      'lessonPlan.steps.0.dependsOn',
+      'lessonPlan.steps.1.durationMinutes',
+      'lessonPlan.steps.1.type',
+      'lessonPlan.steps.2.id',
+      'lessonPlan.steps.2.title',
     ]);
     const after = await ctx.http.get(`/api/lessons/${lesson.id}`).set(learner.auth).expect(200);
     expect(after.body).toMatchObject({ status: 'failed', latestVersion: 1 });
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM lesson_versions WHERE lesson_id = $1`, [lesson.id]);
     expect(n).toBe(1);
     await compile(lesson.id, { steps: 'none' }).expect(400);
-    await ctx.http.post(`/api/lessons/${lesson.id}/versions`).set(author.auth).send({ lessonPlan: [1] }).expect(400);
+    await ctx.http
+      .post(`/api/lessons/${lesson.id}/versions`)
+      .set(author.auth)
+      .send({ lessonPlan: [1] })
+      .expect(400);
     expect((await compile(lesson.id, validPlan()).expect(201)).body.version).toBe(2);
     expect((await ctx.http.get(`/api/lessons/${lesson.id}`).set(learner.auth)).body.status).toBe('completed');
   });
@@ -84,7 +99,14 @@ describe('lessons over HTTP', () => {
     const big = await ctx.countStatements(() => compile(lesson.id, { objectives: ['Many steps'], steps }).expect(201));
     expect(big.result.body).toMatchObject({ version: 2, lessonPlan: { stepCount: 60, totalMinutes: 120 } });
     expect(big.count).toBe(small.count);
-    expect(small.statements.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase())).toEqual(['WITH', 'START', 'SET', 'WITH', 'INSERT', 'COMMIT']); // compiling committed on its own (issue 9)
+    expect(small.statements.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase())).toEqual([
+      'WITH',
+      'START',
+      'SET',
+      'WITH',
+      'INSERT',
+      'COMMIT',
+    ]); // compiling committed on its own (issue 9)
   });
 
   it('20 concurrent compiles of one lesson get distinct consecutive versions', async () => {
@@ -105,10 +127,18 @@ describe('lessons over HTTP', () => {
 
     const theme = encodeURIComponent(JSON.stringify({ theme: 'paging-test' }));
     const byTheme = await ctx.http.get(`/api/lessons?plan=${theme}`).set(learner.auth).expect(200);
-    expect(byTheme.body).toMatchObject({ total: 2, items: [{ id: b.id, latestVersion: 2 }, { id: a.id, latestVersion: 1 }] });
+    expect(byTheme.body).toMatchObject({
+      total: 2,
+      items: [
+        { id: b.id, latestVersion: 2 },
+        { id: a.id, latestVersion: 1 },
+      ],
+    });
     // only the latest version counts: b's C2 plan was replaced by C1
     const c2 = encodeURIComponent(JSON.stringify({ theme: 'paging-test', level: 'C2' }));
-    expect((await ctx.http.get(`/api/lessons?plan=${c2}`).set(learner.auth).expect(200)).body.items.map((l: { id: number }) => l.id)).toEqual([a.id]);
+    expect(
+      (await ctx.http.get(`/api/lessons?plan=${c2}`).set(learner.auth).expect(200)).body.items.map((l: { id: number }) => l.id),
+    ).toEqual([a.id]);
     const steps = encodeURIComponent(JSON.stringify({ theme: 'paging-test', steps: [{ type: 'practice' }] }));
     expect((await ctx.http.get(`/api/lessons?plan=${steps}`).set(learner.auth).expect(200)).body.total).toBe(2);
 
@@ -143,7 +173,9 @@ describe('lessons over HTTP', () => {
 
     // concurrent misses of one key load once
     await compile(lesson.id, validPlan('B1')).expect(201);
-    const burst = await ctx.countStatements(() => Promise.all(Array.from({ length: 10 }, () => ctx.http.get(`/api/lessons/${lesson.id}`).set(learner.auth))));
+    const burst = await ctx.countStatements(() =>
+      Promise.all(Array.from({ length: 10 }, () => ctx.http.get(`/api/lessons/${lesson.id}`).set(learner.auth))),
+    );
     expect(burst.result.every((r) => r.body.latestVersion === 3)).toBe(true);
     expect(burst.count).toBe(1);
   });
@@ -156,7 +188,11 @@ describe('lessons over HTTP', () => {
       const read = await down.http.get(`/api/lessons/${lesson.id}`).set(learner.auth).expect(200);
       expect(read.body).toMatchObject({ id: lesson.id, latestVersion: 1 });
       await down.http.get('/api/lessons?perPage=2').set(learner.auth).expect(200);
-      await down.http.post(`/api/lessons/${lesson.id}/versions`).set(author.auth).send({ lessonPlan: validPlan('B2') }).expect(201);
+      await down.http
+        .post(`/api/lessons/${lesson.id}/versions`)
+        .set(author.auth)
+        .send({ lessonPlan: validPlan('B2') })
+        .expect(201);
       expect((await down.http.get(`/api/lessons/${lesson.id}`).set(learner.auth).expect(200)).body.latestVersion).toBe(2);
     } finally {
       await down.close();
@@ -169,8 +205,12 @@ describe('lessons over HTTP', () => {
     const many = await newLesson('Many');
     for (let i = 0; i < 30; i++) await compile(many.id, validPlan()).expect(201);
     for (let i = 0; i < 25; i++) await newLesson(`Filler ${i}`);
-    const versionsOne = await ctx.countStatements(() => ctx.http.get(`/api/lessons/${lone.id}/versions?perPage=100`).set(learner.auth).expect(200));
-    const versionsMany = await ctx.countStatements(() => ctx.http.get(`/api/lessons/${many.id}/versions?perPage=100`).set(learner.auth).expect(200));
+    const versionsOne = await ctx.countStatements(() =>
+      ctx.http.get(`/api/lessons/${lone.id}/versions?perPage=100`).set(learner.auth).expect(200),
+    );
+    const versionsMany = await ctx.countStatements(() =>
+      ctx.http.get(`/api/lessons/${many.id}/versions?perPage=100`).set(learner.auth).expect(200),
+    );
     expect(versionsMany.result.body.items).toHaveLength(30);
     expect(versionsMany.count).toBe(versionsOne.count);
     const listOne = await ctx.countStatements(() => ctx.http.get('/api/lessons?perPage=1&page=1').set(learner.auth).expect(200));
@@ -184,7 +224,8 @@ describe('lessons over HTTP', () => {
     await seedDemoLessons(ctx.app);
     const res = await ctx.http.get('/api/lessons?perPage=2').set(learner.auth).expect(200);
     expect(res.body.items.map((l: { title: string; latestVersion: number }) => [l.title, l.latestVersion])).toEqual([
-      ['Ordering food', 1], ['Greetings and introductions', 1],
+      ['Ordering food', 1],
+      ['Greetings and introductions', 1],
     ]);
   });
 });

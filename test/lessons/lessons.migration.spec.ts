@@ -33,8 +33,10 @@ describe('RepairLessons on a legacy database', () => {
 
   const rows = async (sql: string) => (await db.sql.query(sql)).rows;
   const moved = async (table: string) =>
-    (await rows(`SELECT (row_data->>'id')::int AS id, split_part(reason, ':', 1) AS reason FROM quarantined_rows
-                  WHERE source_table = '${table}' AND NOT repaired_in_place ORDER BY 1`)).map((r) => [r.id, r.reason]);
+    (
+      await rows(`SELECT (row_data->>'id')::int AS id, split_part(reason, ':', 1) AS reason FROM quarantined_rows
+                  WHERE source_table = '${table}' AND NOT repaired_in_place ORDER BY 1`)
+    ).map((r) => [r.id, r.reason]);
 
   it('keeps every legacy row: repaired in place or quarantined with the reason', async () => {
     for (const table of TABLES) {
@@ -44,7 +46,11 @@ describe('RepairLessons on a legacy database', () => {
     }
     expect(await moved('lessons')).toEqual([]);
     expect(await moved('lesson_versions')).toEqual([[30, 'no_lesson']]);
-    expect(await moved('lesson_sessions')).toEqual([[101, 'orphan_lesson'], [102, 'orphan_user'], [103, 'orphan_lesson']]);
+    expect(await moved('lesson_sessions')).toEqual([
+      [101, 'orphan_lesson'],
+      [102, 'orphan_user'],
+      [103, 'orphan_lesson'],
+    ]);
   });
 
   it('maps lesson statuses (version-aware fallback) and fills blank titles', async () => {
@@ -71,13 +77,41 @@ describe('RepairLessons on a legacy database', () => {
   });
 
   it('maps session statuses, clamps scores into 0–100, fills started_at, adds the FKs', async () => {
-    const sessions = await rows(`SELECT id, lesson_id, user_id, status, score, started_at, lesson_version_id FROM lesson_sessions ORDER BY id`);
+    const sessions = await rows(
+      `SELECT id, lesson_id, user_id, status, score, started_at, lesson_version_id FROM lesson_sessions ORDER BY id`,
+    );
     expect(sessions.map((s) => ({ ...s, started_at: new Date(s.started_at).toISOString() }))).toEqual([
-      { id: 100, lesson_id: 1, user_id: 1, status: 'completed', score: 100, started_at: '2024-01-01T10:00:00.000Z', lesson_version_id: null },
-      { id: 104, lesson_id: 2, user_id: 2, status: 'completed', score: null, started_at: '2024-01-05T12:00:00.000Z', lesson_version_id: null },
-      { id: 105, lesson_id: 3, user_id: 2, status: 'in_progress', score: 0, started_at: '2024-01-06T09:00:00.000Z', lesson_version_id: null },
+      {
+        id: 100,
+        lesson_id: 1,
+        user_id: 1,
+        status: 'completed',
+        score: 100,
+        started_at: '2024-01-01T10:00:00.000Z',
+        lesson_version_id: null,
+      },
+      {
+        id: 104,
+        lesson_id: 2,
+        user_id: 2,
+        status: 'completed',
+        score: null,
+        started_at: '2024-01-05T12:00:00.000Z',
+        lesson_version_id: null,
+      },
+      {
+        id: 105,
+        lesson_id: 3,
+        user_id: 2,
+        status: 'in_progress',
+        score: 0,
+        started_at: '2024-01-06T09:00:00.000Z',
+        lesson_version_id: null,
+      },
     ]);
-    const fks = (await rows(`SELECT conname FROM pg_constraint WHERE conrelid = 'lesson_sessions'::regclass AND contype = 'f' ORDER BY 1`)).map((r) => r.conname);
+    const fks = (
+      await rows(`SELECT conname FROM pg_constraint WHERE conrelid = 'lesson_sessions'::regclass AND contype = 'f' ORDER BY 1`)
+    ).map((r) => r.conname);
     expect(fks).toEqual(['fk_lesson_sessions_lesson_id', 'fk_lesson_sessions_lesson_version_id', 'fk_lesson_sessions_user_id']);
   });
 

@@ -22,8 +22,14 @@ describe('issue 14: one log entry per event under any Nest logger', () => {
   });
   afterAll(() => dropDatabase(database));
 
-  async function slowQueryEntries(imports: unknown[], logger: (app: INestApplication) => LoggerService, written: string[]): Promise<string[]> {
-    const moduleRef = await Test.createTestingModule({ imports: [LinguaCoreModule.forRoot({ database: { url }, slowQueryMs: 1, cache: { listen: false } }), ...imports] as never }).compile();
+  async function slowQueryEntries(
+    imports: unknown[],
+    logger: (app: INestApplication) => LoggerService,
+    written: string[],
+  ): Promise<string[]> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [LinguaCoreModule.forRoot({ database: { url }, slowQueryMs: 1, cache: { listen: false } }), ...imports] as never,
+    }).compile();
     const app = moduleRef.createNestApplication({ bufferLogs: true });
     app.useLogger(logger(app));
     await app.init();
@@ -79,7 +85,11 @@ describe('issue 14: one log entry per event under any Nest logger', () => {
   it('nestjs-pino: one JSON line with msg, context and the fields at the top level', async () => {
     const written: string[] = [];
     const stream = new Writable({ write: (chunk, _enc, done) => (written.push(String(chunk)), done()) });
-    const entries = await slowQueryEntries([LoggerModule.forRoot({ pinoHttp: { stream, level: 'info' } })], (app) => app.get(PinoLogger), written);
+    const entries = await slowQueryEntries(
+      [LoggerModule.forRoot({ pinoHttp: { stream, level: 'info' } })],
+      (app) => app.get(PinoLogger),
+      written,
+    );
     expect(entries).toHaveLength(1);
     expect(JSON.parse(entries[0])).toMatchObject({ level: 40, context: 'SlowQuery', msg: 'slow query', statement: 'SELECT pg_sleep(?)' });
   });

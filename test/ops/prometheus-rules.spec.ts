@@ -19,10 +19,20 @@ function promtool(...args: string[]) {
 
 describe('the Prometheus rules', () => {
   it('alert on every signal of the issue, and each alert has a runbook entry its runbook_url points to', () => {
-    expect(alerts).toEqual(expect.arrayContaining([
-      'LinguaDbPoolWaiting', 'LinguaDbPoolSaturated', 'LinguaDbUnavailable', 'LinguaDbTimeouts', 'LinguaDbContention',
-      'LinguaHttp5xx', 'LinguaSlowQueries', 'LinguaQueryLatencyHigh', 'LinguaCacheHitRatioLow', 'LinguaReplicaLagging',
-    ]));
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        'LinguaDbPoolWaiting',
+        'LinguaDbPoolSaturated',
+        'LinguaDbUnavailable',
+        'LinguaDbTimeouts',
+        'LinguaDbContention',
+        'LinguaHttp5xx',
+        'LinguaSlowQueries',
+        'LinguaQueryLatencyHigh',
+        'LinguaCacheHitRatioLow',
+        'LinguaReplicaLagging',
+      ]),
+    );
     for (const name of alerts) {
       expect([name, operations.includes(`#### ${name}\n`)]).toEqual([name, true]);
       expect([name, rules.includes(`runbook_url: docs/operations.md#${name.toLowerCase()}\n`)]).toEqual([name, true]);
@@ -39,7 +49,9 @@ describe('the Prometheus rules', () => {
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
     // Every alert is exercised firing at least once by the unit tests.
     const tests = readFileSync(RULES_TEST_FILE, 'utf8');
-    const firing = new Set([...tests.matchAll(/alertname: (\w+)\n\s+eval_time: \S+\n\s+exp_alerts:\n\s+- exp_labels/g)].map(([, name]) => name));
+    const firing = new Set(
+      [...tests.matchAll(/alertname: (\w+)\n\s+eval_time: \S+\n\s+exp_alerts:\n\s+- exp_labels/g)].map(([, name]) => name),
+    );
     expect(alerts.filter((name) => !firing.has(name))).toEqual([]);
   });
 });

@@ -19,9 +19,23 @@ import { DASHBOARD_FILE, pollUntil, PrometheusServer, prometheusTestsEnabled, RE
 const JOB = 'lingua-core';
 const describeWithPrometheus = prometheusTestsEnabled('prometheus') ? describe : describe.skip;
 
-interface Rule { type: 'recording' | 'alerting'; name: string; query: string; health: string; lastError?: string }
-interface Group { name: string; rules: Rule[] }
-interface Panel { title: string; type: string; panels?: Panel[]; targets?: Array<{ expr: string }> }
+interface Rule {
+  type: 'recording' | 'alerting';
+  name: string;
+  query: string;
+  health: string;
+  lastError?: string;
+}
+interface Group {
+  name: string;
+  rules: Rule[];
+}
+interface Panel {
+  title: string;
+  type: string;
+  panels?: Panel[];
+  targets?: Array<{ expr: string }>;
+}
 
 /** What a panel query means with the dashboard's variables filled in as Grafana would. */
 const substitute = (expr: string) => expr.replaceAll('$__rate_interval', '1m').replaceAll('$job', '.+');
@@ -59,15 +73,23 @@ describeWithPrometheus('a real Prometheus scraping the reference host (needs the
     const get = (path: string, token?: string) =>
       fetch(baseUrl + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} }).then((res) => res.arrayBuffer());
     await Promise.all([
-      get('/api/categories'), get('/api/words?page=1&perPage=5'), get('/api/me', learner), get('/api/me/vocabulary/stats', learner),
-      get('/api/me/vocabulary?limit=5', learner), get('/api/me'), get('/api/words/999999999'),
+      get('/api/categories'),
+      get('/api/words?page=1&perPage=5'),
+      get('/api/me', learner),
+      get('/api/me/vocabulary/stats', learner),
+      get('/api/me/vocabulary?limit=5', learner),
+      get('/api/me'),
+      get('/api/words/999999999'),
     ]);
   }
 
   it('evaluates every rule without error, and every rule and dashboard panel query returns series', async () => {
     const learner = await ctx.newLearner();
-    const dashboard = JSON.parse(await readFile(DASHBOARD_FILE, 'utf8')) as { panels: Panel[]; annotations: { list: Array<{ expr?: string }> } };
-    const panels = dashboard.panels.flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]));
+    const dashboard = JSON.parse(await readFile(DASHBOARD_FILE, 'utf8')) as {
+      panels: Panel[];
+      annotations: { list: Array<{ expr?: string }> };
+    };
+    const panels = dashboard.panels.flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
     const queries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title, expr: substitute(t.expr) })));
     expect(queries.length).toBeGreaterThanOrEqual(15);
 
@@ -76,21 +98,35 @@ describeWithPrometheus('a real Prometheus scraping the reference host (needs the
       await loadRound(learner.token);
       const { activeTargets } = await prometheus!.api<{ activeTargets: Array<{ health: string; lastError: string }> }>('/api/v1/targets');
       const { groups } = await prometheus!.api<{ groups: Group[] }>('/api/v1/rules');
-      report = { targetsNotUp: activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.health} ${t.lastError}`), rulesNotOk: [], errors: [], noSeries: [], notComparisons: [] };
+      report = {
+        targetsNotUp: activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.health} ${t.lastError}`),
+        rulesNotOk: [],
+        errors: [],
+        noSeries: [],
+        notComparisons: [],
+      };
       for (const group of groups) {
         for (const rule of group.rules) {
           if (rule.health !== 'ok') report.rulesNotOk.push(`${rule.name}: ${rule.health} ${rule.lastError ?? ''}`);
           const signal = rule.type === 'recording' ? rule.name : alertSignal(rule);
-          if (!signal) { report.notComparisons.push(`${rule.name}: ${rule.query}`); continue; }
+          if (!signal) {
+            report.notComparisons.push(`${rule.name}: ${rule.query}`);
+            continue;
+          }
           for (const expr of rule.type === 'alerting' ? [rule.query, signal] : [signal]) {
-            const result = await prometheus!.query(expr).catch((err: Error) => (report.errors.push(`${rule.name}: ${err.message}`), undefined));
+            const result = await prometheus!
+              .query(expr)
+              .catch((err: Error) => (report.errors.push(`${rule.name}: ${err.message}`), undefined));
             // Replica rules: no replica in this test, so no series (see the file comment).
-            if (result && result.length === 0 && expr === signal && group.name !== REPLICA_GROUP) report.noSeries.push(`rule ${rule.name}: ${signal}`);
+            if (result && result.length === 0 && expr === signal && group.name !== REPLICA_GROUP)
+              report.noSeries.push(`rule ${rule.name}: ${signal}`);
           }
         }
       }
       for (const { title, expr } of queries) {
-        const result = await prometheus!.query(expr).catch((err: Error) => (report.errors.push(`panel "${title}": ${err.message}`), undefined));
+        const result = await prometheus!
+          .query(expr)
+          .catch((err: Error) => (report.errors.push(`panel "${title}": ${err.message}`), undefined));
         // Replica panels: no replica in this test, so no series (see the file comment).
         if (result && result.length === 0 && !isReplicaQuery(expr)) report.noSeries.push(`panel "${title}": ${expr}`);
       }

@@ -37,7 +37,10 @@ export class PrometheusServer {
   private output = '';
   private readonly exited: Promise<unknown>;
 
-  private constructor(private readonly child: ChildProcess, readonly baseUrl: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {
     child.stdout?.on('data', (chunk) => (this.output += chunk));
     child.stderr?.on('data', (chunk) => (this.output += chunk));
     this.exited = once(child, 'exit');
@@ -45,21 +48,28 @@ export class PrometheusServer {
 
   static async start(options: { dir: string; port: number; target: string; job: string; timeoutMs: number }): Promise<PrometheusServer> {
     const config = join(options.dir, 'prometheus.yml');
-    await writeFile(config, [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      `rule_files: [${JSON.stringify(RULES_FILE)}]`,
-      'scrape_configs:',
-      `  - job_name: ${JSON.stringify(options.job)}`,
-      '    metrics_path: /metrics',
-      `    static_configs: [{ targets: [${JSON.stringify(options.target)}] }]`,
-      '',
-    ].join('\n'));
-    const child = spawn('prometheus', [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(options.dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${options.port}`,
-      '--log.level=warn',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await writeFile(
+      config,
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        `rule_files: [${JSON.stringify(RULES_FILE)}]`,
+        'scrape_configs:',
+        `  - job_name: ${JSON.stringify(options.job)}`,
+        '    metrics_path: /metrics',
+        `    static_configs: [{ targets: [${JSON.stringify(options.target)}] }]`,
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(
+      'prometheus',
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(options.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${options.port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const server = new PrometheusServer(child, `http://127.0.0.1:${options.port}`);
     await server.waitUntilReady(options.timeoutMs);
     return server;
@@ -88,7 +98,13 @@ export class PrometheusServer {
     let exited = false;
     void this.exited.then(() => (exited = true));
     while (!exited && Date.now() < deadline) {
-      if (await fetch(`${this.baseUrl}/-/ready`).then((res) => res.ok, () => false)) return;
+      if (
+        await fetch(`${this.baseUrl}/-/ready`).then(
+          (res) => res.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`prometheus did not become ready (${exited ? 'it exited' : 'timeout'}):\n${this.output.slice(-4000)}`);

@@ -10,14 +10,17 @@ describe('practice answers under concurrency', () => {
   });
   afterAll(() => ctx.close());
 
-  it('50 concurrent answers for one learner\'s session and word leave every counter exactly right', async () => {
+  it("50 concurrent answers for one learner's session and word leave every counter exactly right", async () => {
     const learner = await ctx.newLearner();
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
     const ratings = Array.from({ length: 50 }, (_, i) => ((i % 4) + 1) as 1 | 2 | 3 | 4);
     const results = await Promise.all(
       ratings.map((rating) =>
-        ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth).send({ answerId: randomUUID(), wordId: word.id, rating, responseMs: 100 }),
+        ctx.http
+          .post(`/api/me/practice-sessions/${session.id}/answers`)
+          .set(learner.auth)
+          .send({ answerId: randomUUID(), wordId: word.id, rating, responseMs: 100 }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(ratings.map(() => 201));
@@ -25,7 +28,10 @@ describe('practice answers under concurrency', () => {
 
     const read = await ctx.http.get(`/api/me/practice-sessions/${session.id}`).set(learner.auth).expect(200);
     expect(read.body).toMatchObject({ totalQuestions: 50, correctAnswers: correct });
-    const [card] = await ctx.dataSource.query(`SELECT times_seen, times_correct, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`, [learner.id, word.id]);
+    const [card] = await ctx.dataSource.query(
+      `SELECT times_seen, times_correct, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`,
+      [learner.id, word.id],
+    );
     expect(card).toEqual({ times_seen: 50, times_correct: correct, reps: 50 });
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM practice_answers WHERE session_id = $1`, [session.id]);
     expect(n).toBe(50);
@@ -38,13 +44,18 @@ describe('practice answers under concurrency', () => {
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
     const body = { answerId: randomUUID(), wordId: word.id, rating: 3, responseMs: 500 };
-    const results = await Promise.all(Array.from({ length: 10 }, () => ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth).send(body)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth).send(body)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
     for (const r of results) expect(r.body).toEqual(results[0].body);
 
     const read = await ctx.http.get(`/api/me/practice-sessions/${session.id}`).set(learner.auth).expect(200);
     expect(read.body).toMatchObject({ totalQuestions: 1, correctAnswers: 1 });
-    const [card] = await ctx.dataSource.query(`SELECT times_seen, times_correct, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`, [learner.id, word.id]);
+    const [card] = await ctx.dataSource.query(
+      `SELECT times_seen, times_correct, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`,
+      [learner.id, word.id],
+    );
     expect(card).toEqual({ times_seen: 1, times_correct: 1, reps: 1 });
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM practice_answers WHERE session_id = $1`, [session.id]);
     expect(n).toBe(1);
@@ -53,14 +64,22 @@ describe('practice answers under concurrency', () => {
   it('two sessions of one learner answering the same word concurrently serialise on the card row', async () => {
     const learner = await ctx.newLearner();
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
-    const sessions = await Promise.all([1, 2].map(async () => (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body.id as number));
+    const sessions = await Promise.all(
+      [1, 2].map(async () => (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body.id as number),
+    );
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        ctx.http.post(`/api/me/practice-sessions/${sessions[i % 2]}/answers`).set(learner.auth).send({ answerId: randomUUID(), wordId: word.id, rating: 3, responseMs: 1 }),
+        ctx.http
+          .post(`/api/me/practice-sessions/${sessions[i % 2]}/answers`)
+          .set(learner.auth)
+          .send({ answerId: randomUUID(), wordId: word.id, rating: 3, responseMs: 1 }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
-    const [card] = await ctx.dataSource.query(`SELECT times_seen, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`, [learner.id, word.id]);
+    const [card] = await ctx.dataSource.query(`SELECT times_seen, reps FROM user_vocabulary WHERE user_id = $1 AND word_id = $2`, [
+      learner.id,
+      word.id,
+    ]);
     expect(card).toEqual({ times_seen: 20, reps: 20 });
   });
 });

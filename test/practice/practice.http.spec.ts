@@ -9,13 +9,19 @@ describe('practice sessions over HTTP', () => {
   });
   afterAll(() => ctx.close());
 
-  it('starts, lists (newest first, keyset) and reads sessions; another learner\'s session is 404', async () => {
+  it("starts, lists (newest first, keyset) and reads sessions; another learner's session is 404", async () => {
     const learner = await ctx.newLearner();
     const other = await ctx.newLearner();
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201);
-      expect(res.body).toMatchObject({ id: expect.any(Number), finishedAt: null, totalQuestions: 0, correctAnswers: 0, durationSeconds: null });
+      expect(res.body).toMatchObject({
+        id: expect.any(Number),
+        finishedAt: null,
+        totalQuestions: 0,
+        correctAnswers: 0,
+        durationSeconds: null,
+      });
       ids.push(res.body.id);
     }
     const first = await ctx.http.get('/api/me/practice-sessions?limit=2').set(learner.auth).expect(200);
@@ -26,8 +32,11 @@ describe('practice sessions over HTTP', () => {
     await ctx.http.get(`/api/me/practice-sessions/${ids[0]}`).set(learner.auth).expect(200);
     const hidden = await ctx.http.get(`/api/me/practice-sessions/${ids[0]}`).set(other.auth).expect(404);
     expect(hidden.body.code).toBe('not_found');
-    await ctx.http.post(`/api/me/practice-sessions/${ids[0]}/answers`).set(other.auth)
-      .send({ answerId: randomUUID(), wordId: 1, rating: 3, responseMs: 1 }).expect(404);
+    await ctx.http
+      .post(`/api/me/practice-sessions/${ids[0]}/answers`)
+      .set(other.auth)
+      .send({ answerId: randomUUID(), wordId: 1, rating: 3, responseMs: 1 })
+      .expect(404);
     await ctx.http.post(`/api/me/practice-sessions/${ids[0]}/finish`).set(other.auth).expect(404);
     expect((await ctx.http.get('/api/me/practice-sessions').set(other.auth).expect(200)).body.items).toEqual([]);
 
@@ -36,22 +45,42 @@ describe('practice sessions over HTTP', () => {
     expect(gone.body).toMatchObject({ code: 'foreign_key_violation', constraint: 'fk_practice_sessions_user_id' });
   });
 
-  it('an answer updates counters, the learner\'s FSRS card and the log in one go; a retry returns the first result', async () => {
+  it("an answer updates counters, the learner's FSRS card and the log in one go; a retry returns the first result", async () => {
     const learner = await ctx.newLearner();
     const [good, bad] = await newWords(ctx, (await newCategory(ctx)).id, 2);
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
     const answerId = randomUUID();
-    const first = await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-      .send({ answerId, wordId: good.id, rating: 3, responseMs: 1200 }).expect(201);
+    const first = await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId, wordId: good.id, rating: 3, responseMs: 1200 })
+      .expect(201);
     expect(first.body).toMatchObject({
-      answerId, sessionId: session.id, wordId: good.id, rating: 3, correct: true, responseMs: 1200,
-      card: { state: 'learning', masteryLevel: 1, dueAt: expect.any(String), stability: expect.any(Number), difficulty: expect.any(Number) },
+      answerId,
+      sessionId: session.id,
+      wordId: good.id,
+      rating: 3,
+      correct: true,
+      responseMs: 1200,
+      card: {
+        state: 'learning',
+        masteryLevel: 1,
+        dueAt: expect.any(String),
+        stability: expect.any(Number),
+        difficulty: expect.any(Number),
+      },
     });
-    const retry = await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-      .send({ answerId, wordId: good.id, rating: 3, responseMs: 1200 }).expect(201);
+    const retry = await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId, wordId: good.id, rating: 3, responseMs: 1200 })
+      .expect(201);
     expect(retry.body).toEqual(first.body);
-    await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-      .send({ answerId: randomUUID(), wordId: bad.id, rating: 1, responseMs: 3000 }).expect(201);
+    await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId: randomUUID(), wordId: bad.id, rating: 1, responseMs: 3000 })
+      .expect(201);
 
     const read = await ctx.http.get(`/api/me/practice-sessions/${session.id}`).set(learner.auth).expect(200);
     expect(read.body).toMatchObject({ totalQuestions: 2, correctAnswers: 1 });
@@ -69,24 +98,43 @@ describe('practice sessions over HTTP', () => {
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
     const answerId = randomUUID();
-    await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth).send({ answerId, wordId: word.id, rating: 4, responseMs: 10 }).expect(201);
+    await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId, wordId: word.id, rating: 4, responseMs: 10 })
+      .expect(201);
     const finished = await ctx.http.post(`/api/me/practice-sessions/${session.id}/finish`).set(learner.auth).expect(200);
-    expect(finished.body).toMatchObject({ finishedAt: expect.any(String), durationSeconds: expect.any(Number), totalQuestions: 1, correctAnswers: 1 });
+    expect(finished.body).toMatchObject({
+      finishedAt: expect.any(String),
+      durationSeconds: expect.any(Number),
+      totalQuestions: 1,
+      correctAnswers: 1,
+    });
     const again = await ctx.http.post(`/api/me/practice-sessions/${session.id}/finish`).set(learner.auth).expect(200);
     expect(again.body).toEqual(finished.body);
 
-    const late = await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-      .send({ answerId: randomUUID(), wordId: word.id, rating: 3, responseMs: 10 }).expect(409);
+    const late = await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId: randomUUID(), wordId: word.id, rating: 3, responseMs: 10 })
+      .expect(409);
     expect(late.body.code).toBe('state_conflict');
     // A retry of an answer given before the finish still gets its first result.
-    await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth).send({ answerId, wordId: word.id, rating: 4, responseMs: 10 }).expect(201);
+    await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId, wordId: word.id, rating: 4, responseMs: 10 })
+      .expect(201);
   });
 
   it('answering an unknown word is 409 fk_user_vocabulary_word_id and counts nothing', async () => {
     const learner = await ctx.newLearner();
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
-    const res = await ctx.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-      .send({ answerId: randomUUID(), wordId: 2_000_000_000, rating: 3, responseMs: 10 }).expect(409);
+    const res = await ctx.http
+      .post(`/api/me/practice-sessions/${session.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId: randomUUID(), wordId: 2_000_000_000, rating: 3, responseMs: 10 })
+      .expect(409);
     expect(res.body).toMatchObject({ code: 'foreign_key_violation', constraint: 'fk_user_vocabulary_word_id' });
     const read = await ctx.http.get(`/api/me/practice-sessions/${session.id}`).set(learner.auth).expect(200);
     expect(read.body.totalQuestions).toBe(0);
@@ -97,10 +145,17 @@ describe('practice sessions over HTTP', () => {
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     const session = (await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
     const failure = (sql: string, params: unknown[]) =>
-      ctx.dataSource.query(sql, params).then(() => undefined, (err: { driverError?: { constraint?: string; code?: string } }) => err.driverError?.constraint ?? err.driverError?.code);
+      ctx.dataSource.query(sql, params).then(
+        () => undefined,
+        (err: { driverError?: { constraint?: string; code?: string } }) => err.driverError?.constraint ?? err.driverError?.code,
+      );
     expect(await failure(`INSERT INTO practice_sessions DEFAULT VALUES`, [])).toBe('ck_practice_sessions_user_id_required');
-    expect(await failure(`UPDATE practice_sessions SET correct_answers = 1 WHERE id = $1`, [session.id])).toBe('ck_practice_sessions_answers');
-    expect(await failure(`UPDATE practice_sessions SET duration_seconds = -1 WHERE id = $1`, [session.id])).toBe('ck_practice_sessions_duration_seconds');
+    expect(await failure(`UPDATE practice_sessions SET correct_answers = 1 WHERE id = $1`, [session.id])).toBe(
+      'ck_practice_sessions_answers',
+    );
+    expect(await failure(`UPDATE practice_sessions SET duration_seconds = -1 WHERE id = $1`, [session.id])).toBe(
+      'ck_practice_sessions_duration_seconds',
+    );
     const answer = `INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, response_ms, state, due_at, stability, difficulty, mastery_level)
                     VALUES ($1, $2, $3, $4, $5, $6, 0, now(), 0, 0, 0)`;
     expect(await failure(answer, [session.id, learner.id, word.id, randomUUID(), 5, 1])).toBe('ck_practice_answers_rating');
@@ -123,10 +178,16 @@ describe('practice sessions over HTTP', () => {
       { answerId: randomUUID(), wordId: 1, rating: 3, responseMs: 1, correct: true },
     ];
     for (const body of bodies) {
-      const { count, result } = await ctx.countStatements(() => ctx.http.post('/api/me/practice-sessions/1/answers').set(learner.auth).send(body));
+      const { count, result } = await ctx.countStatements(() =>
+        ctx.http.post('/api/me/practice-sessions/1/answers').set(learner.auth).send(body),
+      );
       expect({ body, status: result.status, count }).toEqual({ body, status: 400, count: 0 });
     }
-    for (const url of ['/api/me/practice-sessions?limit=0', '/api/me/practice-sessions?limit=101', `/api/me/practice-sessions?cursor=${Buffer.from('["1"]').toString('base64url')}`]) {
+    for (const url of [
+      '/api/me/practice-sessions?limit=0',
+      '/api/me/practice-sessions?limit=101',
+      `/api/me/practice-sessions?cursor=${Buffer.from('["1"]').toString('base64url')}`,
+    ]) {
       const { count, result } = await ctx.countStatements(() => ctx.http.get(url).set(learner.auth));
       expect({ url, status: result.status, count }).toEqual({ url, status: 400, count: 0 });
     }

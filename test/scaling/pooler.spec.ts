@@ -60,7 +60,10 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
     const slow = await ctx.http.post('/api/__probe/tx').send({ statements: ['SELECT pg_sleep(3)'] });
     expect({ status: slow.status, code: slow.body.code }).toEqual({ status: 503, code: 'db_timeout' });
 
-    await ctx.http.post('/api/__probe/sql').send({ sql: 'CREATE TABLE IF NOT EXISTS pooler_probe (id int PRIMARY KEY, v int)' }).expect(201);
+    await ctx.http
+      .post('/api/__probe/sql')
+      .send({ sql: 'CREATE TABLE IF NOT EXISTS pooler_probe (id int PRIMARY KEY, v int)' })
+      .expect(201);
     await ctx.http.post('/api/__probe/sql').send({ sql: 'INSERT INTO pooler_probe VALUES (1, 0) ON CONFLICT DO NOTHING' }).expect(201);
     const held = await holdInTransaction(ctx.databaseUrl, ['UPDATE pooler_probe SET v = v + 1 WHERE id = 1']);
     try {
@@ -72,7 +75,11 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
   });
 
   it('leaves no session state behind: the next client of the same server connection sees the defaults', async () => {
-    for (let i = 0; i < 5; i++) await ctx.http.post('/api/__probe/tx').send({ statements: ['SELECT 1'] }).expect(201);
+    for (let i = 0; i < 5; i++)
+      await ctx.http
+        .post('/api/__probe/tx')
+        .send({ statements: ['SELECT 1'] })
+        .expect(201);
     const other = new Client({ connectionString: pooled });
     await other.connect();
     try {
@@ -103,7 +110,10 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
   });
 
   it('with DATABASE_DIRECT_URL the listener holds a real session and the cache serves hits', async () => {
-    const direct = await HostTestContext.create({ databaseUrl: ctx.databaseUrl, env: { DATABASE_URL: pooled, DATABASE_DIRECT_URL: ctx.databaseUrl } });
+    const direct = await HostTestContext.create({
+      databaseUrl: ctx.databaseUrl,
+      env: { DATABASE_URL: pooled, DATABASE_DIRECT_URL: ctx.databaseUrl },
+    });
     try {
       expect(direct.get(VersionedCache).listenerState()).toBe('up');
       const learner = await direct.newLearner();
@@ -118,7 +128,11 @@ describeWithPgBouncer('issue 13: through a transaction-mode pooler (PgBouncer, p
 
   it('the migration lock refuses a pooled connection (both instances would get it) and migrates nothing', async () => {
     const db = await createEmptyDatabase();
-    const throughPooler = withMigrationLock(new DataSource(buildDataSourceOptions({ url: bouncer.urlFor(db.url), pooler: 'transaction' }, { role: 'migrations', logging: false })));
+    const throughPooler = withMigrationLock(
+      new DataSource(
+        buildDataSourceOptions({ url: bouncer.urlFor(db.url), pooler: 'transaction' }, { role: 'migrations', logging: false }),
+      ),
+    );
     try {
       await throughPooler.initialize();
       await expect(throughPooler.runMigrations({ transaction: 'each' })).rejects.toBeInstanceOf(MigrationNeedsSessionError);

@@ -25,7 +25,9 @@ import { hasPostgresServerBinaries, ReplicatedCluster } from '../../scripts/lib/
  */
 const ready = hasPostgresServerBinaries() && hasRedisServer();
 const describeWithCluster = ready ? describe : describe.skip;
-if (!ready) it.skip('issue 13 replica tests: skipped, needs PostgreSQL server binaries with pg_basebackup (LINGUA_TEST_PG_BIN) and redis-server', () => undefined);
+if (!ready)
+  it.skip('issue 13 replica tests: skipped, needs PostgreSQL server binaries with pg_basebackup (LINGUA_TEST_PG_BIN) and redis-server', () =>
+    undefined);
 
 const DB = 'lingua';
 
@@ -56,7 +58,13 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
     a = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
     b = await HostTestContext.create({ databaseUrl: cluster.primaryUrl(DB), env });
     author = await a.newAuthor();
-    categoryId = (await a.http.post('/api/categories').set(author.auth).send({ name: `c-${randomBytes(3).toString('hex')}` }).expect(201)).body.id;
+    categoryId = (
+      await a.http
+        .post('/api/categories')
+        .set(author.auth)
+        .send({ name: `c-${randomBytes(3).toString('hex')}` })
+        .expect(201)
+    ).body.id;
   }, 240_000);
 
   afterAll(async () => {
@@ -81,13 +89,21 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
     await answer(a, learner, sessionId, words[0].id, 4);
 
     expect(await stats(b, learner)).toMatchObject({ total: 2, dueNow: 1 });
-    expect((await b.http.get('/api/me/vocabulary/due?limit=50').set(learner.auth).expect(200)).body.items.map((i: { wordId: number }) => i.wordId)).toEqual([words[1].id]);
+    expect(
+      (await b.http.get('/api/me/vocabulary/due?limit=50').set(learner.auth).expect(200)).body.items.map(
+        (i: { wordId: number }) => i.wordId,
+      ),
+    ).toEqual([words[1].id]);
     const list = (await b.http.get('/api/me/vocabulary?limit=50').set(learner.auth).expect(200)).body.items;
     expect(list.find((i: { wordId: number }) => i.wordId === words[0].id)).toMatchObject({ timesSeen: 1, reps: 1 });
     expect(await readCount(b, 'primary', 'not_caught_up')).toBeGreaterThanOrEqual(primaryReadsBefore + 3);
 
     // Catalogue reads (each a cache miss: a query of its own) run on the paused replica.
-    for (let i = 0; i < 3; i++) await b.http.get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`).set(learner.auth).expect(200);
+    for (let i = 0; i < 3; i++)
+      await b.http
+        .get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`)
+        .set(learner.auth)
+        .expect(200);
     await until(async () => (await cluster.replicaScans(DB, 'words')) > replicaWordScans, 'the replica to count the catalogue reads');
   });
 
@@ -116,7 +132,10 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
       const replicas = strict.get(ReplicaSet);
       await until(async () => (await replicas.probeAll(), replicas.report()[0].state === 'lagging'), 'the replica to be seen lagging');
       const before = await readCount(strict, 'primary', 'unavailable');
-      await strict.http.get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`).set(author.auth).expect(200);
+      await strict.http
+        .get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`)
+        .set(author.auth)
+        .expect(200);
       expect(await readCount(strict, 'primary', 'unavailable')).toBe(before + 1);
       const metrics = (await strict.http.get('/metrics').expect(200)).text;
       expect(metrics).toMatch(/^lingua_db_replica_up\{replica="127\.0\.0\.1:\d+"\} 0$/m);
@@ -158,12 +177,21 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
       await caughtUp();
       const before = await readCount(b, 'replica', 'caught_up');
       await until(async () => {
-        await b.http.get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`).set(learner.auth).expect(200);
+        await b.http
+          .get(`/api/words?categoryId=${categoryId}&q=${randomBytes(3).toString('hex')}`)
+          .set(learner.auth)
+          .expect(200);
         return (await readCount(b, 'replica', 'caught_up')) > before;
       }, 'the restarted replica to serve reads again');
     } finally {
       await late?.close();
-      if (!(await cluster.onReplica('SELECT 1').then(() => true, () => false))) cluster.startReplica();
+      if (
+        !(await cluster.onReplica('SELECT 1').then(
+          () => true,
+          () => false,
+        ))
+      )
+        cluster.startReplica();
     }
   }, 120_000);
 
@@ -176,7 +204,10 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
           entities: LINGUA_ENTITIES,
           logging: false,
         }),
-        LinguaCoreModule.forRoot({ cache: { redisUrl: redis.url, keyPrefix: `lingua-h-${randomBytes(4).toString('hex')}` }, replicas: { probeIntervalMs: 50 } }),
+        LinguaCoreModule.forRoot({
+          cache: { redisUrl: redis.url, keyPrefix: `lingua-h-${randomBytes(4).toString('hex')}` },
+          replicas: { probeIntervalMs: 50 },
+        }),
         UsersModule,
         VocabularyModule,
       ],
@@ -185,9 +216,16 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
     try {
       const replicas = app.get(ReplicaSet);
       expect(replicas.report()).toEqual([expect.objectContaining({ name: `127.0.0.1:${cluster.replicaPort}` })]);
-      const user = await app.get(UsersService).register({ email: `h-${randomBytes(4).toString('hex')}@example.com`, displayName: 'H', nativeLanguage: 'en', targetLanguage: 'es' });
+      const user = await app.get(UsersService).register({
+        email: `h-${randomBytes(4).toString('hex')}@example.com`,
+        displayName: 'H',
+        nativeLanguage: 'en',
+        targetLanguage: 'es',
+      });
       const category = await app.get(CatalogueService).createCategory({ name: `h-${randomBytes(3).toString('hex')}` });
-      const [word] = (await app.get(CatalogueService).bulkCreateWords({ words: [{ term: 'hola', translation: 'hello', categoryId: category.id }] })).items;
+      const [word] = (
+        await app.get(CatalogueService).bulkCreateWords({ words: [{ term: 'hola', translation: 'hello', categoryId: category.id }] })
+      ).items;
       await cluster.pauseReplay();
       // startLearning reads the item back after inserting it: on a random slave (TypeORM's default) it would not be there.
       const { item } = await app.get(VocabularyService).startLearning(user.id, word.id);
@@ -209,7 +247,9 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
     const learner = await a.newLearner();
     const tag = randomBytes(3).toString('hex');
     const words = (
-      await a.http.post('/api/words/bulk').set(author.auth)
+      await a.http
+        .post('/api/words/bulk')
+        .set(author.auth)
         .send({ words: Array.from({ length: count }, (_, i) => ({ term: `r${tag}-${i}`, translation: `t${i}`, categoryId })) })
         .expect(201)
     ).body.items;
@@ -219,7 +259,10 @@ describeWithCluster('issue 13: read replicas with per-learner read-your-writes',
   }
 
   function answerRaw(ctx: TestContext, learner: Learner, sessionId: number, wordId: number, rating: number) {
-    return ctx.http.post(`/api/me/practice-sessions/${sessionId}/answers`).set(learner.auth).send({ answerId: randomUUID(), wordId, rating, responseMs: 900 });
+    return ctx.http
+      .post(`/api/me/practice-sessions/${sessionId}/answers`)
+      .set(learner.auth)
+      .send({ answerId: randomUUID(), wordId, rating, responseMs: 900 });
   }
 
   async function answer(ctx: TestContext, learner: Learner, sessionId: number, wordId: number, rating: number): Promise<void> {

@@ -3,7 +3,12 @@ import { Keyv } from 'keyv';
 import { CacheStore } from '../../src/cache/cache-store';
 
 /** A Keyv store the test can break: reads or writes throw, writes refused (Keyv answers false), or hang. */
-export function switchableKeyv(): { keyv: Keyv; memory: Map<string, unknown>; mode: { reads: Mode; writes: Mode | 'refuse' }; getManyCalls: () => number } {
+export function switchableKeyv(): {
+  keyv: Keyv;
+  memory: Map<string, unknown>;
+  mode: { reads: Mode; writes: Mode | 'refuse' };
+  getManyCalls: () => number;
+} {
   const memory = new Map<string, unknown>();
   const keyv = new Keyv({ store: memory, useKeyPrefix: false });
   const mode: { reads: Mode; writes: Mode | 'refuse' } = { reads: 'ok', writes: 'ok' };

@@ -54,7 +54,7 @@ describe('InvalidationConfirmer', () => {
     }
   });
 
-  it('a remote invalidation is untrusted until its writer\'s version lands (then settled without a write of ours)', async () => {
+  it("a remote invalidation is untrusted until its writer's version lands (then settled without a write of ours)", async () => {
     const { versions, confirmer, trustedNow } = setup();
     try {
       await trustedNow('stats:1');
@@ -97,7 +97,10 @@ describe('InvalidationPublisher', () => {
         sent.push(`pool ${channel} ${payload}`);
       },
     });
-    await publisher.publish([['words', 'v1'], ['stats', 'v2']]);
+    await publisher.publish([
+      ['words', 'v1'],
+      ['stats', 'v2'],
+    ]);
     listenerUp = false;
     await publisher.publish([['words', 'v3']]);
     poolUp = false;

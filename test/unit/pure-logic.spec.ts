@@ -40,7 +40,9 @@ describe('SQLSTATE and error class → API error code', () => {
 
   it('pool and read-timeout errors by class; a server bug (22012) and anything else are left to the 500 path', () => {
     expect(classifyDatabaseError(new DatabaseConnectError(new Error('timeout exceeded')))?.code).toBe('db_unavailable');
-    expect(classifyDatabaseError(new QueryFailedError('SELECT 1', [], new QueryReadTimeoutError(100, new Error('x'))))?.code).toBe('db_timeout');
+    expect(classifyDatabaseError(new QueryFailedError('SELECT 1', [], new QueryReadTimeoutError(100, new Error('x'))))?.code).toBe(
+      'db_timeout',
+    );
     expect(classifyDatabaseError(queryError('22012'))).toBeUndefined();
     expect(classifyDatabaseError(new Error('anything'))).toBeUndefined();
   });
@@ -57,7 +59,9 @@ describe('transaction preamble (pooler-safe session settings)', () => {
 
   it('refuses anything that is not a known isolation level or an integer', () => {
     expect(() => transactionPreamble('READ COMMITTED; DROP TABLE users' as never, undefined)).toThrow();
-    expect(() => transactionPreamble('READ COMMITTED', { statementTimeoutMs: 1.5, lockTimeoutMs: 0, idleInTransactionTimeoutMs: 0 })).toThrow();
+    expect(() =>
+      transactionPreamble('READ COMMITTED', { statementTimeoutMs: 1.5, lockTimeoutMs: 0, idleInTransactionTimeoutMs: 0 }),
+    ).toThrow();
   });
 });
 
@@ -93,7 +97,16 @@ describe('statement normalisation for logs and metrics', () => {
 });
 
 describe('spaced repetition (FSRS)', () => {
-  const fresh = { dueAt: new Date('2026-01-01T00:00:00Z'), stability: 0, difficulty: 0, reps: 0, lapses: 0, state: 0, learningSteps: 0, lastReviewedAt: null };
+  const fresh = {
+    dueAt: new Date('2026-01-01T00:00:00Z'),
+    stability: 0,
+    difficulty: 0,
+    reps: 0,
+    lapses: 0,
+    state: 0,
+    learningSteps: 0,
+    lastReviewedAt: null,
+  };
   it('an easy first answer schedules the card days ahead; again keeps it due soon', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const easy = scheduleReview(fresh, 4, now);
@@ -122,7 +135,13 @@ describe('lesson plan compiler', () => {
 
   it('rejects a step that depends on a later one, with the field named', () => {
     try {
-      compileLessonPlan({ objectives: ['x'], steps: [{ id: 'a', type: 'quiz', title: 'A', durationMinutes: 5, dependsOn: ['b'] }, { id: 'b', type: 'quiz', title: 'B', durationMinutes: 5 }] });
+      compileLessonPlan({
+        objectives: ['x'],
+        steps: [
+          { id: 'a', type: 'quiz', title: 'A', durationMinutes: 5, dependsOn: ['b'] },
+          { id: 'b', type: 'quiz', title: 'B', durationMinutes: 5 },
+        ],
+      });
       throw new Error('not rejected');
     } catch (err) {
       expect(err).toBeInstanceOf(PlanRejected);

@@ -39,7 +39,13 @@ describe('ReadThrough', () => {
   it('a load that an invalidation overtook is returned, not stored; a refused write still returns the value', async () => {
     const { keyv, mode, memory } = switchableKeyv();
     const reads = new ReadThrough(storeOver(keyv), new MetricsService());
-    expect(await reads.get('a', entry(() => false), async () => 'stale?')).toBe('stale?');
+    expect(
+      await reads.get(
+        'a',
+        entry(() => false),
+        async () => 'stale?',
+      ),
+    ).toBe('stale?');
     expect(memory.size).toBe(0);
     mode.writes = 'throw';
     expect(await reads.get('b', entry(), async () => 'v')).toBe('v');

@@ -20,7 +20,9 @@ describe('GET /profiles/search is served by the GIN index', () => {
   it('runs the statements the route really sends on ix_user_profiles_learning_goals, scanning no table', async () => {
     const author = await ctx.newAuthor();
     const goals = encodeURIComponent(JSON.stringify({ topic: 'topic42' }));
-    const { queries } = await ctx.countStatements(() => ctx.http.get(`/api/profiles/search?learningGoals=${goals}`).set(author.auth).expect(200));
+    const { queries } = await ctx.countStatements(() =>
+      ctx.http.get(`/api/profiles/search?learningGoals=${goals}`).set(author.auth).expect(200),
+    );
     expect(queries.length).toBeGreaterThan(0);
     for (const { sql, parameters } of queries) {
       const plan = await ctx.explain(sql, parameters);
@@ -32,7 +34,9 @@ describe('GET /profiles/search is served by the GIN index', () => {
   it('answers the route with one statement: page and total from one snapshot (issue 9)', async () => {
     const author = await ctx.newAuthor();
     const goals = encodeURIComponent(JSON.stringify({ topic: 'topic42' }));
-    const { count, result } = await ctx.countStatements(() => ctx.http.get(`/api/profiles/search?learningGoals=${goals}&perPage=100`).set(author.auth));
+    const { count, result } = await ctx.countStatements(() =>
+      ctx.http.get(`/api/profiles/search?learningGoals=${goals}&perPage=100`).set(author.auth),
+    );
     expect(result.status).toBe(200);
     expect(result.body.total).toBe(100);
     expect(result.body.items).toHaveLength(100);

@@ -17,13 +17,18 @@ async function expectFreshReads(writer: TestContext, reader: TestContext): Promi
   const page = `/api/words?categoryId=${category.id}`;
   expect((await reader.http.get(page).set(readerAuth).expect(200)).body.items[0].translation).toBe(word.translation);
   expect((await reader.http.get(`/api/words/${word.id}`).set(readerAuth).expect(200)).body.translation).toBe(word.translation);
-  const countOf = async () => (await reader.http.get('/api/categories').set(readerAuth).expect(200)).body.items.find((c: { id: number }) => c.id === category.id);
+  const countOf = async () =>
+    (await reader.http.get('/api/categories').set(readerAuth).expect(200)).body.items.find((c: { id: number }) => c.id === category.id);
   expect(await countOf()).toMatchObject({ wordCount: 1 });
   expect((await reader.http.get('/api/me/vocabulary/stats').set(readerAuth).expect(200)).body.total).toBe(0);
 
   await writer.http.patch(`/api/words/${word.id}`).set(author.auth).send({ translation: 'changed' }).expect(200);
   await writer.http.post('/api/words').set(author.auth).send({ term: 'second', translation: 'x', categoryId: category.id }).expect(201);
-  await writer.http.patch(`/api/categories/${category.id}`).set(author.auth).send({ name: `${category.name}-renamed` }).expect(200);
+  await writer.http
+    .patch(`/api/categories/${category.id}`)
+    .set(author.auth)
+    .send({ name: `${category.name}-renamed` })
+    .expect(200);
   const fresh = (await reader.http.get(page).set(readerAuth).expect(200)).body;
   expect(fresh.total).toBe(2);
   expect(fresh.items.find((w: { id: number }) => w.id === word.id)).toMatchObject({
@@ -36,8 +41,11 @@ async function expectFreshReads(writer: TestContext, reader: TestContext): Promi
   await writer.http.put(`/api/me/vocabulary/${word.id}`).set(learner.auth).expect(201);
   expect((await reader.http.get('/api/me/vocabulary/stats').set(readerAuth).expect(200)).body).toMatchObject({ total: 1, dueNow: 1 });
   const session = (await writer.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201)).body;
-  await writer.http.post(`/api/me/practice-sessions/${session.id}/answers`).set(learner.auth)
-    .send({ answerId: randomUUID(), wordId: word.id, rating: 4, responseMs: 10 }).expect(201);
+  await writer.http
+    .post(`/api/me/practice-sessions/${session.id}/answers`)
+    .set(learner.auth)
+    .send({ answerId: randomUUID(), wordId: word.id, rating: 4, responseMs: 10 })
+    .expect(201);
   const stats = (await reader.http.get('/api/me/vocabulary/stats').set(readerAuth).expect(200)).body;
   expect(stats).toMatchObject({ total: 1, dueNow: 0 });
   expect(stats.byMastery[0].count).toBe(0);
@@ -63,7 +71,9 @@ describe('cached reads', () => {
       const category = await newCategory(ctx);
       await newWords(ctx, category.id, 5);
       const { count, result } = await ctx.countStatements(() =>
-        Promise.all(Array.from({ length: 10 }, () => ctx.http.get(`/api/words?categoryId=${category.id}&perPage=7`).set(learner.auth).expect(200))),
+        Promise.all(
+          Array.from({ length: 10 }, () => ctx.http.get(`/api/words?categoryId=${category.id}&perPage=7`).set(learner.auth).expect(200)),
+        ),
       );
       expect(result.every((r) => r.body.total === 5)).toBe(true);
       expect(count).toBe(1); // one load: the page and its total are one statement (issue 9)
@@ -85,7 +95,9 @@ describe('cached reads', () => {
     });
 
     itWithRedis('reads after writes are fresh on one instance (needs REDIS_URL)', () => expectFreshReads(first, first));
-    itWithRedis('reads on a second instance sharing the Redis see the first instance\'s writes (needs REDIS_URL)', () => expectFreshReads(first, second));
+    itWithRedis("reads on a second instance sharing the Redis see the first instance's writes (needs REDIS_URL)", () =>
+      expectFreshReads(first, second),
+    );
   });
 
   it('a cache outage falls back to the database', async () => {

@@ -15,7 +15,11 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
   it('creates categories (author only) and rejects a name differing only in case (409 uq_categories_name)', async () => {
     const forbidden = await ctx.http.post('/api/categories').set(learner.auth).send({ name: 'Verbs' }).expect(403);
     expect(forbidden.body.code).toBe('forbidden');
-    const created = await ctx.http.post('/api/categories').set(author.auth).send({ name: ' Verbs ', description: 'doing words' }).expect(201);
+    const created = await ctx.http
+      .post('/api/categories')
+      .set(author.auth)
+      .send({ name: ' Verbs ', description: 'doing words' })
+      .expect(201);
     expect(created.body).toMatchObject({ id: expect.any(Number), name: 'Verbs', description: 'doing words', wordCount: 0 });
     const dup = await ctx.http.post('/api/categories').set(author.auth).send({ name: 'VERBS' }).expect(409);
     expect(dup.body).toMatchObject({ code: 'unique_violation', constraint: 'uq_categories_name' });
@@ -37,14 +41,32 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
 
   it('creates, reads, updates and deletes a word; duplicate term in the category (any case) → 409 uq_words_category_id_term', async () => {
     const category = await newCategory(ctx);
-    const created = await ctx.http.post('/api/words').set(author.auth).send({ term: 'Casa', translation: 'house', categoryId: category.id, difficultyLevel: 2 }).expect(201);
-    expect(created.body).toMatchObject({ term: 'Casa', translation: 'house', difficultyLevel: 2, categoryId: category.id, category: { id: category.id, name: category.name } });
-    const dup = await ctx.http.post('/api/words').set(author.auth).send({ term: 'casa', translation: 'home', categoryId: category.id }).expect(409);
+    const created = await ctx.http
+      .post('/api/words')
+      .set(author.auth)
+      .send({ term: 'Casa', translation: 'house', categoryId: category.id, difficultyLevel: 2 })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      term: 'Casa',
+      translation: 'house',
+      difficultyLevel: 2,
+      categoryId: category.id,
+      category: { id: category.id, name: category.name },
+    });
+    const dup = await ctx.http
+      .post('/api/words')
+      .set(author.auth)
+      .send({ term: 'casa', translation: 'home', categoryId: category.id })
+      .expect(409);
     expect(dup.body).toMatchObject({ code: 'unique_violation', constraint: 'uq_words_category_id_term' });
     const other = await newCategory(ctx);
     await ctx.http.post('/api/words').set(author.auth).send({ term: 'casa', translation: 'home', categoryId: other.id }).expect(201);
 
-    const unknownCategory = await ctx.http.post('/api/words').set(author.auth).send({ term: 'x', translation: 'y', categoryId: 2_000_000_000 }).expect(409);
+    const unknownCategory = await ctx.http
+      .post('/api/words')
+      .set(author.auth)
+      .send({ term: 'x', translation: 'y', categoryId: 2_000_000_000 })
+      .expect(409);
     expect(unknownCategory.body).toMatchObject({ code: 'foreign_key_violation', constraint: 'fk_words_category_id' });
 
     const id = created.body.id;
@@ -71,7 +93,10 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
 
     const search = await ctx.http.get(`/api/words?categoryId=${category.id}&q=pfx-001`).set(learner.auth).expect(200);
     expect(search.body.items.map((w: { term: string }) => w.term)).toEqual(Array.from({ length: 10 }, (_, i) => `Pfx-001${i}`));
-    const wildcard = await ctx.http.get(`/api/words?categoryId=${category.id}&q=${encodeURIComponent('%')}`).set(learner.auth).expect(200);
+    const wildcard = await ctx.http
+      .get(`/api/words?categoryId=${category.id}&q=${encodeURIComponent('%')}`)
+      .set(learner.auth)
+      .expect(200);
     expect(wildcard.body.total).toBe(0);
   });
 
@@ -80,13 +105,19 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
     const many = await newCategory(ctx);
     await newWords(ctx, one.id, 1);
     await newWords(ctx, many.id, 100);
-    const small = await ctx.countStatements(() => ctx.http.get(`/api/words?categoryId=${one.id}&perPage=100`).set(learner.auth).expect(200));
-    const large = await ctx.countStatements(() => ctx.http.get(`/api/words?categoryId=${many.id}&perPage=100`).set(learner.auth).expect(200));
+    const small = await ctx.countStatements(() =>
+      ctx.http.get(`/api/words?categoryId=${one.id}&perPage=100`).set(learner.auth).expect(200),
+    );
+    const large = await ctx.countStatements(() =>
+      ctx.http.get(`/api/words?categoryId=${many.id}&perPage=100`).set(learner.auth).expect(200),
+    );
     expect(small.result.body.items).toHaveLength(1);
     expect(large.result.body.items).toHaveLength(100);
     expect(large.count).toBe(small.count);
     expect(small.count).toBe(1); // the page with its categories and the total, one statement (issue 9: one snapshot)
-    const cached = await ctx.countStatements(() => ctx.http.get(`/api/words?categoryId=${many.id}&perPage=100`).set(learner.auth).expect(200));
+    const cached = await ctx.countStatements(() =>
+      ctx.http.get(`/api/words?categoryId=${many.id}&perPage=100`).set(learner.auth).expect(200),
+    );
     expect(cached.count).toBe(0);
   });
 
@@ -96,7 +127,11 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
     const res = await ctx.http.post('/api/words/bulk').set(author.auth).send({ words }).expect(201);
     expect(res.body.items).toHaveLength(1000);
     expect(res.body.items[999]).toMatchObject({ term: 'bulk-999', difficultyLevel: 1, category: { id: category.id, name: category.name } });
-    const tooMany = await ctx.http.post('/api/words/bulk').set(author.auth).send({ words: [...words, words[0]] }).expect(400);
+    const tooMany = await ctx.http
+      .post('/api/words/bulk')
+      .set(author.auth)
+      .send({ words: [...words, words[0]] })
+      .expect(400);
     expect(tooMany.body.details.map((d: { field: string }) => d.field)).toEqual(['words']);
   });
 
@@ -115,10 +150,23 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
     const after = await ctx.http.get(`/api/words?categoryId=${category.id}`).set(learner.auth).expect(200);
     expect(after.body.total).toBe(1);
 
-    const invalid = await ctx.http.post('/api/words/bulk').set(author.auth)
-      .send({ words: [{ term: 'ok', translation: 'ok', categoryId: category.id }, { term: '', translation: 'x', categoryId: 'one' }, { term: 'y', translation: 'z', categoryId: 1, difficultyLevel: 9, extra: 1 }] })
+    const invalid = await ctx.http
+      .post('/api/words/bulk')
+      .set(author.auth)
+      .send({
+        words: [
+          { term: 'ok', translation: 'ok', categoryId: category.id },
+          { term: '', translation: 'x', categoryId: 'one' },
+          { term: 'y', translation: 'z', categoryId: 1, difficultyLevel: 9, extra: 1 },
+        ],
+      })
       .expect(400);
-    expect(invalid.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['words.1.categoryId', 'words.1.term', 'words.2.difficultyLevel', 'words.2.extra']);
+    expect(invalid.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'words.1.categoryId',
+      'words.1.term',
+      'words.2.difficultyLevel',
+      'words.2.extra',
+    ]);
   });
 
   it('rejects bad input with 400 before any query runs', async () => {
@@ -142,7 +190,13 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
         const req = method === 'get' ? ctx.http.get(url) : method === 'post' ? ctx.http.post(url) : ctx.http.patch(url);
         return req.set(author.auth).send(body);
       });
-      expect({ url, body, status: result.status, code: result.body.code, count }).toEqual({ url, body, status: 400, code: 'validation_failed', count: 0 });
+      expect({ url, body, status: result.status, code: result.body.code, count }).toEqual({
+        url,
+        body,
+        status: 400,
+        code: 'validation_failed',
+        count: 0,
+      });
     }
   });
 
@@ -156,8 +210,12 @@ describe('catalogue over HTTP (categories, words, bulk)', () => {
       }
       return undefined;
     };
-    expect(await violation(`INSERT INTO words (term, translation, category_id, difficulty_level) VALUES ('a', 'b', $1, 7)`, [category.id])).toBe('ck_words_difficulty_level');
-    expect(await violation(`INSERT INTO words (term, translation, category_id) VALUES (' ', 'b', $1)`, [category.id])).toBe('ck_words_term_not_blank');
+    expect(
+      await violation(`INSERT INTO words (term, translation, category_id, difficulty_level) VALUES ('a', 'b', $1, 7)`, [category.id]),
+    ).toBe('ck_words_difficulty_level');
+    expect(await violation(`INSERT INTO words (term, translation, category_id) VALUES (' ', 'b', $1)`, [category.id])).toBe(
+      'ck_words_term_not_blank',
+    );
     expect(await violation(`INSERT INTO categories (name) VALUES ('  ')`, [])).toBe('ck_categories_name_not_blank');
   });
 });

@@ -13,7 +13,9 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
     // Loading 200k rows (FK checks, four indexes) can outlast the app's 10 s statement timeout on a busy machine.
     ctx = await TestContext.create({ env: { DB_STATEMENT_TIMEOUT_MS: '300000' } });
     const q = (sql: string) => ctx.dataSource.query(sql);
-    await q(`INSERT INTO users (email, display_name) SELECT 'explain-' || g || '@example.com', 'learner ' || g FROM generate_series(1, 400) g`);
+    await q(
+      `INSERT INTO users (email, display_name) SELECT 'explain-' || g || '@example.com', 'learner ' || g FROM generate_series(1, 400) g`,
+    );
     await q(`INSERT INTO categories (name) SELECT 'explain category ' || g FROM generate_series(1, 50) g`);
     await q(`INSERT INTO words (term, translation, category_id, difficulty_level)
              SELECT 'term ' || g, 'translation ' || g, c.id, 1 + g % 5
@@ -71,7 +73,7 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
     noSeqScanOnBigTables(plan.seqScans());
   });
 
-  it('a category\'s words and its word count use uq_words_category_id_term', async () => {
+  it("a category's words and its word count use uq_words_category_id_term", async () => {
     const [{ id: categoryId }] = await ctx.dataSource.query(`SELECT id FROM categories WHERE name = 'explain category 7'`);
     const plan = await ctx.explain(`SELECT count(*) FROM words w WHERE w.category_id = $1`, [categoryId]);
     expect(plan.usesIndex('uq_words_category_id_term')).toBe(true);
@@ -79,7 +81,7 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
     expect(prefix.usesIndex('ix_words_term_prefix')).toBe(true);
   });
 
-  it('the word page route\'s own statements use their indexes: by category, and by term prefix', async () => {
+  it("the word page route's own statements use their indexes: by category, and by term prefix", async () => {
     const learner = await ctx.newLearner();
     const [{ id: categoryId }] = await ctx.dataSource.query(`SELECT id FROM categories WHERE name = 'explain category 9'`);
     const cases: Array<[string, string]> = [

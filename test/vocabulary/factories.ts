@@ -11,6 +11,11 @@ export async function newCategory(ctx: TestContext, overrides: Partial<{ name: s
 }
 
 export async function newWords(ctx: TestContext, categoryId: number, count: number, prefix = `w${unique()}`): Promise<WordDto[]> {
-  const words = Array.from({ length: count }, (_, i) => ({ term: `${prefix}-${String(i).padStart(4, '0')}`, translation: `t${i}`, categoryId, difficultyLevel: (i % 5) + 1 }));
+  const words = Array.from({ length: count }, (_, i) => ({
+    term: `${prefix}-${String(i).padStart(4, '0')}`,
+    translation: `t${i}`,
+    categoryId,
+    difficultyLevel: (i % 5) + 1,
+  }));
   return (await ctx.get(CatalogueService).bulkCreateWords({ words })).items;
 }

@@ -3,7 +3,7 @@ import { LinguaSettings } from '../../src/lingua-core.options';
 import { Learner, TestContext } from '../harness/context';
 import { newCategory, newWords } from './factories';
 
-describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)', () => {
+describe("a learner's vocabulary over HTTP (list, start/stop, due queue, stats)", () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await TestContext.create();
@@ -21,7 +21,13 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     expect(first.body).toMatchObject({
       wordId: word.id,
       word: { id: word.id, term: word.term, category: { id: category.id, name: category.name } },
-      masteryLevel: 0, timesSeen: 0, timesCorrect: 0, state: 'new', reps: 0, lapses: 0, lastReviewedAt: null,
+      masteryLevel: 0,
+      timesSeen: 0,
+      timesCorrect: 0,
+      state: 'new',
+      reps: 0,
+      lapses: 0,
+      lastReviewedAt: null,
     });
     const again = await ctx.http.put(`/api/me/vocabulary/${word.id}`).set(learner.auth).expect(200);
     expect(again.body).toEqual(first.body);
@@ -44,13 +50,26 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     const [word] = await newWords(ctx, (await newCategory(ctx)).id, 1);
     await ctx.http.put(`/api/me/vocabulary/${word.id}`).set(learner.auth).expect(201);
     const constraintOf = async (sql: string, params: unknown[]) =>
-      ctx.dataSource.query(sql, params).then(() => undefined, (err: { driverError?: { constraint?: string } }) => err.driverError?.constraint);
-    expect(await constraintOf(`INSERT INTO user_vocabulary (user_id, word_id) VALUES ($1, $2)`, [learner.id, word.id])).toBe('uq_user_vocabulary_user_id_word_id');
-    expect(await constraintOf(`UPDATE user_vocabulary SET mastery_level = 6 WHERE user_id = $1`, [learner.id])).toBe('ck_user_vocabulary_mastery_level');
-    expect(await constraintOf(`UPDATE user_vocabulary SET times_correct = 1 WHERE user_id = $1`, [learner.id])).toBe('ck_user_vocabulary_times');
-    expect(await constraintOf(`UPDATE user_vocabulary SET times_correct = -1, times_seen = -1 WHERE user_id = $1`, [learner.id])).toBe('ck_user_vocabulary_times');
+      ctx.dataSource.query(sql, params).then(
+        () => undefined,
+        (err: { driverError?: { constraint?: string } }) => err.driverError?.constraint,
+      );
+    expect(await constraintOf(`INSERT INTO user_vocabulary (user_id, word_id) VALUES ($1, $2)`, [learner.id, word.id])).toBe(
+      'uq_user_vocabulary_user_id_word_id',
+    );
+    expect(await constraintOf(`UPDATE user_vocabulary SET mastery_level = 6 WHERE user_id = $1`, [learner.id])).toBe(
+      'ck_user_vocabulary_mastery_level',
+    );
+    expect(await constraintOf(`UPDATE user_vocabulary SET times_correct = 1 WHERE user_id = $1`, [learner.id])).toBe(
+      'ck_user_vocabulary_times',
+    );
+    expect(await constraintOf(`UPDATE user_vocabulary SET times_correct = -1, times_seen = -1 WHERE user_id = $1`, [learner.id])).toBe(
+      'ck_user_vocabulary_times',
+    );
     expect(await constraintOf(`UPDATE user_vocabulary SET state = 4 WHERE user_id = $1`, [learner.id])).toBe('ck_user_vocabulary_state');
-    expect(await constraintOf(`INSERT INTO user_vocabulary (user_id, word_id) VALUES (2000000000, $1)`, [word.id])).toBe('fk_user_vocabulary_user_id');
+    expect(await constraintOf(`INSERT INTO user_vocabulary (user_id, word_id) VALUES (2000000000, $1)`, [word.id])).toBe(
+      'fk_user_vocabulary_user_id',
+    );
   });
 
   it('lists words with category and learner state by keyset cursor, filtered by category and mastery; others see nothing', async () => {
@@ -60,13 +79,22 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     const b = await newCategory(ctx);
     const wordsA = await newWords(ctx, a.id, 3);
     const wordsB = await newWords(ctx, b.id, 2);
-    await learn(learner, [...wordsA, ...wordsB].map((w) => w.id));
-    await ctx.dataSource.query(`UPDATE user_vocabulary SET mastery_level = 4 WHERE user_id = $1 AND word_id = $2`, [learner.id, wordsB[1].id]);
+    await learn(
+      learner,
+      [...wordsA, ...wordsB].map((w) => w.id),
+    );
+    await ctx.dataSource.query(`UPDATE user_vocabulary SET mastery_level = 4 WHERE user_id = $1 AND word_id = $2`, [
+      learner.id,
+      wordsB[1].id,
+    ]);
 
     const ids: number[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: Array<{ wordId: number }>; nextCursor: string | null } } = await ctx.http.get(`/api/me/vocabulary?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(learner.auth).expect(200);
+      const res: { body: { items: Array<{ wordId: number }>; nextCursor: string | null } } = await ctx.http
+        .get(`/api/me/vocabulary?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(learner.auth)
+        .expect(200);
       ids.push(...res.body.items.map((i) => i.wordId));
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -88,7 +116,10 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     const many = await ctx.newLearner();
     const words = await newWords(ctx, (await newCategory(ctx)).id, 100);
     await learn(few, [words[0].id]);
-    await ctx.dataSource.query(`INSERT INTO user_vocabulary (user_id, word_id) SELECT $1, unnest($2::int[])`, [many.id, words.map((w) => w.id)]);
+    await ctx.dataSource.query(`INSERT INTO user_vocabulary (user_id, word_id) SELECT $1, unnest($2::int[])`, [
+      many.id,
+      words.map((w) => w.id),
+    ]);
     const small = await ctx.countStatements(() => ctx.http.get('/api/me/vocabulary?limit=100').set(few.auth).expect(200));
     const large = await ctx.countStatements(() => ctx.http.get('/api/me/vocabulary?limit=100').set(many.auth).expect(200));
     expect(small.result.body.items).toHaveLength(1);
@@ -103,10 +134,17 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
   it('the due queue is earliest due first and only what is due', async () => {
     const learner = await ctx.newLearner();
     const words = await newWords(ctx, (await newCategory(ctx)).id, 4);
-    await learn(learner, words.map((w) => w.id));
+    await learn(
+      learner,
+      words.map((w) => w.id),
+    );
     const offsets = ['-1 hour', '-3 days', '+2 days', '-5 minutes'];
     for (const [i, w] of words.entries()) {
-      await ctx.dataSource.query(`UPDATE user_vocabulary SET due_at = now() + $3::interval WHERE user_id = $1 AND word_id = $2`, [learner.id, w.id, offsets[i]]);
+      await ctx.dataSource.query(`UPDATE user_vocabulary SET due_at = now() + $3::interval WHERE user_id = $1 AND word_id = $2`, [
+        learner.id,
+        w.id,
+        offsets[i],
+      ]);
     }
     const due = await ctx.http.get('/api/me/vocabulary/due?limit=10').set(learner.auth).expect(200);
     expect(due.body.items.map((i: { wordId: number }) => i.wordId)).toEqual([words[1].id, words[0].id, words[3].id]);
@@ -121,7 +159,10 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     expect(empty.body).toMatchObject({ total: 0, dueNow: 0, nextDueAt: null });
     expect(empty.body.byMastery).toHaveLength(6);
 
-    await learn(learner, words.map((w) => w.id));
+    await learn(
+      learner,
+      words.map((w) => w.id),
+    );
     const afterPut = await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200);
     expect(afterPut.body).toMatchObject({ total: 3, dueNow: 3 });
     expect(afterPut.body.byMastery[0]).toEqual({ masteryLevel: 0, count: 3 });
@@ -129,8 +170,11 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     expect(cached.count).toBe(0);
 
     const session = await ctx.http.post('/api/me/practice-sessions').set(learner.auth).send({}).expect(201);
-    await ctx.http.post(`/api/me/practice-sessions/${session.body.id}/answers`).set(learner.auth)
-      .send({ answerId: randomUUID(), wordId: words[0].id, rating: 3, responseMs: 900 }).expect(201);
+    await ctx.http
+      .post(`/api/me/practice-sessions/${session.body.id}/answers`)
+      .set(learner.auth)
+      .send({ answerId: randomUUID(), wordId: words[0].id, rating: 3, responseMs: 900 })
+      .expect(201);
     const afterAnswer = await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200);
     expect(afterAnswer.body).toMatchObject({ total: 3, dueNow: 2 });
     expect(afterAnswer.body.byMastery[0].count + afterAnswer.body.byMastery[1].count).toBe(3);
@@ -158,7 +202,20 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     // entry can only be dropped by the nextDueAt rule (the control learner's stays cached).
     const skipMs = 30_000;
     expect(skipMs).toBeLessThan(ctx.get(LinguaSettings).cacheTtlMs);
-    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'setImmediate',
+        'clearImmediate',
+        'nextTick',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
     try {
       jest.setSystemTime(Date.now() + skipMs);
       const controlAgain = await ctx.countStatements(() => ctx.http.get('/api/me/vocabulary/stats').set(control.auth).expect(200));
@@ -182,12 +239,23 @@ describe('a learner\'s vocabulary over HTTP (list, start/stop, due queue, stats)
     ];
     const urls = [
       ...forged.map((c) => `/api/me/vocabulary?cursor=${encodeURIComponent(c)}`),
-      '/api/me/vocabulary?limit=0', '/api/me/vocabulary?limit=101', '/api/me/vocabulary?mastery=6', '/api/me/vocabulary?sort=id',
-      '/api/me/vocabulary?categoryId=x', '/api/me/vocabulary/due?limit=0', '/api/me/vocabulary/due?limit=101', '/api/me/vocabulary/due?cursor=abc',
+      '/api/me/vocabulary?limit=0',
+      '/api/me/vocabulary?limit=101',
+      '/api/me/vocabulary?mastery=6',
+      '/api/me/vocabulary?sort=id',
+      '/api/me/vocabulary?categoryId=x',
+      '/api/me/vocabulary/due?limit=0',
+      '/api/me/vocabulary/due?limit=101',
+      '/api/me/vocabulary/due?cursor=abc',
     ];
     for (const url of urls) {
       const { count, result } = await ctx.countStatements(() => ctx.http.get(url).set(learner.auth));
-      expect({ url, status: result.status, code: result.body.code, count }).toEqual({ url, status: 400, code: 'validation_failed', count: 0 });
+      expect({ url, status: result.status, code: result.body.code, count }).toEqual({
+        url,
+        status: 400,
+        code: 'validation_failed',
+        count: 0,
+      });
     }
     const { count, result } = await ctx.countStatements(() => ctx.http.put('/api/me/vocabulary/0').set(learner.auth));
     expect([result.status, count]).toEqual([400, 0]);

@@ -42,11 +42,19 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
   const sql = (query: string, params: unknown[] = []) => ds.query(query, params);
   const snapshot = async () =>
     Object.fromEntries(
-      await Promise.all(TABLES.map(async (t) => [t, (await sql(`SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.id), '[]') AS rows FROM ${t} x`))[0].rows])),
+      await Promise.all(
+        TABLES.map(async (t) => [
+          t,
+          (await sql(`SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.id), '[]') AS rows FROM ${t} x`))[0].rows,
+        ]),
+      ),
     );
   const idsOf = async (table: string) => (await sql(`SELECT id FROM ${table} ORDER BY id`)).map((r: { id: number }) => r.id);
   const quarantined = async (table: string) =>
-    sql(`SELECT (row_data->>'id')::int AS id, reason, repaired_in_place FROM quarantined_rows WHERE source_table = $1 ORDER BY (row_data->>'id')::int, quarantined_rows.id`, [table]);
+    sql(
+      `SELECT (row_data->>'id')::int AS id, reason, repaired_in_place FROM quarantined_rows WHERE source_table = $1 ORDER BY (row_data->>'id')::int, quarantined_rows.id`,
+      [table],
+    );
 
   beforeAll(async () => {
     database = await createEmptyDatabase();
@@ -67,16 +75,24 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
 
     // Every original id is either in its table or quarantined (moved), never both, never neither.
     const original: Record<string, number[]> = {
-      categories: [1, 2, 3, 4, 5], words: [1, 2, 3, 4, 5, 6, 7, 8], user_vocabulary: [1, 2, 3, 4, 5, 6, 7, 8], practice_sessions: [1, 2, 3],
+      categories: [1, 2, 3, 4, 5],
+      words: [1, 2, 3, 4, 5, 6, 7, 8],
+      user_vocabulary: [1, 2, 3, 4, 5, 6, 7, 8],
+      practice_sessions: [1, 2, 3],
     };
     for (const [table, ids] of Object.entries(original)) {
       const kept = await idsOf(table);
-      const moved = (await quarantined(table)).filter((q: { repaired_in_place: boolean }) => !q.repaired_in_place).map((q: { id: number }) => q.id);
+      const moved = (await quarantined(table))
+        .filter((q: { repaired_in_place: boolean }) => !q.repaired_in_place)
+        .map((q: { id: number }) => q.id);
       expect({ table, accounted: [...kept, ...moved].sort((a, b) => a - b) }).toEqual({ table, accounted: ids });
     }
 
     expect(await sql(`SELECT id, name FROM categories ORDER BY id`)).toEqual([
-      { id: 1, name: 'Food' }, { id: 3, name: 'Travel' }, { id: 4, name: 'Unnamed category 4' }, { id: 5, name: 'Verbs' },
+      { id: 1, name: 'Food' },
+      { id: 3, name: 'Travel' },
+      { id: 4, name: 'Unnamed category 4' },
+      { id: 5, name: 'Verbs' },
     ]);
     expect(await sql(`SELECT id, term, translation, category_id, difficulty_level FROM words ORDER BY id`)).toEqual([
       { id: 1, term: 'manzana', translation: 'apple', category_id: 1, difficulty_level: 1 },
@@ -84,14 +100,27 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
       { id: 4, term: 'tren', translation: 'train', category_id: 3, difficulty_level: 5 },
       { id: 8, term: 'ir', translation: '', category_id: 4, difficulty_level: 1 },
     ]);
-    expect(await sql(`SELECT id, user_id, word_id, mastery_level, times_seen, times_correct, last_reviewed_at, due_at, state
-                        FROM user_vocabulary ORDER BY id`)).toEqual([
-      { id: 1, user_id: 1, word_id: 1, mastery_level: 4, times_seen: 8, times_correct: 5,
-        last_reviewed_at: new Date('2024-03-01T10:00:00Z'), due_at: new Date('2024-03-01T10:00:00Z'), state: 0 },
+    expect(
+      await sql(`SELECT id, user_id, word_id, mastery_level, times_seen, times_correct, last_reviewed_at, due_at, state
+                        FROM user_vocabulary ORDER BY id`),
+    ).toEqual([
+      {
+        id: 1,
+        user_id: 1,
+        word_id: 1,
+        mastery_level: 4,
+        times_seen: 8,
+        times_correct: 5,
+        last_reviewed_at: new Date('2024-03-01T10:00:00Z'),
+        due_at: new Date('2024-03-01T10:00:00Z'),
+        state: 0,
+      },
       expect.objectContaining({ id: 4, user_id: 2, word_id: 1, mastery_level: 5, times_seen: 0, times_correct: 0, last_reviewed_at: null }),
       expect.objectContaining({ id: 7, user_id: 2, word_id: 3, mastery_level: 0, times_seen: 4, times_correct: 4 }),
     ]);
-    expect(await sql(`SELECT id, user_id, total_questions, correct_answers, duration_seconds, finished_at FROM practice_sessions ORDER BY id`)).toEqual([
+    expect(
+      await sql(`SELECT id, user_id, total_questions, correct_answers, duration_seconds, finished_at FROM practice_sessions ORDER BY id`),
+    ).toEqual([
       { id: 1, user_id: null, total_questions: 10, correct_answers: 7, duration_seconds: 300, finished_at: null },
       { id: 2, user_id: null, total_questions: 8, correct_answers: 8, duration_seconds: 100, finished_at: null },
       { id: 3, user_id: null, total_questions: 0, correct_answers: 0, duration_seconds: null, finished_at: null },
@@ -100,15 +129,32 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
     const reasons = (rows: Array<{ id: number; reason: string }>) => rows.map((r) => `${r.id} ${r.reason.split(':')[0]}`);
     expect(reasons(await quarantined('categories'))).toEqual(['2 duplicate_name', '4 blank_name']);
     expect(reasons(await quarantined('words'))).toEqual([
-      '2 merged_category', '2 duplicate_term', '3 out_of_range', '4 out_of_range', '5 orphan_category', '6 blank_term', '7 orphan_category', '8 out_of_range',
+      '2 merged_category',
+      '2 duplicate_term',
+      '3 out_of_range',
+      '4 out_of_range',
+      '5 orphan_category',
+      '6 blank_term',
+      '7 orphan_category',
+      '8 out_of_range',
     ]);
     expect(reasons(await quarantined('user_vocabulary'))).toEqual([
-      '1 merge_survivor', '2 duplicate', '3 merged_word', '3 duplicate', '4 out_of_range', '5 orphan_user', '6 orphan_word', '7 out_of_range', '8 orphan_user',
+      '1 merge_survivor',
+      '2 duplicate',
+      '3 merged_word',
+      '3 duplicate',
+      '4 out_of_range',
+      '5 orphan_user',
+      '6 orphan_word',
+      '7 out_of_range',
+      '8 orphan_user',
     ]);
     expect(reasons(await quarantined('practice_sessions'))).toEqual(['2 out_of_range', '3 out_of_range', '3 out_of_range', '3 missing']);
 
     // Legacy sessions keep no owner; every new one needs one.
-    await expect(sql(`INSERT INTO practice_sessions DEFAULT VALUES`)).rejects.toMatchObject({ driverError: { constraint: 'ck_practice_sessions_user_id_required' } });
+    await expect(sql(`INSERT INTO practice_sessions DEFAULT VALUES`)).rejects.toMatchObject({
+      driverError: { constraint: 'ck_practice_sessions_user_id_required' },
+    });
     await sql(`INSERT INTO practice_sessions (user_id) VALUES (1)`);
   });
 
@@ -116,7 +162,10 @@ describe('legacy vocabulary and practice data: repair up, down, up', () => {
     await sql(`DELETE FROM practice_sessions WHERE user_id IS NOT NULL`);
     await revertDownTo(ds, 1);
     expect(await snapshot()).toEqual(legacy);
-    expect((await sql(`SELECT to_regclass('practice_answers') AS t, to_regclass('quarantined_rows') AS q`))[0]).toEqual({ t: null, q: null });
+    expect((await sql(`SELECT to_regclass('practice_answers') AS t, to_regclass('quarantined_rows') AS q`))[0]).toEqual({
+      t: null,
+      q: null,
+    });
   });
 
   it('migrates up again to the same result', async () => {

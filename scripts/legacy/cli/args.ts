@@ -6,7 +6,9 @@ type Spec = Record<string, { type: 'string' | 'boolean'; default?: string | bool
 
 /** Parses `--name value` options; `--help` prints `usage` and exits. */
 export function cliOptions<S extends Spec>(usage: string, spec: S) {
-  const { values } = parseArgs({ options: { ...spec, help: { type: 'boolean' } }, allowPositionals: false }) as { values: Record<string, unknown> };
+  const { values } = parseArgs({ options: { ...spec, help: { type: 'boolean' } }, allowPositionals: false }) as {
+    values: Record<string, unknown>;
+  };
   if (values.help) {
     console.log(usage);
     process.exit(0);

@@ -24,7 +24,10 @@ run(async () => {
     const started = Date.now();
     const timings = await revertToBaseline(url, (t) => console.log(`  reverted ${t.name} in ${t.seconds.toFixed(1)} s`));
     const total = (Date.now() - started) / 1000;
-    markdown = printTable(`Revert to the baseline on ${db}: ${total.toFixed(1)} s`, timings.map((t) => ({ migration: t.name, seconds: t.seconds.toFixed(1) })));
+    markdown = printTable(
+      `Revert to the baseline on ${db}: ${total.toFixed(1)} s`,
+      timings.map((t) => ({ migration: t.name, seconds: t.seconds.toFixed(1) })),
+    );
   } else {
     console.log(`npm run migration:run on ${db} …`);
     const result = await startChain(url, { echo: true }).done;

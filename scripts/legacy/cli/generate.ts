@@ -30,7 +30,9 @@ run(async () => {
     const started = Date.now();
     const inventory = await takeInventory(url, { log: (line) => console.log(line) });
     const file = writeInventory(inventory, opts.inventory ?? defaultInventoryPath(inventory.database));
-    console.log(`inventory of ${inventory.database} (${mb(inventory.databaseBytes)}) taken in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
+    console.log(
+      `inventory of ${inventory.database} (${mb(inventory.databaseBytes)}) taken in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`,
+    );
     return;
   }
   const progress = tableProgress();

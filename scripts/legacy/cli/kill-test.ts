@@ -18,20 +18,37 @@ const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,b
 
 run(async () => {
   const opts = cliOptions(USAGE, {
-    'database-url': { type: 'string' }, moments: { type: 'string', default: 'index,batch,validate' },
-    occurrence: { type: 'string', default: '1' }, inventory: { type: 'string' }, report: { type: 'string' },
+    'database-url': { type: 'string' },
+    moments: { type: 'string', default: 'index,batch,validate' },
+    occurrence: { type: 'string', default: '1' },
+    inventory: { type: 'string' },
+    report: { type: 'string' },
   });
   const url = databaseUrl(opts['database-url']);
   const db = databaseName(url);
   const inventoryFile = opts.inventory ?? defaultInventoryPath(db);
   const result = await killTest(url, opts.moments!.split(','), { occurrence: Number(opts.occurrence), log: (line) => console.log(line) });
   let md = `## Kill-and-rerun on ${db} (${new Date().toISOString()})\n\n`;
-  md += printTable('Kills (SIGKILL of migration:run + its backend terminated)', result.kills.map((k) => ({
-    moment: k.moment, caught: k.caught ? 'yes' : 'NO', migration: k.migration ?? '', 'statement running (ms)': k.runningMs ?? '',
-    'INVALID indexes left': k.invalidIndexesAfterKill?.join(' ') ?? '', statement: k.statement ?? k.note,
-  })));
+  md += printTable(
+    'Kills (SIGKILL of migration:run + its backend terminated)',
+    result.kills.map((k) => ({
+      moment: k.moment,
+      caught: k.caught ? 'yes' : 'NO',
+      migration: k.migration ?? '',
+      'statement running (ms)': k.runningMs ?? '',
+      'INVALID indexes left': k.invalidIndexesAfterKill?.join(' ') ?? '',
+      statement: k.statement ?? k.note,
+    })),
+  );
   const problems: string[] = [];
-  if (result.final.exitCode !== 0) problems.push(`the re-run failed (exit ${result.final.exitCode}): ${result.final.output.split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' / ')}`);
+  if (result.final.exitCode !== 0)
+    problems.push(
+      `the re-run failed (exit ${result.final.exitCode}): ${result.final.output
+        .split('\n')
+        .filter((l) => /error/i.test(l))
+        .slice(0, 3)
+        .join(' / ')}`,
+    );
   if (result.invalidIndexes.length) problems.push(`indexes left INVALID: ${result.invalidIndexes.join(', ')}`);
   if (result.quarantinedTwice) problems.push(`${result.quarantinedTwice} rows quarantined twice by the same step`);
   if (fs.existsSync(inventoryFile) && result.final.exitCode === 0) {
@@ -41,9 +58,14 @@ run(async () => {
   } else if (!fs.existsSync(inventoryFile)) {
     console.log(`(no inventory at ${inventoryFile}: rows not verified)`);
   }
-  md += printTable('Re-run to completion, per migration (seconds)', result.final.migrations.map((m) => ({ migration: m.name, seconds: m.seconds.toFixed(1) })));
+  md += printTable(
+    'Re-run to completion, per migration (seconds)',
+    result.final.migrations.map((m) => ({ migration: m.name, seconds: m.seconds.toFixed(1) })),
+  );
   const missed = result.kills.filter((k) => !k.caught);
-  md += problems.length ? `\n**${problems.length} problem(s):**\n${problems.map((p) => `- ${p}`).join('\n')}\n` : '\nRe-run completed; no INVALID index; nothing quarantined twice; no row lost.\n';
+  md += problems.length
+    ? `\n**${problems.length} problem(s):**\n${problems.map((p) => `- ${p}`).join('\n')}\n`
+    : '\nRe-run completed; no INVALID index; nothing quarantined twice; no row lost.\n';
   if (missed.length) md += `\n**Inconclusive:** ${missed.map((k) => k.moment).join(', ')} not caught.\n`;
   const file = opts.report ?? path.join('.data', 'legacy', `${db}.kill-test.md`);
   fs.mkdirSync(path.dirname(file), { recursive: true });

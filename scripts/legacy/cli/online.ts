@@ -21,33 +21,61 @@ const LOCK_GOAL_SECONDS = 2;
 
 run(async () => {
   const opts = cliOptions(USAGE, {
-    'database-url': { type: 'string' }, clients: { type: 'string', default: '8' }, 'baseline-seconds': { type: 'string', default: '30' },
-    'think-ms': { type: 'string', default: '20' }, retries: { type: 'string', default: '2' }, inventory: { type: 'string' }, report: { type: 'string' },
+    'database-url': { type: 'string' },
+    clients: { type: 'string', default: '8' },
+    'baseline-seconds': { type: 'string', default: '30' },
+    'think-ms': { type: 'string', default: '20' },
+    retries: { type: 'string', default: '2' },
+    inventory: { type: 'string' },
+    report: { type: 'string' },
   });
   const url = databaseUrl(opts['database-url']);
   const db = databaseName(url);
-  console.log(`legacy workload on ${db}: ${opts.clients} clients, ${opts['baseline-seconds']} s without the chain, then during migration:run …`);
-  const result = await runOnline(url, { clients: Number(opts.clients), baselineSeconds: Number(opts['baseline-seconds']), thinkMs: Number(opts['think-ms']), retries: Number(opts.retries) });
+  console.log(
+    `legacy workload on ${db}: ${opts.clients} clients, ${opts['baseline-seconds']} s without the chain, then during migration:run …`,
+  );
+  const result = await runOnline(url, {
+    clients: Number(opts.clients),
+    baselineSeconds: Number(opts['baseline-seconds']),
+    thinkMs: Number(opts['think-ms']),
+    retries: Number(opts.retries),
+  });
   const ms = (x: number) => x.toFixed(1);
   const chainStatus = result.chain.exitCode === 0 ? 'completed' : `FAILED (exit ${result.chain.exitCode})`;
   const failedRuns = result.attempts.filter((a) => a.exitCode !== 0);
   let md = `## Legacy workload during migration:run on ${db} (${new Date().toISOString()})\n\n`;
   md += `${opts.clients} clients, think time ${opts['think-ms']} ms; migration:run ran ${result.attempts.length} time(s); the last ${chainStatus} in ${result.chain.seconds.toFixed(1)} s.\n\n`;
   for (const [i, a] of failedRuns.entries()) md += `- failed run ${i + 1} (${a.seconds.toFixed(1)} s): ${chainError(a.output)}\n`;
-  md += printTable('Statements (latency in ms)', result.stats.map((s) => ({
-    statement: s.kind, phase: s.phase, count: s.count,
-    errors: Object.entries(s.errors).map(([code, n]) => `${code}×${n}`).join(' '), p50: ms(s.p50), p99: ms(s.p99), max: ms(s.max),
-  })));
-  md += printTable('Longest lock waits of workload statements (sampled every 100 ms: seconds running when last seen waiting)',
-    result.lockWaits.slice(0, 10).map((w) => ({ statement: w.kind, seconds: w.seconds.toFixed(2), 'blocked by': w.blockedBy })));
-  md += printTable('Chain, per migration (seconds; run n of migration:run)',
-    result.attempts.flatMap((a, i) => a.migrations.map((m) => ({ run: i + 1, migration: m.name, seconds: m.seconds.toFixed(1) }))));
+  md += printTable(
+    'Statements (latency in ms)',
+    result.stats.map((s) => ({
+      statement: s.kind,
+      phase: s.phase,
+      count: s.count,
+      errors: Object.entries(s.errors)
+        .map(([code, n]) => `${code}×${n}`)
+        .join(' '),
+      p50: ms(s.p50),
+      p99: ms(s.p99),
+      max: ms(s.max),
+    })),
+  );
+  md += printTable(
+    'Longest lock waits of workload statements (sampled every 100 ms: seconds running when last seen waiting)',
+    result.lockWaits.slice(0, 10).map((w) => ({ statement: w.kind, seconds: w.seconds.toFixed(2), 'blocked by': w.blockedBy })),
+  );
+  md += printTable(
+    'Chain, per migration (seconds; run n of migration:run)',
+    result.attempts.flatMap((a, i) => a.migrations.map((m) => ({ run: i + 1, migration: m.name, seconds: m.seconds.toFixed(1) }))),
+  );
   const chainWaits = result.lockWaits.filter((w) => w.blockedBy.includes(CHAIN_APPLICATION_NAME));
   const maxChainWait = Math.max(0, ...chainWaits.map((w) => w.seconds));
   const problems: string[] = [];
   if (result.chain.exitCode !== 0) problems.push(`the chain failed: ${chainError(result.chain.output)}`);
-  if (failedRuns.length && result.chain.exitCode === 0) problems.push(`migration:run failed ${failedRuns.length} time(s) under the workload before a re-run completed`);
-  if (maxChainWait > LOCK_GOAL_SECONDS) problems.push(`a workload statement waited ${maxChainWait.toFixed(2)} s on a lock the chain held (goal ≤ ${LOCK_GOAL_SECONDS} s)`);
+  if (failedRuns.length && result.chain.exitCode === 0)
+    problems.push(`migration:run failed ${failedRuns.length} time(s) under the workload before a re-run completed`);
+  if (maxChainWait > LOCK_GOAL_SECONDS)
+    problems.push(`a workload statement waited ${maxChainWait.toFixed(2)} s on a lock the chain held (goal ≤ ${LOCK_GOAL_SECONDS} s)`);
   if (result.rejectedWrites) problems.push(`${result.rejectedWrites} legacy writes rejected (see errors)`);
   if (opts.inventory && result.chain.exitCode === 0) {
     const verified = await verifyAdopted(url, readInventory(opts.inventory));
@@ -70,5 +98,10 @@ run(async () => {
 function chainError(output: string): string {
   const lines = output.split('\n');
   const at = lines.findIndex((l) => /^Migration ".*" failed|^query failed|^error:/i.test(l));
-  return at < 0 ? lines.slice(-5).join(' / ') : lines.slice(at, at + 6).map((l) => l.slice(0, 300)).join(' / ');
+  return at < 0
+    ? lines.slice(-5).join(' / ')
+    : lines
+        .slice(at, at + 6)
+        .map((l) => l.slice(0, 300))
+        .join(' / ');
 }

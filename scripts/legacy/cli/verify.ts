@@ -19,7 +19,9 @@ run(async () => {
   const inventory = readInventory(opts.inventory ?? defaultInventoryPath(databaseName(url)));
   const applied = await withClient(url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM migrations`)).rows[0].n));
   const mode = opts.mode ?? (applied <= 1 ? 'reverted' : 'adopted');
-  console.log(`${databaseName(url)}: ${applied} migrations applied; checking it as ${mode} against the inventory of ${inventory.database} (${inventory.takenAt})`);
+  console.log(
+    `${databaseName(url)}: ${applied} migrations applied; checking it as ${mode} against the inventory of ${inventory.database} (${inventory.takenAt})`,
+  );
   if (mode === 'reverted') {
     const result = await verifyReverted(url, inventory, (line) => console.log(line));
     printTable('Reverted database vs the legacy inventory', result.tables as never);
@@ -27,7 +29,10 @@ run(async () => {
   }
   const result = await verifyAdopted(url, inventory, (line) => console.log(line));
   printTable('Every legacy row accounted for', result.tables as never);
-  printTable('Planted defects (asPromised: repaired or quarantined by its documented rule; elsewhere: quarantined by another rule)', result.defects as never);
+  printTable(
+    'Planted defects (asPromised: repaired or quarantined by its documented rule; elsewhere: quarantined by another rule)',
+    result.defects as never,
+  );
   printTable('Rules across rows', result.rules as never);
   return report(result.problems);
 });

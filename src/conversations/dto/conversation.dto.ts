@@ -23,31 +23,40 @@ export class CreateConversationDto {
   sessionType: SessionType;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   conversationContext?: Record<string, unknown>;
 }
 
 /** Status moves between active and paused, or ends as completed/abandoned; the context is replaced whole. */
 export class UpdateConversationDto {
   @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
-  @IsOptional() @IsIn(CONVERSATION_STATUSES)
+  @IsOptional()
+  @IsIn(CONVERSATION_STATUSES)
   status?: ConversationStatus;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   conversationContext?: Record<string, unknown>;
 }
 
 export class ConversationListQuery extends CursorQuery {
   @ApiPropertyOptional({ enum: CONVERSATION_STATUSES })
-  @IsOptional() @IsIn(CONVERSATION_STATUSES)
+  @IsOptional()
+  @IsIn(CONVERSATION_STATUSES)
   status?: ConversationStatus;
 
   @ApiPropertyOptional({ enum: SESSION_TYPES })
-  @IsOptional() @IsIn(SESSION_TYPES)
+  @IsOptional()
+  @IsIn(SESSION_TYPES)
   sessionType?: SessionType;
 
-  @ApiPropertyOptional({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the conversationContext must contain it (`@>`)', example: '{"topic":"travel"}' })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'A JSON object, as text (URL-encoded in the query string): the conversationContext must contain it (`@>`)',
+    example: '{"topic":"travel"}',
+  })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -69,23 +78,33 @@ export class AppendMessageDto {
   role: MessageRole;
 
   @ApiProperty({ maxLength: 20_000 })
-  @IsString() @Length(1, 20_000)
+  @IsString()
+  @Length(1, 20_000)
   content: string;
 }
 
 export class MessageListQuery {
   @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return messages with messageOrder greater than this' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
   afterOrder: number = 0;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   limit: number = 50;
 }
 
 export class MessagePage {
   @ApiProperty({ type: [MessageDto] }) items: MessageDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'afterOrder for the next page; null at the end' }) nextAfterOrder: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'afterOrder for the next page; null at the end' }) nextAfterOrder:
+    number | null;
 }
 
 /** A page of the learner's conversations, newest first (keyset): `nextCursor` is null on the last page. */

@@ -25,36 +25,56 @@ export class CreateInteractionDto {
   interactionType: InteractionType;
 
   @ApiPropertyOptional({ description: 'A message of this conversation the interaction is about' })
-  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
   messageId?: number;
 
   @ApiPropertyOptional({ maxLength: 100, example: 'es.grammar.subjunctive' })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   conceptId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
-  @IsOptional() @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
   masteryLevel?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
-  @IsOptional() @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
   confidenceSelfReported?: number;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   nextReviewDate?: Date;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   metadata?: Record<string, unknown>;
 }
 
 export class InteractionListQuery extends CursorQuery {
   @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   conceptId?: string;
 
-  @ApiPropertyOptional({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the metadata must contain it (`@>`)', example: '{"source":"tutor"}' })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'A JSON object, as text (URL-encoded in the query string): the metadata must contain it (`@>`)',
+    example: '{"source":"tutor"}',
+  })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -63,11 +83,17 @@ export class InteractionListQuery extends CursorQuery {
 
 export class DueInteractionsQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Due at or before this time (default: now)' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   before?: Date;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   limit: number = 20;
 }
 

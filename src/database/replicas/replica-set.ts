@@ -101,7 +101,8 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
 
   /** A read on `node` failed for a reason of the server or the network: skip it until a probe succeeds. */
   failed(node: ReplicaNode, err: unknown): void {
-    if (node.state !== 'down') this.logger.warn(`replica ${node.name} failed a read and is skipped until it answers a probe: ${String(err)}`);
+    if (node.state !== 'down')
+      this.logger.warn(`replica ${node.name} failed a read and is skipped until it answers a probe: ${String(err)}`);
     node.state = 'down';
     node.lastError = String(err);
   }
@@ -144,8 +145,10 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
           node.state = 'down';
           node.lastError = String(err);
         }
-        if (node.state !== before && before !== 'starting') this.logger.warn(`replica ${node.name}: ${before} → ${node.state}${node.lastError ? ` (${node.lastError})` : ''}`);
-        else if (node.state === 'down' && before === 'starting') this.logger.warn(`replica ${node.name} is down at start-up; reads go to the primary until it answers (${node.lastError})`);
+        if (node.state !== before && before !== 'starting')
+          this.logger.warn(`replica ${node.name}: ${before} → ${node.state}${node.lastError ? ` (${node.lastError})` : ''}`);
+        else if (node.state === 'down' && before === 'starting')
+          this.logger.warn(`replica ${node.name} is down at start-up; reads go to the primary until it answers (${node.lastError})`);
       }),
     );
   }

@@ -85,7 +85,9 @@ export class WritePositions {
     // Other instances cannot learn of this write: acknowledge it only once the replicas have it.
     this.metrics.writePositions.inc({ result: 'local_only' });
     if (!(await this.waitForReplicas(lsn))) {
-      this.logger.warn(`write position ${formatLsn(lsn)} is in no shared record and not yet replayed by every replica: other instances may read it stale until they catch up`);
+      this.logger.warn(
+        `write position ${formatLsn(lsn)} is in no shared record and not yet replayed by every replica: other instances may read it stale until they catch up`,
+      );
     }
   }
 

@@ -25,20 +25,29 @@ export class LessonDetailDto extends LessonDto {
 
 export class CreateLessonDto {
   @ApiProperty({ maxLength: 255 })
-  @IsString() @Length(1, 255) @Matches(/\S/, { message: 'title must not be blank' })
+  @IsString()
+  @Length(1, 255)
+  @Matches(/\S/, { message: 'title must not be blank' })
   title: string;
 
   @ApiPropertyOptional({ example: 'I can order food in a restaurant' })
-  @IsOptional() @IsString() @Length(1, 2000)
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
   canDo?: string;
 }
 
 export class LessonListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: LESSON_STATUSES })
-  @IsOptional() @IsIn(LESSON_STATUSES)
+  @IsOptional()
+  @IsIn(LESSON_STATUSES)
   status?: LessonStatus;
 
-  @ApiPropertyOptional({ type: String, description: "A JSON object, as text (URL-encoded in the query string): the latest version's lessonPlan must contain it (`@>`)", example: '{"level":"A2"}' })
+  @ApiPropertyOptional({
+    type: String,
+    description: "A JSON object, as text (URL-encoded in the query string): the latest version's lessonPlan must contain it (`@>`)",
+    example: '{"level":"A2"}',
+  })
   @IsOptional()
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
@@ -58,7 +67,11 @@ export class CompileLessonDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    example: { level: 'A2', objectives: ['Order food'], steps: [{ id: 'intro', type: 'presentation', title: 'Menu words', durationMinutes: 5 }] },
+    example: {
+      level: 'A2',
+      objectives: ['Order food'],
+      steps: [{ id: 'intro', type: 'presentation', title: 'Menu words', durationMinutes: 5 }],
+    },
   })
   @IsJsonObject()
   lessonPlan: Record<string, unknown>;
@@ -78,28 +91,38 @@ export class LessonSessionDto {
 
 export class StartLessonSessionDto {
   @ApiProperty()
-  @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   lessonId: number;
 
   @ApiPropertyOptional({ description: 'Version to take (default: the latest)' })
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   version?: number;
 }
 
 /** Only an in-progress session changes; completing it stamps completedAt. */
 export class UpdateLessonSessionDto {
   @ApiPropertyOptional({ enum: LESSON_SESSION_STATUSES })
-  @IsOptional() @IsIn(LESSON_SESSION_STATUSES)
+  @IsOptional()
+  @IsIn(LESSON_SESSION_STATUSES)
   status?: LessonSessionStatus;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
-  @IsOptional() @IsInt() @Min(0) @Max(100)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
   score?: number;
 }
 
 export class LessonSessionListQuery extends CursorQuery {
   @ApiPropertyOptional({ enum: LESSON_SESSION_STATUSES })
-  @IsOptional() @IsIn(LESSON_SESSION_STATUSES)
+  @IsOptional()
+  @IsIn(LESSON_SESSION_STATUSES)
   status?: LessonSessionStatus;
 }
 

@@ -26,7 +26,9 @@ export class SubmitAnswerDto {
   answerId: string;
 
   @ApiProperty()
-  @IsInt() @Min(1) @Max(2_147_483_647)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
   wordId: number;
 
   @ApiProperty({ enum: [1, 2, 3, 4], description: '1 again, 2 hard, 3 good, 4 easy' })
@@ -34,7 +36,9 @@ export class SubmitAnswerDto {
   rating: ReviewRating;
 
   @ApiProperty({ minimum: 0 })
-  @IsInt() @Min(0) @Max(86_400_000)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
   responseMs: number;
 }
 
@@ -54,5 +58,5 @@ export class AnswerResultDto {
   @ApiProperty({ description: 'rating ≥ 2 (hard, good, easy)' }) correct: boolean;
   @ApiProperty() responseMs: number;
   @ApiProperty() answeredAt: string;
-  @ApiProperty({ type: ReviewedCardDto, description: 'The learner\'s card for the word after this answer' }) card: ReviewedCardDto;
+  @ApiProperty({ type: ReviewedCardDto, description: "The learner's card for the word after this answer" }) card: ReviewedCardDto;
 }

@@ -14,7 +14,12 @@ import { PracticeSession } from './practice-session.entity';
 @Check('ck_practice_answers_rating', 'rating BETWEEN 1 AND 4')
 @Check('ck_practice_answers_response_ms', 'response_ms >= 0')
 export class PracticeAnswer {
-  @PrimaryGeneratedColumn('identity', { name: 'id', type: 'bigint', generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: 'pk_practice_answers' })
+  @PrimaryGeneratedColumn('identity', {
+    name: 'id',
+    type: 'bigint',
+    generatedIdentity: 'BY DEFAULT',
+    primaryKeyConstraintName: 'pk_practice_answers',
+  })
   id: string;
 
   @Column({ name: 'session_id', type: 'integer' })

@@ -9,19 +9,26 @@ const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 export class RegisterUserDto {
   @ApiProperty({ example: 'ana@example.com' })
-  @IsEmail() @MaxLength(120)
+  @IsEmail()
+  @MaxLength(120)
   email: string;
 
   @ApiProperty({ example: 'Ana' })
-  @IsString() @Length(1, 100) @Matches(/\S/, { message: 'displayName must not be blank' })
+  @IsString()
+  @Length(1, 100)
+  @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName: string;
 
   @ApiProperty({ example: 'en', description: 'BCP 47 language tag' })
-  @IsString() @Matches(LANGUAGE, { message: 'nativeLanguage must be a language tag such as "en"' }) @MaxLength(16)
+  @IsString()
+  @Matches(LANGUAGE, { message: 'nativeLanguage must be a language tag such as "en"' })
+  @MaxLength(16)
   nativeLanguage: string;
 
   @ApiProperty({ example: 'es', description: 'BCP 47 language tag' })
-  @IsString() @Matches(LANGUAGE, { message: 'targetLanguage must be a language tag such as "es"' }) @MaxLength(16)
+  @IsString()
+  @Matches(LANGUAGE, { message: 'targetLanguage must be a language tag such as "es"' })
+  @MaxLength(16)
   targetLanguage: string;
 }
 
@@ -48,20 +55,27 @@ export class UserWithProfileDto extends UserDto {
 /** PUT /me/profile: the documents are replaced whole; an omitted one becomes null. */
 export class ReplaceProfileDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   learningGoals?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   previousKnowledge?: Record<string, unknown> | null;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   usageContext?: Record<string, unknown> | null;
 }
 
 export class ProfileSearchQuery extends PageQuery {
-  @ApiProperty({ type: String, description: 'A JSON object, as text (URL-encoded in the query string): the learner\'s learningGoals must contain it (`@>`)', example: '{"travel":true}' })
+  @ApiProperty({
+    type: String,
+    description: "A JSON object, as text (URL-encoded in the query string): the learner's learningGoals must contain it (`@>`)",
+    example: '{"travel":true}',
+  })
   @Transform(({ value }) => parseJsonObjectParam(value) ?? value)
   @IsJsonObjectParam()
   learningGoals: Record<string, unknown>;
@@ -81,17 +95,20 @@ export class CreateLearningPathDto {
   pathData: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   progressData?: Record<string, unknown>;
 }
 
 export class UpdateLearningPathDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   pathData?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional() @IsJsonObject()
+  @IsOptional()
+  @IsJsonObject()
   progressData?: Record<string, unknown>;
 }
 

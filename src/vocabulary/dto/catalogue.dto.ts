@@ -40,21 +40,32 @@ export class CategoryListDto {
 
 export class CreateCategoryDto {
   @ApiProperty({ example: 'Food' })
-  @Transform(trim) @IsString() @Length(1, 100) @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name: string;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   description?: string | null;
 }
 
 export class UpdateCategoryDto {
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 100) @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   description?: string | null;
 }
 
@@ -76,43 +87,72 @@ export class WordDto {
 
 export class CreateWordDto {
   @ApiProperty({ example: 'manzana' })
-  @Transform(trim) @IsString() @Length(1, 255) @Matches(NOT_BLANK, { message: 'term must not be blank' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 255)
+  @Matches(NOT_BLANK, { message: 'term must not be blank' })
   term: string;
 
   @ApiProperty({ example: 'apple' })
-  @Transform(trim) @IsString() @Length(1, 255) @Matches(NOT_BLANK, { message: 'translation must not be blank' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 255)
+  @Matches(NOT_BLANK, { message: 'translation must not be blank' })
   translation: string;
 
   @ApiProperty()
-  @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   categoryId: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5, default: 1 })
-  @IsOptional() @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
   difficultyLevel?: number;
 }
 
 export class UpdateWordDto {
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 255) @Matches(NOT_BLANK, { message: 'term must not be blank' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 255)
+  @Matches(NOT_BLANK, { message: 'term must not be blank' })
   term?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @Transform(trim) @IsString() @Length(1, 255) @Matches(NOT_BLANK, { message: 'translation must not be blank' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 255)
+  @Matches(NOT_BLANK, { message: 'translation must not be blank' })
   translation?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   categoryId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
-  @IsOptional() @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
   difficultyLevel?: number;
 }
 
 export class BulkCreateWordsDto {
   @ApiProperty({ type: [CreateWordDto], maxItems: BULK_MAX_WORDS })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(BULK_MAX_WORDS) @ValidateNested({ each: true }) @Type(() => CreateWordDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_MAX_WORDS)
+  @ValidateNested({ each: true })
+  @Type(() => CreateWordDto)
   words: CreateWordDto[];
 }
 
@@ -129,18 +169,29 @@ export class WordPageDto extends WordListDto {
 
 export class WordQuery extends PageQuery {
   @ApiPropertyOptional()
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   categoryId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
   difficulty?: number;
 
   @ApiPropertyOptional({ description: 'Case-insensitive term prefix' })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ enum: sortValues(WORD_SORT_FIELDS), default: 'term' })
-  @IsOptional() @IsIn(sortValues(WORD_SORT_FIELDS))
+  @IsOptional()
+  @IsIn(sortValues(WORD_SORT_FIELDS))
   sort?: string;
 }

@@ -55,16 +55,28 @@ export class VocabularyStatsDto {
 /** `GET /me/vocabulary?categoryId&mastery&limit&cursor` (ordered by word id). */
 export class LearnerVocabularyQuery extends CursorQuery {
   @ApiPropertyOptional()
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_INT4)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
   categoryId?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 5 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(5)
   mastery?: number;
 }
 
 export class DueQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PER_PAGE)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
   limit: number = 20;
 }

@@ -23,7 +23,10 @@ export class HeaderAuthMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     const id = Number(req.header('x-user-id'));
     if (Number.isInteger(id) && id > 0) {
-      const roles = (req.header('x-roles') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+      const roles = (req.header('x-roles') ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       // A learner has no roles at all: lingua-core treats a missing `roles` as none.
       req.user = roles.length > 0 ? { id, roles } : { id };
     }

@@ -1,4 +1,15 @@
-import { Body, ConflictException, Controller, Get, NotFoundException, Param, ParseIntPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { classifyDatabaseError, UsersService, VocabularyService } from 'lingua-core';
@@ -47,10 +58,7 @@ export class NotesController {
   @Get()
   async mine(@Req() req: Request) {
     if (!req.user) throw new UnauthorizedException();
-    const [notes, vocabulary] = await Promise.all([
-      this.notes.findBy({ authorId: req.user.id }),
-      this.vocabulary.stats(req.user.id),
-    ]);
+    const [notes, vocabulary] = await Promise.all([this.notes.findBy({ authorId: req.user.id }), this.vocabulary.stats(req.user.id)]);
     return { notes, vocabulary };
   }
 }

@@ -5,15 +5,18 @@ export class NewAuthorDto {
   @IsEmail()
   email: string;
 
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   displayName: string;
 }
 
 /** Validated by the app's own global ValidationPipe (no whitelist: unknown fields are let through). */
 export class CreateNoteDto {
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   title: string;
 
-  @ValidateNested() @Type(() => NewAuthorDto)
+  @ValidateNested()
+  @Type(() => NewAuthorDto)
   author: NewAuthorDto;
 }
