@@ -6,6 +6,7 @@ import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { noop, withTimeLimit } from '../common/time-limit';
 import { LinguaOptionsError, LinguaSettings } from '../lingua-core.options';
+import { backoffMs } from '../common/backoff';
 
 const logger = new Logger('LinguaCache');
 
@@ -57,7 +58,7 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
     {
       url: settings.redisUrl,
       disableOfflineQueue: true,
-      socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
+      socket: { connectTimeout: 500, reconnectStrategy: (retries: number) => backoffMs(retries, { baseMs: 200, maxMs: 2_000 }) },
     },
     // throwOnErrors: a refused write (e.g. OOM under maxmemory) must reach CacheStore.set as a failure.
     { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 500 },

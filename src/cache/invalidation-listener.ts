@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client, ClientConfig } from 'pg';
+import { backoffMs } from '../common/backoff';
 import { noop, withTimeLimit } from '../common/time-limit';
 import { isSession } from '../database/session-probe';
 
@@ -188,7 +189,7 @@ export class InvalidationListener {
       });
     }
     if (this.closed || this.retry || this.client) return;
-    const delay = Math.min(100 * 2 ** this.failures++, MAX_BACKOFF_MS);
+    const delay = backoffMs(++this.failures, { baseMs: 100, maxMs: MAX_BACKOFF_MS });
     this.retry = setTimeout(() => {
       this.retry = undefined;
       this.connecting = this.connect();

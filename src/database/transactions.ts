@@ -2,6 +2,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { LinguaSessionTimeouts } from '../lingua-core.options';
 import { transactionPreamble } from './session-settings';
+import { backoffMs, sleep } from '../common/backoff';
 
 export const SERIALIZATION_FAILURE = '40001';
 export const DEADLOCK_DETECTED = '40P01';
@@ -46,8 +47,7 @@ export async function runInTransaction<T>(
     } catch (err) {
       if (!isRetryable(err) || attempt > maxRetries) throw err;
       onRetry?.(attempt, sqlStateOf(err) as string);
-      const delay = baseDelayMs * 2 ** (attempt - 1);
-      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay));
+      await sleep(backoffMs(attempt, { baseMs: baseDelayMs, jitter: true }));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { backoffMs } from '../../src/common/backoff';
 import { QueryFailedError } from 'typeorm';
 import { withTimeLimit } from '../../src/common/time-limit';
 import { classifyDatabaseError } from '../../src/database/db-errors';
@@ -166,5 +167,16 @@ describe('withTimeLimit', () => {
     jest.advanceTimersByTime(100);
     await expect(thrown).rejects.toThrow('no answer');
     expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from the base, stops at the cap, and jitters within [½, 1½) of the step', () => {
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, { baseMs: 100, maxMs: 2_000 }))).toEqual([100, 200, 400, 800, 1_600, 2_000]);
+    for (let i = 0; i < 100; i++) {
+      const d = backoffMs(3, { baseMs: 20, jitter: true });
+      expect(d).toBeGreaterThanOrEqual(40);
+      expect(d).toBeLessThan(120);
+    }
   });
 });
