@@ -9,7 +9,7 @@ import { requestIdOf } from '../src/common/request-id';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { HostConfigModule } from './config.module';
 import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './env';
-import { resolvePooler } from './pooler';
+import { resolvePooler } from '../src/database/pooler';
 import { JwtAuthGuard, jwtModuleOptions } from './jwt-auth.guard';
 import { OpsController } from './ops.controller';
 import { LinguaCoreModule } from '../src/lingua-core.module';
@@ -26,7 +26,7 @@ import { LinguaCoreModule } from '../src/lingua-core.module';
     TypeOrmModule.forRootAsync({
       inject: [AppEnv],
       useFactory: async (env: AppEnv) => ({
-        ...buildDataSourceOptions(await resolvePooler(databaseOptionsFromEnv(env))),
+        ...buildDataSourceOptions(await resolvePooler(databaseOptionsFromEnv(env), 'DATABASE_POOLER=transaction')),
         retryAttempts: 3,
         retryDelay: 1_000,
       }),

@@ -1,9 +1,9 @@
-import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface } from 'typeorm';
 import { LinguaOptionsError, LinguaSettings } from '../lingua-core.options';
 import { buildDataSourceOptions } from './data-source-options';
-import { detectPooler } from './pooler';
+import { resolvePooler } from './pooler';
 import { LINGUA_ENTITIES } from './entities';
 import { AfterCommitSubscriber } from './after-commit';
 import { QueryObserverSubscriber, UNDERLYING_DATA_SOURCE } from './query-observer';
@@ -31,16 +31,8 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
       inject: [LinguaSettings],
       useFactory: async (settings: LinguaSettings) => {
         if (!settings.database) return undefined;
-        let pooler = settings.database.pooler;
-        if (!pooler) {
-          pooler = await detectPooler(settings.database.url);
-          if (pooler === 'transaction') {
-            new Logger('LinguaDatabase').warn(
-              "database.url is a transaction pooler (it refused or ignored a startup parameter): session settings go per transaction. Set database.pooler = 'transaction' to skip this probe.",
-            );
-          }
-        }
-        return new DataSource(buildDataSourceOptions({ ...settings.database, pooler })).initialize();
+        const database = await resolvePooler(settings.database, "database.pooler = 'transaction'");
+        return new DataSource(buildDataSourceOptions(database)).initialize();
       },
     },
     {

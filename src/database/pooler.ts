@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import type { PoolerMode } from '../lingua-core.options';
+import { Logger } from '@nestjs/common';
+import type { LinguaDatabaseOptions, PoolerMode } from '../lingua-core.options';
 
 const PROBE_TIMEOUT_MS = 4321;
 
@@ -28,4 +29,20 @@ export async function detectPooler(url: string | undefined): Promise<PoolerMode>
 export function isStartupParameterRejected(err: unknown): boolean {
   // At connect time, with `options` the only unusual startup parameter, a protocol violation is the pooler refusing it.
   return (err as { code?: string } | undefined)?.code === '08P01';
+}
+
+/**
+ * `options` with `pooler` decided: as given, else detected, and said when a pooler is found (naming
+ * `howToSkip`, the setting that spares the probe next time).
+ */
+export async function resolvePooler<T extends LinguaDatabaseOptions>(options: T, howToSkip: string): Promise<T & { pooler: PoolerMode }> {
+  if (options.pooler) return { ...options, pooler: options.pooler };
+  const pooler = await detectPooler(options.url);
+  if (pooler === 'transaction') {
+    new Logger('LinguaDatabase').warn(
+      `${options.url ? new URL(options.url).host : 'the database'} is a transaction pooler (it refused or ignored a startup parameter): ` +
+        `session settings go per transaction. Set ${howToSkip} to skip this probe.`,
+    );
+  }
+  return { ...options, pooler };
 }

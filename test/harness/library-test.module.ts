@@ -3,7 +3,7 @@ import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LinguaApiModule } from '../../src/api/lingua-api.module';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { detectPooler } from '../../src/database/pooler';
+import { resolvePooler } from '../../src/database/pooler';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
 import { TestAuthGuard } from './test-auth';
 import { databaseOptionsOf, linguaOptionsOf, TestEnv } from './test-options';
@@ -23,7 +23,7 @@ export class LibraryTestModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: async () => ({
-            ...buildDataSourceOptions(database.pooler ? database : { ...database, pooler: await detectPooler(database.url) }),
+            ...buildDataSourceOptions(await resolvePooler(database, 'DATABASE_POOLER=transaction')),
             retryAttempts: 3,
             retryDelay: 1_000,
           }),

@@ -40,19 +40,14 @@ export class ReadRouter {
 
   private async route<T>(scopes: string[], read: Read<T>): Promise<T> {
     if (!this.replicas.enabled) return read(this.dataSource.manager);
+    // No replica to ask: the shared record of positions need not be read either.
+    if (!this.replicas.anyUsable()) return this.onPrimary('unavailable', read);
     const required = await this.positions.required(scopes);
     if (required === 'unknown') return this.onPrimary('unknown_position', read);
     const node = await this.replicas.pickCaughtUp(required);
     if (typeof node === 'string') return this.onPrimary(node, read);
-    let manager: EntityManager;
     try {
-      manager = node.manager;
-    } catch (err) {
-      this.replicas.failed(node, err);
-      return this.onPrimary('replica_error', read);
-    }
-    try {
-      const result = await read(manager);
+      const result = await read(node.manager);
       this.metrics.reads.inc({ target: 'replica', reason: 'caught_up' });
       return result;
     } catch (err) {

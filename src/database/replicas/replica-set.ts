@@ -3,10 +3,8 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { PostgresConnectionCredentialsOptions } from 'typeorm/driver/postgres/PostgresConnectionCredentialsOptions';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
-import { LINGUA_ENTITIES } from '../entities';
+import { buildDataSourceOptions } from '../data-source-options';
 import { LinguaDataSource } from '../lingua-data-source';
-import { linguaPgDriver } from '../pg-driver';
-import { QueryObserverSubscriber } from '../query-observer';
 import { parseLsn } from './lsn';
 import { ReplicaNode } from './replica-node';
 
@@ -79,24 +77,26 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
   async pickCaughtUp(required: bigint | undefined): Promise<ReplicaNode | NoReplicaReason> {
     const first = this.pick(required);
     if (first !== 'not_caught_up' || required === undefined) return first;
-    const usable = this.nodes.filter((node) => node.state === 'up' && node.probe);
+    const usable = this.nodes.filter(isUsable);
     await Promise.all(usable.map((node) => node.refreshReplay().catch((err: unknown) => this.failed(node, err))));
     return this.pick(required);
+  }
+
+  /** Some replica is up and within the lag bounds (as of its last probe). */
+  anyUsable(): boolean {
+    return this.nodes.some(isUsable);
   }
 
   /** A replica that has replayed `required` (when given) and is within the lag bounds, round robin. */
   pick(required: bigint | undefined): ReplicaNode | NoReplicaReason {
     if (!this.enabled) return 'none_configured';
-    let usable = 0;
     for (let i = 0; i < this.nodes.length; i++) {
       const node = this.nodes[(this.next + i) % this.nodes.length];
-      if (node.state !== 'up' || !node.probe) continue;
-      usable++;
-      if (required !== undefined && node.probe.replayLsn < required) continue;
+      if (!isUsable(node) || (required !== undefined && node.probe!.replayLsn < required)) continue;
       this.next = (this.next + i + 1) % this.nodes.length;
       return node;
     }
-    return usable > 0 ? 'not_caught_up' : 'unavailable';
+    return this.anyUsable() ? 'not_caught_up' : 'unavailable';
   }
 
   /** A read on `node` failed for a reason of the server or the network: skip it until a probe succeeds. */
@@ -154,6 +154,9 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** Up, within the lag bounds, and probed at least once. */
+const isUsable = (node: ReplicaNode): boolean => node.state === 'up' && node.probe !== undefined;
+
 interface ReplicaTarget {
   name: string;
   options: DataSourceOptions;
@@ -166,28 +169,17 @@ function replicaTargets(settings: LinguaSettings, primary: DataSourceOptions): R
     ? settings.replicas.urls.map((url) => ({ url }))
     : fromHost;
   const timeouts = settings.sessionTimeouts;
-  return credentials.map((credential) => ({
-    name: nameOf(credential),
-    options: {
-      type: 'postgres',
-      ...credential,
-      driver: linguaPgDriver,
-      entities: LINGUA_ENTITIES,
-      subscribers: [QueryObserverSubscriber],
-      synchronize: false,
-      migrationsRun: false,
-      logging: false,
-      applicationName: 'lingua-core-replica',
-      extra: {
-        max: settings.replicas.poolMax,
-        connectionTimeoutMillis: 1_000,
-        idleTimeoutMillis: 30_000,
-        keepAlive: true,
-        // No startup parameter (the replica may sit behind a pooler too): the read gives up client-side and goes to the primary.
-        query_timeout: timeouts?.statementTimeoutMs || 10_000,
-      },
-    },
-  }));
+  return credentials.map((credential) => {
+    // No startup parameter (the replica may sit behind a pooler too): a read gives up client-side and goes to the primary.
+    const options = buildDataSourceOptions(
+      { url: credential.url, poolMax: settings.replicas.poolMax, acquireTimeoutMs: 1_000, pooler: 'transaction' },
+      { ...credential, applicationName: 'lingua-core-replica', migrations: [], logging: false },
+    );
+    return {
+      name: nameOf(credential),
+      options: { ...options, extra: { ...options.extra, query_timeout: timeouts?.statementTimeoutMs || 10_000 } } as DataSourceOptions,
+    };
+  });
 }
 
 function nameOf(credential: PostgresConnectionCredentialsOptions): string {
