@@ -1,4 +1,5 @@
 import { HTTP_SIZES, HttpSizeLabel } from '../data';
+import { readFlags } from '../lib/flags';
 
 /**
  * `npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2]
@@ -43,21 +44,7 @@ const FLAGS = [
 const BOOLEAN = ['fresh', 'profile', 'help'];
 
 export function parseHttpOptions(argv: string[]): HttpBenchOptions {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('-')) throw new Error(`Unexpected argument ${arg}\n${USAGE}`);
-    const [name, inline] = arg.replace(/^--?/, '').split('=', 2);
-    if (!FLAGS.includes(name)) throw new Error(`Unknown option ${arg}\n${USAGE}`);
-    if (BOOLEAN.includes(name)) flags.set(name, true);
-    else if (inline !== undefined) flags.set(name, inline);
-    else if (argv[i + 1] !== undefined) flags.set(name, argv[++i]);
-    else throw new Error(`${arg} needs a value`);
-  }
-  if (flags.has('help')) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const flags = readFlags(argv, { known: FLAGS, booleans: BOOLEAN, usage: USAGE });
   const size = String(flags.get('size') ?? '10k').toLowerCase();
   if (!(size in HTTP_SIZES)) throw new Error(`--size must be one of ${Object.keys(HTTP_SIZES).join(', ')}`);
   const int = (name: string, fallback: number) => {

@@ -1,4 +1,5 @@
 import { HTTP_SIZES, HttpSizeLabel } from '../data';
+import { readFlags } from '../lib/flags';
 
 /**
  * `npm run bench:scaling -- [--size 10k|100k|1m] [--replica-size 10k|100k|1m] [--part pooler,replicas,bookkeeping]
@@ -54,21 +55,7 @@ const FLAGS = [
 const BOOLEAN = ['fresh', 'help'];
 
 export function parseScalingOptions(argv: string[]): ScalingOptions {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('-')) throw new Error(`Unexpected argument ${arg}\n${USAGE}`);
-    const [name, inline] = arg.replace(/^--?/, '').split('=', 2);
-    if (!FLAGS.includes(name)) throw new Error(`Unknown option ${arg}\n${USAGE}`);
-    if (BOOLEAN.includes(name)) flags.set(name, true);
-    else if (inline !== undefined) flags.set(name, inline);
-    else if (argv[i + 1] !== undefined) flags.set(name, argv[++i]);
-    else throw new Error(`${arg} needs a value`);
-  }
-  if (flags.has('help')) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const flags = readFlags(argv, { known: FLAGS, booleans: BOOLEAN, usage: USAGE });
   const sizeOf = (name: string, fallback: string) => {
     const size = String(flags.get(name) ?? fallback).toLowerCase();
     if (!(size in HTTP_SIZES)) throw new Error(`--${name} must be one of ${Object.keys(HTTP_SIZES).join(', ')}`);
