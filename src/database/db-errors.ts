@@ -88,3 +88,8 @@ export function isConnectionFailure(err: unknown): boolean {
   const classified = classifyDatabaseError(err);
   return classified ? classified.status === 503 : !(err instanceof QueryFailedError);
 }
+
+/** The statement failed on `constraint` (a unique, foreign-key or check constraint of that name). */
+export function violates(err: unknown, constraint: string): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { constraint?: string } | undefined)?.constraint === constraint;
+}

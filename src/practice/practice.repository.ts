@@ -3,10 +3,75 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
+import type { CardState, ScheduledCard } from '../vocabulary/srs';
 import { PracticeAnswer } from './entities/practice-answer.entity';
 import { PracticeSession } from './entities/practice-session.entity';
 
 export type NewAnswer = Omit<PracticeAnswer, 'id' | 'session' | 'user' | 'word'>;
+
+/** What an answer depends on, read together without locks: the first statement of the answer's fast path. */
+export interface AnswerSnapshot {
+  sessionFound: boolean;
+  sessionFinished: boolean;
+  /** The stored result when this answerId was already applied. */
+  previous: PracticeAnswer | undefined;
+  /** The learner's card for the word, and its row version (xmin) for the compare-and-set. */
+  card: (CardState & { rowVersion: string }) | undefined;
+}
+
+const ANSWER_COLUMNS = [
+  'id',
+  'session_id',
+  'user_id',
+  'word_id',
+  'answer_id',
+  'rating',
+  'response_ms',
+  'answered_at',
+  'state',
+  'due_at',
+  'stability',
+  'difficulty',
+  'mastery_level',
+];
+const CARD_COLUMNS = ['due_at', 'stability', 'difficulty', 'reps', 'lapses', 'state', 'learning_steps', 'last_reviewed_at'];
+
+/** Session, previous answer and card in one statement (each lookup is by a unique index). */
+const ANSWER_SNAPSHOT_SQL = `
+SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_finished,
+       ${ANSWER_COLUMNS.map((c) => `a.${c} AS a_${c}`).join(', ')},
+       uv.xmin::text AS c_row_version, ${CARD_COLUMNS.map((c) => `uv.${c} AS c_${c}`).join(', ')}
+  FROM (SELECT $1::int AS session_id, $2::int AS user_id) p
+  LEFT JOIN practice_sessions s ON s.id = p.session_id AND s.user_id = p.user_id
+  LEFT JOIN practice_answers a ON a.session_id = s.id AND a.answer_id = $3::uuid
+  LEFT JOIN user_vocabulary uv ON uv.user_id = p.user_id AND uv.word_id = $4::int`;
+
+/**
+ * The whole answer in one statement (one transaction): lock the open session, update the card only
+ * if it is still the version the schedule was computed from (xmin compare-and-set), count the
+ * answer, append the log row. Each step feeds the next through RETURNING, so either all apply or none
+ * does; no row back means something changed since the snapshot (the caller takes the locking path).
+ */
+const APPLY_ANSWER_SQL = `
+WITH open_session AS (
+  SELECT id FROM practice_sessions WHERE id = $1 AND user_id = $2 AND finished_at IS NULL FOR UPDATE
+), card AS (
+  UPDATE user_vocabulary
+     SET due_at = $5, stability = $6, difficulty = $7, reps = $8, lapses = $9, state = $10, learning_steps = $11,
+         last_reviewed_at = $12, mastery_level = $13, times_seen = times_seen + 1, times_correct = times_correct + $14
+   WHERE user_id = $2 AND word_id = $3 AND xmin = $4::xid AND EXISTS (SELECT 1 FROM open_session)
+  RETURNING id
+), counted AS (
+  UPDATE practice_sessions SET total_questions = total_questions + 1, correct_answers = correct_answers + $14
+   WHERE id = (SELECT id FROM open_session) AND EXISTS (SELECT 1 FROM card)
+  RETURNING id
+)
+INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, response_ms, answered_at, state, due_at, stability, difficulty, mastery_level)
+SELECT $1, $2, $3, $15::uuid, $16::smallint, $17::int, $18::timestamptz, $10, $5, $6, $7, $13 FROM counted
+RETURNING *`;
+
+const withoutPrefix = (row: Record<string, unknown>, prefix: string) =>
+  Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
 
 /** SQL for practice sessions and the review log. Every session query is scoped to its learner. */
 @Injectable()
@@ -67,6 +132,41 @@ export class PracticeRepository {
       .returning('*')
       .execute();
     return fromRawRow<PracticeAnswer>(result.raw[0]);
+  }
+
+  async answerSnapshot(userId: number, sessionId: number, answerId: string, wordId: number): Promise<AnswerSnapshot> {
+    const [row] = (await this.sessions.query(ANSWER_SNAPSHOT_SQL, [sessionId, userId, answerId, wordId])) as Record<string, unknown>[];
+    return {
+      sessionFound: row.session_found === true,
+      sessionFinished: row.session_finished === true,
+      previous: row.a_id === null ? undefined : fromRawRow<PracticeAnswer>(withoutPrefix(row, 'a_')),
+      card: row.c_row_version === null ? undefined : fromRawRow<CardState & { rowVersion: string }>(withoutPrefix(row, 'c_')),
+    };
+  }
+
+  /** APPLY_ANSWER_SQL: the stored answer, or undefined when the session or the card changed since `rowVersion` was read. */
+  async applyAnswer(answer: NewAnswer, card: ScheduledCard, rowVersion: string, correct: boolean): Promise<PracticeAnswer | undefined> {
+    const rows = (await this.sessions.query(APPLY_ANSWER_SQL, [
+      answer.sessionId,
+      answer.userId,
+      answer.wordId,
+      rowVersion,
+      card.dueAt,
+      card.stability,
+      card.difficulty,
+      card.reps,
+      card.lapses,
+      card.state,
+      card.learningSteps,
+      card.lastReviewedAt,
+      card.masteryLevel,
+      correct ? 1 : 0,
+      answer.answerId,
+      answer.rating,
+      answer.responseMs,
+      answer.answeredAt,
+    ])) as Record<string, unknown>[];
+    return rows.length ? fromRawRow<PracticeAnswer>(rows[0]) : undefined;
   }
 
   async countAnswer(manager: EntityManager, sessionId: number, correct: boolean): Promise<void> {

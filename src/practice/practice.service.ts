@@ -2,14 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { notFound, stateConflict } from '../common/api-error';
 import { CursorPage, CursorQuery, decodeCursor, toCursorPage } from '../common/pagination';
 import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
-import { isCorrect } from '../vocabulary/srs';
+import { isCorrect, scheduleReview, ScheduledCard } from '../vocabulary/srs';
 import { VocabularyService } from '../vocabulary/vocabulary.service';
 import { AnswerResultDto, PracticeSessionDto, SubmitAnswerDto } from './dto/practice.dto';
 import { toAnswerResultDto, toSessionDto } from './practice.mapper';
-import { PracticeRepository } from './practice.repository';
+import { NewAnswer, PracticeRepository } from './practice.repository';
+import { PracticeAnswer } from './entities/practice-answer.entity';
+import { violates } from '../database/db-errors';
 import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
 import { LinguaScoped } from '../database/statement-scope';
+
+const ANSWER_ID_UNIQUE = 'uq_practice_answers_session_id_answer_id';
 
 /** Practice sessions and their answers. Learner word state goes through VocabularyService. */
 @Injectable()
@@ -42,13 +46,22 @@ export class PracticeService {
   }
 
   /**
-   * One transaction: lock the session (answers to a session apply one at a time, so the
-   * idempotency check below cannot race), return the stored result if this answerId was already
-   * applied, refuse a finished session, then update the learner's card (FSRS), the session counters
-   * and append the log row. Stats are invalidated after commit — the caller's, when `{ manager }`
-   * makes the answer part of the caller's transaction.
+   * Applies an answer: updates the learner's card (FSRS), the session counters and appends the log
+   * row, all or nothing; the same answerId again returns the stored result and counts nothing.
+   *
+   * Fast path, two statements and no transaction of our own: a lock-free snapshot (session, previous
+   * answer, card with its row version), the schedule computed from it, then one statement that
+   * applies everything only if the card is still that version and the session still open. When it
+   * does not apply (a concurrent answer to the same card, a finish, a duplicate answerId racing this
+   * one), or the caller passed `{ manager }`, or the card does not exist yet, the locking transaction
+   * below decides — so contention costs a retry, never a wrong count. Stats are invalidated after
+   * commit (the caller's, with `{ manager }`).
    */
   async answer(userId: number, sessionId: number, dto: SubmitAnswerDto, options: WriteOptions = {}): Promise<AnswerResultDto> {
+    if (!options.manager) {
+      const fast = await this.answerWithoutLocks(userId, sessionId, dto);
+      if (fast) return toAnswerResultDto(fast);
+    }
     const { result, applied } = await this.tx.run(async (manager) => {
       const session = await this.repo.lockSession(manager, userId, sessionId);
       if (!session) throw notFound('Practice session');
@@ -58,25 +71,55 @@ export class PracticeService {
       const now = new Date();
       const card = await this.vocabulary.recordReview(manager, userId, dto.wordId, dto.rating, now);
       await this.repo.countAnswer(manager, sessionId, isCorrect(dto.rating));
-      const answer = await this.repo.insertAnswer(manager, {
-        sessionId,
-        userId,
-        wordId: dto.wordId,
-        answerId: dto.answerId,
-        rating: dto.rating,
-        responseMs: dto.responseMs,
-        answeredAt: now,
-        state: card.state,
-        dueAt: card.dueAt,
-        stability: card.stability,
-        difficulty: card.difficulty,
-        masteryLevel: card.masteryLevel,
-      });
+      const answer = await this.repo.insertAnswer(manager, this.newAnswer(userId, sessionId, dto, card, now));
       return { result: answer, applied: true };
     }, options);
     // reviewsCommitted records the write position too (the session counters are in the same transaction).
     if (applied) await this.tx.afterCommit(options, () => this.vocabulary.reviewsCommitted(userId));
     return toAnswerResultDto(result);
+  }
+
+  /** The fast path of `answer`; undefined hands the answer to the locking transaction. */
+  private async answerWithoutLocks(userId: number, sessionId: number, dto: SubmitAnswerDto): Promise<PracticeAnswer | undefined> {
+    const snapshot = await this.repo.answerSnapshot(userId, sessionId, dto.answerId, dto.wordId);
+    if (!snapshot.sessionFound) throw notFound('Practice session');
+    if (snapshot.previous) return snapshot.previous;
+    if (snapshot.sessionFinished) throw stateConflict('The practice session is finished.');
+    if (!snapshot.card) return undefined; // the locking path starts learning the word first
+    const now = new Date();
+    const card = scheduleReview(snapshot.card, dto.rating, now);
+    let applied: PracticeAnswer | undefined;
+    try {
+      applied = await this.repo.applyAnswer(
+        this.newAnswer(userId, sessionId, dto, card, now),
+        card,
+        snapshot.card.rowVersion,
+        isCorrect(dto.rating),
+      );
+    } catch (err) {
+      // The same answerId committed by a concurrent request: the locking path returns its result.
+      if (violates(err, ANSWER_ID_UNIQUE)) return undefined;
+      throw err;
+    }
+    if (applied) await this.vocabulary.reviewsCommitted(userId);
+    return applied;
+  }
+
+  private newAnswer(userId: number, sessionId: number, dto: SubmitAnswerDto, card: ScheduledCard, now: Date): NewAnswer {
+    return {
+      sessionId,
+      userId,
+      wordId: dto.wordId,
+      answerId: dto.answerId,
+      rating: dto.rating,
+      responseMs: dto.responseMs,
+      answeredAt: now,
+      state: card.state,
+      dueAt: card.dueAt,
+      stability: card.stability,
+      difficulty: card.difficulty,
+      masteryLevel: card.masteryLevel,
+    };
   }
 
   /** Idempotent: finishing a finished session returns it unchanged. */

@@ -13,8 +13,9 @@ import { toStatsDto, toVocabularyItemDto } from './vocabulary.mapper';
 import { LinguaScoped } from '../database/statement-scope';
 
 /**
- * A learner's vocabulary and its spaced-repetition cards. Other modules (practice) inject this and
- * never touch user_vocabulary themselves; `recordReview` joins the caller's transaction.
+ * A learner's vocabulary and its spaced-repetition cards. Other modules (practice) inject this;
+ * `recordReview` joins the caller's transaction. The one exception is the practice answer's fast
+ * path (PracticeRepository.applyAnswer), which writes the card in the same statement as the log row.
  */
 @Injectable()
 @LinguaScoped()
