@@ -27,6 +27,13 @@ export interface LinguaCacheOptions {
   redisUrl?: string;
   /** A Keyv store or Keyv instance of your own (takes precedence over `redisUrl`). */
   store?: Keyv | KeyvStoreAdapter;
+  /**
+   * Every instance reads and writes the same store (Redis, Memcached…): an invalidation it accepted
+   * reaches the other instances through it, so cached reads skip the per-read barrier (docs/caching.md,
+   * "Read barrier and leases"). Default: true with `redisUrl`, false for the in-process store; set it
+   * for a `store` of your own that is shared.
+   */
+  shared?: boolean;
   /** Time-to-live of cached reads. Default 60000. */
   ttlMs?: number;
   /** Prefix of every key: apps that share one Redis but not one database need different ones. Default `lingua`. */
@@ -110,6 +117,8 @@ export class LinguaSettings {
   readonly redisUrl: string | undefined;
   readonly cacheStore: Keyv | KeyvStoreAdapter | undefined;
   readonly cacheListener: boolean;
+  /** The cache store is shared by every instance (see LinguaCacheOptions.shared). */
+  readonly cacheShared: boolean;
   readonly slowQueryMs: number;
   readonly transactionRetries: number;
   readonly database: ResolvedDatabaseOptions | undefined;
@@ -127,6 +136,7 @@ export class LinguaSettings {
     this.redisUrl = cache.redisUrl || undefined;
     this.cacheStore = cache.store;
     this.cacheListener = cache.listen ?? true;
+    this.cacheShared = cache.shared ?? (this.redisUrl !== undefined && this.cacheStore === undefined);
     this.slowQueryMs = nonNegative('slowQueryMs', options.slowQueryMs, 200);
     this.transactionRetries = nonNegative('transactionRetries', options.transactionRetries, 3);
     this.database = options.database && resolveDatabaseOptions(options.database);

@@ -19,3 +19,48 @@ export class Coalescer<T> {
     this.running.clear();
   }
 }
+
+/**
+ * Concurrent callers with one key share one run that *starts after* each of them called: a caller
+ * arriving while a run is in flight waits for the next one (at most one queued per key), because the
+ * run in flight may have read before something the caller must see. For reads whose answer must
+ * reflect every write acknowledged before the read began (version lookups, the listener's barrier).
+ */
+export class FreshCoalescer<T> {
+  private readonly inflight = new Map<string, Promise<T>>();
+  private readonly queued = new Map<string, Promise<T>>();
+
+  run(key: string, work: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key);
+    if (!running) return this.start(key, work);
+    let next = this.queued.get(key);
+    if (!next) {
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      next = settled.then(() => {
+        this.queued.delete(key);
+        return this.run(key, work);
+      });
+      this.queued.set(key, next);
+    }
+    return next;
+  }
+
+  /** True while a run for `key` is in flight. */
+  running(key: string): boolean {
+    return this.inflight.has(key);
+  }
+
+  clear(): void {
+    this.inflight.clear();
+    this.queued.clear();
+  }
+
+  private start(key: string, work: () => Promise<T>): Promise<T> {
+    const run = work().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, run);
+    return run;
+  }
+}

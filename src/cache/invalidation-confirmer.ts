@@ -45,16 +45,21 @@ export class InvalidationConfirmer {
     return trusted;
   }
 
-  /** Our own invalidation: counted at once, then written; a failed write stays pending here. */
-  async applyLocal(versions: Array<[scope: string, version: string]>): Promise<void> {
-    await Promise.all(
+  /** Our own invalidation: counted at once, then written; a failed write stays pending here. True when every write landed. */
+  async applyLocal(versions: Array<[scope: string, version: string]>): Promise<boolean> {
+    const written = await Promise.all(
       versions.map(async ([scope, version]) => {
         this.state.bump(scope);
         const before = this.state.get(scope);
-        if (await this.versions.write(scope, version)) this.state.settle(scope, before);
-        else this.pending(scope, version);
+        if (await this.versions.write(scope, version)) {
+          this.state.settle(scope, before);
+          return true;
+        }
+        this.pending(scope, version);
+        return false;
       }),
     );
+    return written.every(Boolean);
   }
 
   /** Another instance's committed invalidation: pending until its version (or one of ours) lands. */

@@ -3,6 +3,7 @@ import { Client, ClientConfig } from 'pg';
 import { backoffMs } from '../common/backoff';
 import { noop, withTimeLimit } from '../common/time-limit';
 import { isSession } from '../database/session-probe';
+import { FreshCoalescer } from './coalescer';
 
 /** The PostgreSQL channel every lingua-core instance LISTENs on; the payload names the key prefix. */
 export const CACHE_CHANNEL = 'lingua_cache';
@@ -30,6 +31,9 @@ export interface ListenerEvents {
  * began a statement ahead of that statement's ReadyForQuery, and node-postgres emits them in
  * order, so once `sync()` resolves every invalidation committed before the call has been handled
  * here. Concurrent callers share round trips: one in flight, at most one queued behind it.
+ * `syncedWithin(ms)` says whether a round trip that started less than `ms` ago has completed on the
+ * current connection: what a read with a shared store may rely on instead of a round trip of its own
+ * (docs/caching.md, "Read barrier and leases").
  */
 export class InvalidationListener {
   private readonly logger = new Logger('CacheInvalidationListener');
@@ -39,8 +43,9 @@ export class InvalidationListener {
   private failures = 0;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
-  private inflight: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private readonly roundTrips = new FreshCoalescer<void>();
+  /** performance.now() when the latest completed round trip on this connection started. */
+  private syncedAt = -Infinity;
   /** This connection's statements, one at a time (node-postgres deprecates overlapping queries). */
   private tail: Promise<unknown> = Promise.resolve();
   /** Payloads waiting for the next NOTIFY statement (sent as one transaction when the connection is free). */
@@ -69,13 +74,20 @@ export class InvalidationListener {
 
   /** Resolves once every notification committed before this call has been handled; rejects while disconnected. */
   sync(): Promise<void> {
-    if (!this.client) return Promise.reject(new Error('cache invalidation listener is not connected'));
-    if (!this.inflight) return (this.inflight = this.roundTrip(this.client));
-    // The round trip in flight may have started before this call: wait for the next one.
-    return (this.queued ??= this.inflight.then(noop, noop).then(() => {
-      this.queued = undefined;
-      return this.sync();
-    }));
+    const notConnected = () => Promise.reject(new Error('cache invalidation listener is not connected'));
+    if (!this.client) return notConnected();
+    // The round trip in flight may have started before this call: callers then wait for the next one.
+    return this.roundTrips.run('', () => (this.client ? this.roundTrip(this.client) : notConnected()));
+  }
+
+  /** A round trip that started less than `ms` ago has completed on the current connection. */
+  syncedWithin(ms: number): boolean {
+    return this.client !== undefined && performance.now() - this.syncedAt < ms;
+  }
+
+  /** Starts a round trip in the background unless one is in flight (renews what `syncedWithin` sees). */
+  renew(): void {
+    if (this.client && !this.roundTrips.running('')) void this.sync().catch(noop);
   }
 
   /**
@@ -153,6 +165,7 @@ export class InvalidationListener {
   }
 
   private roundTrip(client: Client): Promise<void> {
+    const started = performance.now();
     const answered = withTimeLimit(
       this.query(client, () => ['SELECT 1', []]),
       SYNC_TIMEOUT_MS,
@@ -160,16 +173,17 @@ export class InvalidationListener {
         throw new Error('cache invalidation listener did not answer');
       },
     );
-    return answered
-      .then(noop, (err) => {
+    return answered.then(
+      () => {
+        if (this.client === client) this.syncedAt = Math.max(this.syncedAt, started);
+      },
+      (err) => {
         // A connection that stops answering may have missed notifications: drop it, reconnect.
         this.lost(client, err);
         void client.end().catch(noop);
         throw err;
-      })
-      .finally(() => {
-        this.inflight = undefined;
-      });
+      },
+    );
   }
 
   /** Runs a statement after this connection's previous one; `statement` is built when its turn comes. */
@@ -182,6 +196,7 @@ export class InvalidationListener {
   private lost(client: Client, err?: unknown): void {
     if (this.client === client) {
       this.client = undefined;
+      this.syncedAt = -Infinity;
       this.events.state?.(false);
       this.logger.warn({
         msg: 'cache invalidation listener lost; the cache is bypassed until it is back',

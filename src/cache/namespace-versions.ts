@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CacheStore, UNAVAILABLE, Unavailable } from './cache-store';
-import { Coalescer } from './coalescer';
+import { FreshCoalescer } from './coalescer';
 
 const VERSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -10,11 +10,12 @@ export const newVersion = (): string => randomBytes(6).toString('base64url');
 /**
  * The versions of a namespace's scopes in the shared store, and the keys built from them:
  * `<prefix>:<scope>:version` holds a scope's version, `<prefix>:<ns>:<v*>.<vFamily>.<vNs>:<key>` an
- * entry. Concurrent lookups of one namespace share one MGET, unless an invalidation came between
- * them (the caller passes the generation it captured).
+ * entry. Concurrent lookups of one namespace share one MGET that started after each of them (one
+ * started earlier may predate a version another instance wrote before this read began), unless an
+ * invalidation of this instance came between them (the caller passes the generation it captured).
  */
 export class NamespaceVersions {
-  private readonly lookups = new Coalescer<string[] | Unavailable>();
+  private readonly lookups = new FreshCoalescer<string[] | Unavailable>();
 
   constructor(
     private readonly store: CacheStore,

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { sleep } from '../common/backoff';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -18,6 +19,15 @@ import { family, ReadThrough } from './read-through';
 export { MAX_PENDING_INVALIDATIONS } from './invalidation-confirmer';
 
 const STARTUP_WAIT_MS = 1_000;
+/**
+ * With a shared store, a read may skip the barrier while the listener completed one that started
+ * less than this ago; an invalidation the shared store refused is acknowledged only after LEASE_MS +
+ * LEASE_MARGIN_MS have passed since its NOTIFY committed, so no such lease can outlive it unheard.
+ */
+export const LEASE_MS = 1_000;
+const LEASE_MARGIN_MS = 100;
+/** Reads renew the lease in the background once it is this old (one round trip per instance, not per read). */
+const RENEW_AFTER_MS = 250;
 
 /**
  * A read-through cache over versioned key namespaces (docs/caching.md), put together from parts
@@ -30,6 +40,9 @@ const STARTUP_WAIT_MS = 1_000;
  * bypasses the cache while the listener is down, the store fails, or a scope has an unconfirmed
  * invalidation. Invalidating writes new random versions (every instance stops seeing the old
  * entries at once, no key scans) and NOTIFYs the other instances before the write is acknowledged.
+ * With a shared store the barrier is only needed for invalidations the store did not accept: a read
+ * relies on the listener's recent barrier (a lease, LEASE_MS) instead of a PostgreSQL round trip of
+ * its own, and such an invalidation waits out every lease before it is acknowledged.
  * Any cache failure or slowness falls back to the loader: the cache can make reads faster, never
  * make them fail.
  */
@@ -49,7 +62,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: LinguaDataSource,
   ) {
     this.versions = new NamespaceVersions(store, settings.cacheKeyPrefix);
-    this.entries = new ReadThrough(store, metrics);
+    this.entries = new ReadThrough(store, metrics, settings.cacheShared ? { maxEntries: settings.cacheMemoryMaxEntries } : undefined);
     this.confirmer = new InvalidationConfirmer(this.versions);
     this.publisher = new InvalidationPublisher(settings.cacheKeyPrefix, this.instanceId, {
       listener: (payload) => this.listener?.notify(payload) ?? Promise.resolve(false),
@@ -97,7 +110,12 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
    */
   async invalidate(...namespaces: string[]): Promise<void> {
     const versions = namespaces.map((ns): [string, string] => [ns, newVersion()]);
-    await Promise.all([this.listener ? this.publisher.publish(versions) : undefined, this.confirmer.applyLocal(versions)]);
+    const [, stored] = await Promise.all([
+      this.listener ? this.publisher.publish(versions) : undefined,
+      this.confirmer.applyLocal(versions),
+    ]);
+    // Only the NOTIFY carries this one: outlast every reader's lease, which it cannot have been heard under.
+    if (!stored && this.settings.cacheShared && this.listener) await sleep(LEASE_MS + LEASE_MARGIN_MS);
   }
 
   /**
@@ -137,8 +155,13 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
 
   /** True once every invalidation committed before the call has been heard of (always, without a listener). */
   private synced(): Promise<boolean> {
-    if (!this.listener) return Promise.resolve(true);
-    return this.listener.sync().then(
+    const listener = this.listener;
+    if (!listener) return Promise.resolve(true);
+    if (this.settings.cacheShared && listener.syncedWithin(LEASE_MS)) {
+      if (!listener.syncedWithin(RENEW_AFTER_MS)) listener.renew();
+      return Promise.resolve(true);
+    }
+    return listener.sync().then(
       () => true,
       () => false,
     );

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { CacheStore } from '../../src/cache/cache-store';
 import { VersionedCache } from '../../src/cache/versioned-cache';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
-import { LinguaSettings } from '../../src/lingua-core.options';
+import { LinguaCacheOptions, LinguaSettings } from '../../src/lingua-core.options';
 import { MetricsService } from '../../src/observability/metrics.service';
 import { TestContext } from '../harness/context';
 import { newCategory, newWords } from '../vocabulary/factories';
@@ -55,15 +55,15 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
   });
   afterAll(() => ctx.close());
 
-  async function cacheOn(store: Keyv): Promise<VersionedCache> {
-    const cache = new VersionedCache(
+  async function cacheOn(store: Keyv, cache: LinguaCacheOptions = {}): Promise<VersionedCache> {
+    const versioned = new VersionedCache(
       new CacheStore(createCache({ stores: [store] })),
-      new LinguaSettings({}),
+      new LinguaSettings({ cache }),
       new MetricsService(),
       ctx.dataSource as LinguaDataSource,
     );
-    await cache.onModuleInit();
-    return cache;
+    await versioned.onModuleInit();
+    return versioned;
   }
 
   it('a read that begins after an invalidation does not join a version lookup that began before it (version-lookup race)', async () => {
@@ -83,6 +83,28 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
       expect(await cache.getOrLoad(space, 'k', async () => 'reloaded')).toBe('new');
     } finally {
       await cache.onModuleDestroy();
+    }
+  });
+
+  it('with a shared store, a read that begins after another instance invalidated does not join a version lookup that began before', async () => {
+    const { store, holdNextGetMany } = gatedStore();
+    // The writer sends no NOTIFY (no listener): the shared store is the only way the reader can learn of it.
+    const reader = await cacheOn(store, { store, shared: true });
+    const writer = await cacheOn(store, { store, shared: true, listen: false });
+    try {
+      const space = ns();
+      expect(await reader.getOrLoad(space, 'k', async () => 'old')).toBe('old');
+      const hold = holdNextGetMany();
+      const before = reader.getOrLoad(space, 'k', async () => 'loaded-by-the-early-read');
+      await hold.started; // the early read's version lookup has read the old version and is still in flight
+      await writer.invalidate(space);
+      const after = reader.getOrLoad(space, 'k', async () => 'new');
+      hold.release();
+      expect(await after).toBe('new');
+      expect(await before).toBe('old');
+    } finally {
+      await reader.onModuleDestroy();
+      await writer.onModuleDestroy();
     }
   });
 
