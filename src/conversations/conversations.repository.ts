@@ -3,6 +3,7 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow, isoText } from '../database/raw-rows';
+import { prepared } from '../database/pg-driver';
 import { MessageRole } from './entities/conversation-message.entity';
 import { ConversationSession, ConversationStatus, SessionType } from './entities/conversation-session.entity';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -29,7 +30,7 @@ export interface ConversationFilters {
  * value) and the INSERT uses the new value. Nothing comes back when the conversation is not the
  * learner's or is closed. See docs/modules/conversations-lessons.md, "Message order".
  */
-export const APPEND_MESSAGE_SQL = `
+export const APPEND_MESSAGE_SQL = prepared(`
   WITH s AS (
     UPDATE conversation_sessions SET last_message_order = last_message_order + 1
      WHERE id = $1 AND user_id = $2 AND status IN ('active', 'paused')
@@ -37,14 +38,14 @@ export const APPEND_MESSAGE_SQL = `
   )
   INSERT INTO conversation_messages (session_id, role, content, message_order)
   SELECT s.id, $3, $4, s.last_message_order FROM s
-  RETURNING id, session_id, role, content, message_order, ${isoText('created_at')} AS created_at`;
+  RETURNING id, session_id, role, content, message_order, ${isoText('created_at')} AS created_at`);
 
 /**
  * One page of a conversation's messages in order, in one statement: one row with NULL message
  * columns means the conversation exists but has no messages after `afterOrder`; no row at all means
  * it is not the learner's. Served by uq_conversation_messages_session_id_message_order.
  */
-export const MESSAGE_PAGE_SQL = `
+export const MESSAGE_PAGE_SQL = prepared(`
   SELECT m.id, s.id AS session_id, m.role, m.content, m.message_order, ${isoText('m.created_at')} AS created_at
     FROM conversation_sessions s
     LEFT JOIN LATERAL (
@@ -53,7 +54,7 @@ export const MESSAGE_PAGE_SQL = `
        ORDER BY m.message_order
        LIMIT $4
     ) m ON true
-   WHERE s.id = $1 AND s.user_id = $2`;
+   WHERE s.id = $1 AND s.user_id = $2`);
 
 /** SQL for conversations and their messages: single-purpose methods, no business rules. */
 @Injectable()

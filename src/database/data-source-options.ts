@@ -3,7 +3,7 @@ import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typ
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { LinguaDatabaseOptions, resolveDatabaseOptions } from '../lingua-core.options';
 import { LINGUA_ENTITIES } from './entities';
-import { linguaPgDriver } from './pg-driver';
+import { linguaPgDriver, PREPARE_STATEMENTS_OPTION } from './pg-driver';
 import { QueryObserverSubscriber } from './query-observer';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
@@ -63,6 +63,8 @@ export function buildDataSourceOptions(
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       ...(sessionSettings ? { options: sessionSettings } : {}),
+      // Named prepared statements need the same server connection from one statement to the next.
+      [PREPARE_STATEMENTS_OPTION]: db.pooler !== 'transaction',
     },
     ...overrides,
   };

@@ -1,4 +1,30 @@
+import { createHash } from 'node:crypto';
 import * as pg from 'pg';
+
+/**
+ * Marks a statement worth a named prepared statement: `qb.comment(PREPARE_COMMENT)` on a
+ * QueryBuilder, or `prepared(sql)` for raw SQL. On a connection that is a session of its own
+ * (`database.pooler: 'none'`) lingua's pg client sends it as a named statement, parsed and planned
+ * once per connection (PostgreSQL switches to a generic plan when it costs no more); behind a
+ * transaction pooler, whose server connections change between transactions, it stays unnamed.
+ * Mark only statements with an explicit column list: a prepared `SELECT *`/`RETURNING *` fails after
+ * a migration adds a column to its table ("cached plan must not change result type").
+ */
+export const PREPARE_COMMENT = 'lingua:prepare';
+const PREPARE_MARK = `/* ${PREPARE_COMMENT} */`;
+export const prepared = (sql: string): string => `${PREPARE_MARK} ${sql.trim()}`;
+/** The pool option (in `extra`) that lets lingua's client name marked statements. */
+export const PREPARE_STATEMENTS_OPTION = 'linguaPrepareStatements';
+
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `lingua_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 /**
  * Thrown when no connection could be had: pool acquire timeout, refused or dropped connection,
@@ -39,15 +65,20 @@ export class QueryReadTimeoutError extends Error {
  */
 class LinguaClient extends pg.Client {
   private connectionLost = false;
+  private readonly prepareMarked: boolean;
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
+    this.prepareMarked = typeof config === 'object' && (config as Record<string, unknown>)[PREPARE_STATEMENTS_OPTION] === true;
     this.once('end', () => (this.connectionLost = true));
     this.on('error', () => (this.connectionLost = true));
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(...args: any[]): any {
+    if (this.prepareMarked && typeof args[0] === 'string' && args[0].startsWith(PREPARE_MARK) && typeof args[2] !== 'function') {
+      args = [{ name: statementName(args[0]), text: args[0], values: args[1] }];
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = (super.query as (...a: any[]) => any)(...args);
     if (!(result instanceof Promise)) return result; // callback and Submittable forms: untouched

@@ -3,6 +3,7 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow } from '../database/raw-rows';
+import { prepared } from '../database/pg-driver';
 import type { CardState, ScheduledCard } from '../vocabulary/srs';
 import { PracticeAnswer } from './entities/practice-answer.entity';
 import { PracticeSession } from './entities/practice-session.entity';
@@ -37,14 +38,14 @@ const ANSWER_COLUMNS = [
 const CARD_COLUMNS = ['due_at', 'stability', 'difficulty', 'reps', 'lapses', 'state', 'learning_steps', 'last_reviewed_at'];
 
 /** Session, previous answer and card in one statement (each lookup is by a unique index). */
-const ANSWER_SNAPSHOT_SQL = `
+const ANSWER_SNAPSHOT_SQL = prepared(`
 SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_finished,
        ${ANSWER_COLUMNS.map((c) => `a.${c} AS a_${c}`).join(', ')},
        uv.xmin::text AS c_row_version, ${CARD_COLUMNS.map((c) => `uv.${c} AS c_${c}`).join(', ')}
   FROM (SELECT $1::int AS session_id, $2::int AS user_id) p
   LEFT JOIN practice_sessions s ON s.id = p.session_id AND s.user_id = p.user_id
   LEFT JOIN practice_answers a ON a.session_id = s.id AND a.answer_id = $3::uuid
-  LEFT JOIN user_vocabulary uv ON uv.user_id = p.user_id AND uv.word_id = $4::int`;
+  LEFT JOIN user_vocabulary uv ON uv.user_id = p.user_id AND uv.word_id = $4::int`);
 
 /**
  * The whole answer in one statement (one transaction): lock the open session, update the card only
@@ -52,7 +53,7 @@ SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_f
  * answer, append the log row. Each step feeds the next through RETURNING, so either all apply or none
  * does; no row back means something changed since the snapshot (the caller takes the locking path).
  */
-const APPLY_ANSWER_SQL = `
+const APPLY_ANSWER_SQL = prepared(`
 WITH open_session AS (
   SELECT id FROM practice_sessions WHERE id = $1 AND user_id = $2 AND finished_at IS NULL FOR UPDATE
 ), card AS (
@@ -68,7 +69,7 @@ WITH open_session AS (
 )
 INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, response_ms, answered_at, state, due_at, stability, difficulty, mastery_level)
 SELECT $1, $2, $3, $15::uuid, $16::smallint, $17::int, $18::timestamptz, $10, $5, $6, $7, $13 FROM counted
-RETURNING *`;
+RETURNING ${ANSWER_COLUMNS.join(', ')}`);
 
 const withoutPrefix = (row: Record<string, unknown>, prefix: string) =>
   Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));

@@ -3,6 +3,7 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isoText } from '../database/raw-rows';
+import { PREPARE_COMMENT, prepared } from '../database/pg-driver';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
 import { ScheduledCard } from './srs';
 
@@ -66,11 +67,11 @@ export interface StatsRow {
  * counts by mastery (ix_user_vocabulary_user_id_mastery_level_word_id), due now and the next due
  * time (ix_user_vocabulary_user_id_due_at). $1 user id, $2 now.
  */
-export const LEARNER_STATS_SQL = `
+export const LEARNER_STATS_SQL = prepared(`
   SELECT (SELECT coalesce(jsonb_object_agg(m.mastery_level, m.n), '{}'::jsonb)
             FROM (SELECT mastery_level, count(*)::int AS n FROM user_vocabulary WHERE user_id = $1 GROUP BY mastery_level) m) AS by_mastery,
          (SELECT count(*)::int FROM user_vocabulary WHERE user_id = $1 AND due_at <= $2) AS due_now,
-         (SELECT min(due_at) FROM user_vocabulary WHERE user_id = $1 AND due_at > $2) AS next_due_at`;
+         (SELECT min(due_at) FROM user_vocabulary WHERE user_id = $1 AND due_at > $2) AS next_due_at`);
 
 /** SQL for a learner's words and their spaced-repetition cards. */
 @Injectable()
@@ -78,18 +79,37 @@ export class LearnerVocabularyRepository {
   constructor(@InjectLinguaRepository(UserVocabulary) private readonly vocabulary: Repository<UserVocabulary>) {}
 
   /**
-   * The learner's words with word and category, ordered by word id, keyset after `afterWordId`:
-   * one statement, a range on uq_user_vocabulary_user_id_word_id (or, filtered by mastery, on
-   * ix_user_vocabulary_user_id_mastery_level_word_id). Selects `VocabularyItemRow` columns only: run it
-   * with getRawMany (a hot read: no entity hydration).
+   * The learner's words with word and category, ordered by word id, keyset after `afterWordId`, in
+   * one statement: the page of the learner's rows first (a range on uq_user_vocabulary_user_id_word_id,
+   * or, filtered by mastery, on ix_user_vocabulary_user_id_mastery_level_word_id; a category filter
+   * checks each row's word by primary key), then each row's word and category by primary key (a LATERAL lookup
+   * the planner cannot turn into a merge join walking pk_words up to the page's last word id — 13,737
+   * index entries for a 51-row page at 1M rows). Selects `VocabularyItemRow` columns only.
    */
-  listQuery(userId: number, filter: LearnerListFilter, limit: number, manager?: EntityManager): SelectQueryBuilder<UserVocabulary> {
-    const qb = this.withWord(this.repo(manager).createQueryBuilder('uv')).where('uv.user_id = :userId', { userId });
-    if (filter.mastery !== undefined) qb.andWhere('uv.mastery_level = :mastery', { mastery: filter.mastery });
-    if (filter.categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId: filter.categoryId });
-    if (filter.wordId !== undefined) qb.andWhere('uv.word_id = :wordId', { wordId: filter.wordId });
-    if (filter.afterWordId !== undefined) qb.andWhere('uv.word_id > :afterWordId', { afterWordId: filter.afterWordId });
-    return qb.orderBy('uv.word_id', 'ASC').limit(limit);
+  listStatement(userId: number, filter: LearnerListFilter, limit: number): [string, unknown[]] {
+    const params: unknown[] = [userId, limit];
+    const where = ['uv.user_id = $1'];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.mastery !== undefined) add((p) => `uv.mastery_level = ${p}`, filter.mastery);
+    if (filter.categoryId !== undefined)
+      add((p) => `EXISTS (SELECT 1 FROM words wc WHERE wc.id = uv.word_id AND wc.category_id = ${p})`, filter.categoryId);
+    if (filter.wordId !== undefined) add((p) => `uv.word_id = ${p}`, filter.wordId);
+    if (filter.afterWordId !== undefined) add((p) => `uv.word_id > ${p}`, filter.afterWordId);
+    const sql = prepared(`
+      SELECT ${ITEM_COLUMNS.map((c) => c.replace('c.name', 'w.category_name')).join(', ')}
+        FROM (SELECT * FROM user_vocabulary uv WHERE ${where.join(' AND ')} ORDER BY uv.word_id LIMIT $2) uv
+       CROSS JOIN LATERAL (SELECT w.term, w.translation, w.difficulty_level, w.category_id,
+                                  (SELECT c.name FROM categories c WHERE c.id = w.category_id) AS category_name
+                             FROM words w WHERE w.id = uv.word_id OFFSET 0) w
+       ORDER BY uv.word_id`);
+    return [sql, params];
+  }
+
+  list(userId: number, filter: LearnerListFilter, limit: number, manager?: EntityManager): Promise<VocabularyItemRow[]> {
+    return this.repo(manager).query(...this.listStatement(userId, filter, limit));
   }
 
   /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at; `VocabularyItemRow`s (getRawMany). */
@@ -97,7 +117,8 @@ export class LearnerVocabularyRepository {
     return this.withWord(this.repo(manager).createQueryBuilder('uv'))
       .where('uv.user_id = :userId AND uv.due_at <= :now', { userId, now })
       .orderBy('uv.due_at', 'ASC')
-      .limit(limit);
+      .limit(limit)
+      .comment(PREPARE_COMMENT);
   }
 
   async stats(userId: number, now: Date, manager?: EntityManager): Promise<StatsRow> {

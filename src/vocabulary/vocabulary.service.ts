@@ -29,9 +29,7 @@ export class VocabularyService {
 
   async list(userId: number, { categoryId, mastery, limit, cursor }: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
     const afterWordId = cursor ? decodeCursor(cursor, ['int'] as const)[0] : undefined;
-    const rows = await this.reads.learner(userId, (m) =>
-      this.repo.listQuery(userId, { categoryId, mastery, afterWordId }, limit + 1, m).getRawMany<VocabularyItemRow>(),
-    );
+    const rows = await this.reads.learner(userId, (m) => this.repo.list(userId, { categoryId, mastery, afterWordId }, limit + 1, m));
     return toCursorPage(rows, limit, toVocabularyItemDto, (r) => [r.word_id]);
   }
 
@@ -46,7 +44,7 @@ export class VocabularyService {
   ): Promise<{ created: boolean; item: VocabularyItemDto }> {
     const created = await this.repo.insertIfAbsent(userId, wordId, manager);
     if (created) await this.wrote(userId, manager);
-    const [row] = await this.repo.listQuery(userId, { wordId }, 1, manager).getRawMany<VocabularyItemRow>();
+    const [row] = await this.repo.list(userId, { wordId }, 1, manager);
     // Only a concurrent DELETE between the two statements gets here.
     if (!row) throw notFound('Vocabulary word');
     return { created, item: toVocabularyItemDto(row) };

@@ -41,4 +41,16 @@ describe('NamespaceVersions', () => {
     await Promise.all([versions.read(['*', 'words'], 0), versions.read(['*', 'words'], 1)]);
     expect(getManyCalls() - before).toBe(3);
   });
+
+  it('a lookup that begins while another one is in flight gets the next MGET, not the one in flight (it may predate a write)', async () => {
+    const { keyv, getManyCalls } = switchableKeyv();
+    const versions = new NamespaceVersions(storeOver(keyv), 'p');
+    const before = getManyCalls();
+    const first = versions.read(['*', 'words'], 0);
+    await Promise.resolve(); // the first lookup's MGET has started
+    await Promise.resolve();
+    const [second, third] = [versions.read(['*', 'words'], 0), versions.read(['*', 'words'], 0)];
+    await Promise.all([first, second, third]);
+    expect(getManyCalls() - before).toBe(2);
+  });
 });

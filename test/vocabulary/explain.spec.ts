@@ -39,14 +39,17 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
   const noSeqScanOnBigTables = (seqScans: string[]) => expect(seqScans.filter((t) => t === 'user_vocabulary' || t === 'words')).toEqual([]);
 
   it('the vocabulary list is a range on uq_user_vocabulary_user_id_word_id', async () => {
-    const [sql, params] = ctx.get(LearnerVocabularyRepository).listQuery(userId, { afterWordId: 100 }, 21).getQueryAndParameters();
+    const [sql, params] = ctx.get(LearnerVocabularyRepository).listStatement(userId, { afterWordId: 100 }, 21);
     const plan = await ctx.explain(sql, params);
     expect(plan.usesIndex('uq_user_vocabulary_user_id_word_id')).toBe(true);
+    // Each page row's word by primary key, never a merge join walking pk_words up to the page's last word.
+    expect(plan.usesIndex('pk_words')).toBe(true);
+    expect(plan.nodes.map((n) => n.type)).not.toContain('Merge Join');
     noSeqScanOnBigTables(plan.seqScans());
   });
 
   it('the vocabulary list filtered by mastery uses ix_user_vocabulary_user_id_mastery_level_word_id', async () => {
-    const [sql, params] = ctx.get(LearnerVocabularyRepository).listQuery(userId, { mastery: 3 }, 21).getQueryAndParameters();
+    const [sql, params] = ctx.get(LearnerVocabularyRepository).listStatement(userId, { mastery: 3 }, 21);
     const plan = await ctx.explain(sql, params);
     expect(plan.usesIndex('ix_user_vocabulary_user_id_mastery_level_word_id')).toBe(true);
     noSeqScanOnBigTables(plan.seqScans());
