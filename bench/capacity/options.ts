@@ -17,7 +17,7 @@ export interface CapacityOptions {
 }
 
 const USAGE =
-  'npm run bench:capacity -- [--size 10k|100k|1m] [--think-ms 200] [--slo-ms 250] [--steps 5,10,20 | --start 2 --factor 1.5 --max 2000] ' +
+  'npm run bench:capacity -- [--size 10k|100k|1m] [--think-ms 200] [--slo-ms 250] [--steps 5,10,20 | --start 1 --factor 1.5 --max 2000] ' +
   '[--step-seconds 20] [--ramp-seconds 5] [--rounds 2] [--servers ours,naive,floor] [--no-redis] [--workers 2]';
 const FLAGS = [
   'size',
@@ -66,7 +66,7 @@ export function parseCapacityOptions(argv: string[]): CapacityOptions {
     sloMs: num('slo-ms', 250),
     steps: explicit
       ? [...new Set(explicit)].sort((a, b) => a - b)
-      : geometricSteps(num('start', 2), num('factor', 1.5, 1.01), num('max', 2000)),
+      : geometricSteps(num('start', 1), num('factor', 1.5, 1.01), num('max', 2000)),
     stepSeconds: num('step-seconds', 20),
     rampSeconds: num('ramp-seconds', 5, 0),
     rounds: Math.round(num('rounds', 2)),

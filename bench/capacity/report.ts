@@ -79,7 +79,8 @@ export const sustainedOfMedians = (steps: MedianStep[]) => sustained(steps.map((
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-const verdict = (value: number | null, target: number) => (value === null ? 'n/a' : value >= target ? 'MET' : 'MISSED');
+const verdict = (value: number | null, target: number) =>
+  value === null ? 'n/a: the divisor sustained no step (start the ladder lower)' : value >= target ? 'MET' : 'MISSED';
 
 export function summarise(run: Omit<CapacityRun, 'medians' | 'sustained' | 'ratios'>, servers: CapacityServer[]): CapacityRun {
   const medians = Object.fromEntries(
