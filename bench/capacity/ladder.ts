@@ -5,6 +5,7 @@ import * as hdr from 'hdr-histogram-js';
 import type { SingleBar } from 'cli-progress';
 import type { CapacityFixtures } from './fixtures';
 import type { FromWorker, ToWorker, WorkerInput } from './load-worker';
+import { REQUESTS_PER_SESSION } from './session';
 
 export interface StepResult {
   learners: number;
@@ -65,7 +66,6 @@ class LoadThread {
   }
 }
 
-const WARMUP_SECONDS = 5;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -102,8 +102,9 @@ export async function runLadder(
           rampMs: settings.rampSeconds * 1000,
         }),
       );
-      // The first step also warms the server up (connections, JIT, caches) before its window.
-      await sleep((settings.rampSeconds + (i === 0 ? WARMUP_SECONDS : 0)) * 1000);
+      // The first step also warms the server up (connections, JIT, every route's first call) for one and a half sessions.
+      const warmup = i === 0 ? Math.max(5, (1.5 * REQUESTS_PER_SESSION * (settings.thinkMs + 10)) / 1000) : 0;
+      await sleep((settings.rampSeconds + warmup) * 1000);
       threads.forEach((t) => t.tell({ type: 'reset' }));
       const [cpu0, server0, t0] = [process.cpuUsage(), server.cpuMs(), performance.now()];
       await sleep(settings.stepSeconds * 1000);

@@ -24,7 +24,7 @@ import { runLadder, sustained } from './ladder';
 import { parseCapacityOptions } from './options';
 import { CapacityRun, LadderRun, renderTables, summarise, writeCapacityReport } from './report';
 import { CapacityServer, startServer } from './servers';
-import { ANSWERS_PER_SESSION, readCalls } from './session';
+import { ANSWERS_PER_SESSION, readCalls, REQUESTS_PER_SESSION } from './session';
 
 const REPORT_DIR = path.join(__dirname, '..', 'reports');
 const DOCS_DIR = path.join(__dirname, '..', '..', 'docs');
@@ -139,9 +139,9 @@ async function main(): Promise<void> {
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB (shared: the load average includes other work)`,
         runtime: `Node ${process.version}, PostgreSQL ${db.pgVersion}; reference host with its defaults${options.redis ? ' and REDIS_URL (Redis cache)' : ' (in-memory cache)'}, logs to a file`,
         method:
-          `closed-loop virtual learners (one request in flight each, think ${options.thinkMs} ms ±50% between requests), each running a 34-request session ` +
+          `closed-loop virtual learners (one request in flight each, think ${options.thinkMs} ms ±50% between requests), each running a ${REQUESTS_PER_SESSION}-request session ` +
           `(GET /me, stats, due; start a practice session, ${ANSWERS_PER_SESSION} answers, finish; vocabulary list; 3 × message append + page read; 2 catalogue pages); ` +
-          `steps ${steps.join(', ')} learners, ${options.rampSeconds} s ramp (plus 5 s warm-up before the first) then ${options.stepSeconds} s measured per step, stopping at the first step with p99 > ${options.sloMs} ms or any error; ` +
+          `steps ${steps.join(', ')} learners, ${options.rampSeconds} s ramp (plus a warm-up of 1.5 sessions before the first) then ${options.stepSeconds} s measured per step, stopping at the first step with p99 > ${options.sloMs} ms or any error; ` +
           `${options.rounds} round(s) per server, servers one at a time in the order below; medians per step over rounds (a round that stopped earlier counts as missing the step); ` +
           `latencies in an HDR histogram; ${options.workers} load-generator threads (undici keep-alive), all on the same machine as the servers and PostgreSQL`,
         sloMs: options.sloMs,

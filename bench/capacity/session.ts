@@ -13,6 +13,8 @@ export type Send = (call: Call) => Promise<unknown>;
 export const ANSWERS_PER_SESSION = 20;
 const MESSAGE_ROUNDS = 3;
 const BROWSE_PAGES = 2;
+/** 3 app-open reads, start + answers + finish, the vocabulary list, the message rounds, the catalogue pages: 34. */
+export const REQUESTS_PER_SESSION = 3 + ANSWERS_PER_SESSION + 2 + 1 + 2 * MESSAGE_ROUNDS + BROWSE_PAGES;
 
 /** The app-open reads, the vocabulary page, the conversation page and a catalogue page: the reads every server must answer alike. */
 export function readCalls(learner: LearnerFixture, category: { id: number; page: number }): Call[] {
