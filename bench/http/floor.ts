@@ -15,8 +15,8 @@ import { verifyBearer } from './jwt';
 const CARD_STATES = ['new', 'learning', 'review', 'relearning'];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Handler = (userId: number, m: RegExpExecArray, url: URL, body: Row) => Promise<[number, unknown]>;
+export type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Handler = (userId: number, m: RegExpExecArray, url: URL, body: Row) => Promise<[number, unknown]>;
 
 const pool = new Pool({
   connectionString: process.env.DATABASE_URL,
@@ -31,7 +31,7 @@ const ITEM_SQL = `SELECT uv.word_id, uv.mastery_level, uv.times_seen, uv.times_c
        w.term, w.translation, w.difficulty_level, w.category_id, c.name AS category_name
   FROM user_vocabulary uv JOIN words w ON w.id = uv.word_id JOIN categories c ON c.id = w.category_id`;
 
-const vocabularyItem = (r: Row) => ({
+export const vocabularyItem = (r: Row) => ({
   wordId: r.word_id,
   word: {
     id: r.word_id,
@@ -53,7 +53,7 @@ const vocabularyItem = (r: Row) => ({
   createdAt: iso(r.created_at),
 });
 
-const message = (r: Row) => ({
+export const message = (r: Row) => ({
   id: r.id,
   conversationId: r.session_id,
   role: r.role,
@@ -67,12 +67,23 @@ const intParam = (url: URL, name: string, fallback: number) => {
   return v === null ? fallback : Number(v);
 };
 
-const notFound = (what: string): [number, unknown] => [
+export const notFound = (what: string): [number, unknown] => [
   404,
   { statusCode: 404, error: 'Not Found', code: 'not_found', message: `${what} not found.` },
 ];
 
-const ROUTES: Array<[string, RegExp, Handler]> = [
+export type RouteTable = Array<[string, RegExp, Handler]>;
+
+const session = (r: Row) => ({
+  id: r.id,
+  startedAt: iso(r.started_at),
+  finishedAt: iso(r.finished_at),
+  totalQuestions: r.total_questions,
+  correctAnswers: r.correct_answers,
+  durationSeconds: r.duration_seconds,
+});
+
+const ROUTES: RouteTable = [
   [
     'GET',
     /^\/api\/me\/vocabulary$/,
@@ -184,7 +195,68 @@ const ROUTES: Array<[string, RegExp, Handler]> = [
     /^\/api\/me\/practice-sessions\/(\d+)\/answers$/,
     (userId, m, _url, body) => transaction((client) => answer(client, userId, Number(m[1]), body)),
   ],
+  [
+    'GET',
+    /^\/api\/me$/,
+    async (userId) => {
+      const { rows } = await pool.query(
+        `SELECT u.id, u.email, u.display_name, u.native_language, u.target_language, u.created_at,
+                p.user_id AS profile_user_id, p.learning_goals, p.previous_knowledge, p.usage_context, p.updated_at AS profile_updated_at
+           FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id WHERE u.id = $1`,
+        [userId],
+      );
+      if (!rows.length) return notFound('User');
+      const r = rows[0];
+      const profile =
+        r.profile_user_id === null
+          ? null
+          : {
+              learningGoals: r.learning_goals,
+              previousKnowledge: r.previous_knowledge,
+              usageContext: r.usage_context,
+              updatedAt: iso(r.profile_updated_at),
+            };
+      const user = {
+        id: r.id,
+        email: r.email,
+        displayName: r.display_name,
+        nativeLanguage: r.native_language,
+        targetLanguage: r.target_language,
+        createdAt: iso(r.created_at),
+      };
+      return [200, { ...user, profile }];
+    },
+  ],
 ];
+
+/** The practice-session writes the capacity benchmark's sessions need besides the answer (also served by its naive baseline). */
+export const SESSION_WRITES: RouteTable = [
+  [
+    'POST',
+    /^\/api\/me\/practice-sessions$/,
+    async (userId) => {
+      const { rows } = await pool.query(`INSERT INTO practice_sessions (user_id) VALUES ($1) RETURNING *`, [userId]);
+      return [201, session(rows[0])];
+    },
+  ],
+  [
+    'POST',
+    /^\/api\/me\/practice-sessions\/(\d+)\/finish$/,
+    async (userId, m) => {
+      const { rows } = await pool.query(
+        `UPDATE practice_sessions SET finished_at = now(), duration_seconds = greatest(0, round(extract(epoch FROM now() - started_at)))::int
+          WHERE id = $1 AND user_id = $2 AND finished_at IS NULL RETURNING *`,
+        [Number(m[1]), userId],
+      );
+      if (rows.length) return [200, session(rows[0])];
+      const found = await pool.query(`SELECT * FROM practice_sessions WHERE id = $1 AND user_id = $2`, [Number(m[1]), userId]);
+      return found.rows.length ? [200, session(found.rows[0])] : notFound('Practice session');
+    },
+  ],
+];
+
+/** The floor's writes, by route: the naive baseline of `npm run bench:capacity` sends the same statements for them. */
+export const FLOOR_WRITES: RouteTable = [...ROUTES.filter(([method]) => method === 'POST'), ...SESSION_WRITES];
 
 /** POST …/answers: the statements lingua-core sends, in one transaction. */
 async function answer(client: PoolClient, userId: number, sessionId: number, body: Row): Promise<[number, unknown]> {
@@ -312,10 +384,10 @@ function readJson(req: IncomingMessage): Promise<Row> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(routes: RouteTable, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://floor');
   if (req.method === 'GET' && url.pathname === '/health/live') return send(res, 200, { status: 'ok' });
-  for (const [method, pattern, handler] of ROUTES) {
+  for (const [method, pattern, handler] of routes) {
     const m = req.method === method ? pattern.exec(url.pathname) : null;
     if (!m) continue;
     const userId = verifyBearer(secret, req.headers.authorization);
@@ -328,17 +400,23 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   send(res, 404, { statusCode: 404, error: 'Not Found', code: 'not_found', message: 'No such route.' });
 }
 
-const server = createServer((req, res) => {
-  handle(req, res).catch((err: unknown) => {
-    console.error(err);
-    if (!res.headersSent) send(res, 500, { statusCode: 500, error: 'Internal Server Error', code: 'internal', message: 'Internal error.' });
+/** Serves `routes` (with the floor's bearer check, JSON bodies and error answers) on `port` until SIGINT/SIGTERM; `close` runs after the server closes. */
+export function serve(routes: RouteTable, port: number, close: () => Promise<unknown>): void {
+  const server = createServer((req, res) => {
+    handle(routes, req, res).catch((err: unknown) => {
+      console.error(err);
+      if (!res.headersSent)
+        send(res, 500, { statusCode: 500, error: 'Internal Server Error', code: 'internal', message: 'Internal error.' });
+    });
   });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1');
-const stop = () => {
-  server.close(() => void pool.end().then(() => process.exit(0)));
-  server.closeAllConnections();
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, '127.0.0.1');
+  const stop = () => {
+    server.close(() => void Promise.all([close(), pool.end()]).then(() => process.exit(0)));
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) serve([...ROUTES, ...SESSION_WRITES], Number(process.env.PORT ?? 3100), async () => undefined);
