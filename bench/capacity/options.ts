@@ -66,7 +66,7 @@ export function parseCapacityOptions(argv: string[]): CapacityOptions {
     sloMs: num('slo-ms', 250),
     steps: explicit
       ? [...new Set(explicit)].sort((a, b) => a - b)
-      : geometricSteps(num('start', 1), num('factor', 1.5, 1.01), num('max', 2000)),
+      : geometricSteps(num('start', 10), num('factor', 1.5, 1.01), num('max', 2000)),
     stepSeconds: num('step-seconds', 20),
     rampSeconds: num('ramp-seconds', 5, 0),
     rounds: Math.round(num('rounds', 2)),
