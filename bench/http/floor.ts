@@ -10,6 +10,7 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
 import { ReviewRating, scheduleReview } from '../../src/vocabulary/srs';
+import { ANSWER_SNAPSHOT_SQL, APPLY_ANSWER_SQL, applyAnswerParams, withoutPrefix } from '../../src/practice/practice.repository';
 import { verifyBearer } from './jwt';
 
 const CARD_STATES = ['new', 'learning', 'review', 'relearning'];
@@ -190,11 +191,7 @@ const ROUTES: RouteTable = [
       return rows.length ? [201, message(rows[0])] : notFound('Conversation');
     },
   ],
-  [
-    'POST',
-    /^\/api\/me\/practice-sessions\/(\d+)\/answers$/,
-    (userId, m, _url, body) => transaction((client) => answer(client, userId, Number(m[1]), body)),
-  ],
+  ['POST', /^\/api\/me\/practice-sessions\/(\d+)\/answers$/, (userId, m, _url, body) => answerFast(userId, Number(m[1]), body)],
   [
     'GET',
     /^\/api\/me$/,
@@ -258,7 +255,57 @@ export const SESSION_WRITES: RouteTable = [
 /** The floor's writes, by route: the naive baseline of `npm run bench:capacity` sends the same statements for them. */
 export const FLOOR_WRITES: RouteTable = [...ROUTES.filter(([method]) => method === 'POST'), ...SESSION_WRITES];
 
-/** POST …/answers: the statements lingua-core sends, in one transaction. */
+/**
+ * POST …/answers: what lingua-core sends — the snapshot, then the one statement that applies the
+ * answer (its SQL and parameters, imported) — and, when that statement does not apply (a concurrent
+ * change), the locking transaction below.
+ */
+async function answerFast(userId: number, sessionId: number, body: Row): Promise<[number, unknown]> {
+  const [row] = (await pool.query(ANSWER_SNAPSHOT_SQL, [sessionId, userId, body.answerId, body.wordId])).rows as Row[];
+  if (!row.session_found) return notFound('Practice session');
+  if (row.a_id !== null) return [201, answerResult(withoutPrefix(row, 'a_'))];
+  if (row.session_finished)
+    return [409, { statusCode: 409, error: 'Conflict', code: 'state_conflict', message: 'The practice session is finished.' }];
+  if (row.c_row_version === null) return transaction((client) => answer(client, userId, sessionId, body));
+  const now = new Date();
+  const next = scheduleReview(
+    {
+      dueAt: row.c_due_at,
+      stability: row.c_stability,
+      difficulty: row.c_difficulty,
+      reps: row.c_reps,
+      lapses: row.c_lapses,
+      state: row.c_state,
+      learningSteps: row.c_learning_steps,
+      lastReviewedAt: row.c_last_reviewed_at,
+    },
+    body.rating as ReviewRating,
+    now,
+  );
+  const answer_ = {
+    sessionId,
+    userId,
+    wordId: body.wordId,
+    answerId: body.answerId,
+    rating: body.rating,
+    responseMs: body.responseMs,
+    answeredAt: now,
+    state: next.state,
+    dueAt: next.dueAt,
+    stability: next.stability,
+    difficulty: next.difficulty,
+    masteryLevel: next.masteryLevel,
+  };
+  try {
+    const { rows } = await pool.query(APPLY_ANSWER_SQL, applyAnswerParams(answer_, next, row.c_row_version, body.rating >= 2));
+    if (rows.length) return [201, answerResult(rows[0])];
+  } catch (err) {
+    if ((err as { constraint?: string }).constraint !== 'uq_practice_answers_session_id_answer_id') throw err;
+  }
+  return transaction((client) => answer(client, userId, sessionId, body));
+}
+
+/** POST …/answers when the fast path did not apply: lingua-core's locking transaction, statement for statement. */
 async function answer(client: PoolClient, userId: number, sessionId: number, body: Row): Promise<[number, unknown]> {
   const session = (
     await client.query(`SELECT id, finished_at FROM practice_sessions WHERE id = $1 AND user_id = $2 FOR UPDATE`, [sessionId, userId])

@@ -38,7 +38,7 @@ const ANSWER_COLUMNS = [
 const CARD_COLUMNS = ['due_at', 'stability', 'difficulty', 'reps', 'lapses', 'state', 'learning_steps', 'last_reviewed_at'];
 
 /** Session, previous answer and card in one statement (each lookup is by a unique index). */
-const ANSWER_SNAPSHOT_SQL = prepared(`
+export const ANSWER_SNAPSHOT_SQL = prepared(`
 SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_finished,
        ${ANSWER_COLUMNS.map((c) => `a.${c} AS a_${c}`).join(', ')},
        uv.xmin::text AS c_row_version, ${CARD_COLUMNS.map((c) => `uv.${c} AS c_${c}`).join(', ')}
@@ -53,7 +53,7 @@ SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_f
  * answer, append the log row. Each step feeds the next through RETURNING, so either all apply or none
  * does; no row back means something changed since the snapshot (the caller takes the locking path).
  */
-const APPLY_ANSWER_SQL = prepared(`
+export const APPLY_ANSWER_SQL = prepared(`
 WITH open_session AS (
   SELECT id FROM practice_sessions WHERE id = $1 AND user_id = $2 AND finished_at IS NULL FOR UPDATE
 ), card AS (
@@ -71,7 +71,31 @@ INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, r
 SELECT $1, $2, $3, $15::uuid, $16::smallint, $17::int, $18::timestamptz, $10, $5, $6, $7, $13 FROM counted
 RETURNING ${ANSWER_COLUMNS.join(', ')}`);
 
-const withoutPrefix = (row: Record<string, unknown>, prefix: string) =>
+/** APPLY_ANSWER_SQL's parameters, in order. */
+export function applyAnswerParams(answer: NewAnswer, card: ScheduledCard, rowVersion: string, correct: boolean): unknown[] {
+  return [
+    answer.sessionId,
+    answer.userId,
+    answer.wordId,
+    rowVersion,
+    card.dueAt,
+    card.stability,
+    card.difficulty,
+    card.reps,
+    card.lapses,
+    card.state,
+    card.learningSteps,
+    card.lastReviewedAt,
+    card.masteryLevel,
+    correct ? 1 : 0,
+    answer.answerId,
+    answer.rating,
+    answer.responseMs,
+    answer.answeredAt,
+  ];
+}
+
+export const withoutPrefix = (row: Record<string, unknown>, prefix: string) =>
   Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
 
 /** SQL for practice sessions and the review log. Every session query is scoped to its learner. */
@@ -147,26 +171,10 @@ export class PracticeRepository {
 
   /** APPLY_ANSWER_SQL: the stored answer, or undefined when the session or the card changed since `rowVersion` was read. */
   async applyAnswer(answer: NewAnswer, card: ScheduledCard, rowVersion: string, correct: boolean): Promise<PracticeAnswer | undefined> {
-    const rows = (await this.sessions.query(APPLY_ANSWER_SQL, [
-      answer.sessionId,
-      answer.userId,
-      answer.wordId,
-      rowVersion,
-      card.dueAt,
-      card.stability,
-      card.difficulty,
-      card.reps,
-      card.lapses,
-      card.state,
-      card.learningSteps,
-      card.lastReviewedAt,
-      card.masteryLevel,
-      correct ? 1 : 0,
-      answer.answerId,
-      answer.rating,
-      answer.responseMs,
-      answer.answeredAt,
-    ])) as Record<string, unknown>[];
+    const rows = (await this.sessions.query(APPLY_ANSWER_SQL, applyAnswerParams(answer, card, rowVersion, correct))) as Record<
+      string,
+      unknown
+    >[];
     return rows.length ? fromRawRow<PracticeAnswer>(rows[0]) : undefined;
   }
 
