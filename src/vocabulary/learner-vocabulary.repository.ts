@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
-import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isoText } from '../database/raw-rows';
-import { PREPARE_COMMENT, prepared } from '../database/pg-driver';
+import { prepared } from '../database/pg-driver';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
 import { ScheduledCard } from './srs';
 
@@ -55,6 +55,13 @@ const ITEM_COLUMNS = [
   `${isoText('uv.last_reviewed_at')} AS last_reviewed_at`,
   `${isoText('uv.created_at')} AS created_at`,
 ];
+
+const DUE_QUEUE_SQL = prepared(`
+  SELECT ${ITEM_COLUMNS.join(', ')}
+    FROM user_vocabulary uv JOIN words w ON w.id = uv.word_id JOIN categories c ON c.id = w.category_id
+   WHERE uv.user_id = $1 AND uv.due_at <= $2
+   ORDER BY uv.due_at
+   LIMIT $3`);
 
 export interface StatsRow {
   by_mastery: Record<string, number>;
@@ -112,13 +119,16 @@ export class LearnerVocabularyRepository {
     return this.repo(manager).query(...this.listStatement(userId, filter, limit));
   }
 
-  /** Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at; `VocabularyItemRow`s (getRawMany). */
-  dueQuery(userId: number, now: Date, limit: number, manager?: EntityManager): SelectQueryBuilder<UserVocabulary> {
-    return this.withWord(this.repo(manager).createQueryBuilder('uv'))
-      .where('uv.user_id = :userId AND uv.due_at <= :now', { userId, now })
-      .orderBy('uv.due_at', 'ASC')
-      .limit(limit)
-      .comment(PREPARE_COMMENT);
+  /**
+   * Earliest due first, one range scan on ix_user_vocabulary_user_id_due_at, then word and category by
+   * primary key; `VocabularyItemRow`s. Constant SQL text (built once, prepared where the pool allows).
+   */
+  dueStatement(userId: number, now: Date, limit: number): [string, unknown[]] {
+    return [DUE_QUEUE_SQL, [userId, now, limit]];
+  }
+
+  due(userId: number, now: Date, limit: number, manager?: EntityManager): Promise<VocabularyItemRow[]> {
+    return this.repo(manager).query(...this.dueStatement(userId, now, limit));
   }
 
   async stats(userId: number, now: Date, manager?: EntityManager): Promise<StatsRow> {
@@ -171,10 +181,6 @@ export class LearnerVocabularyRepository {
       .set(values as QueryDeepPartialEntity<UserVocabulary>)
       .where('id = :id', { id })
       .execute();
-  }
-
-  private withWord(qb: SelectQueryBuilder<UserVocabulary>): SelectQueryBuilder<UserVocabulary> {
-    return qb.innerJoin('uv.word', 'w').innerJoin('w.category', 'c').select(ITEM_COLUMNS);
   }
 
   private repo(manager?: EntityManager): Repository<UserVocabulary> {

@@ -27,7 +27,7 @@ export const toWordDto = (w: Word, categoryName = w.category?.name as string): W
   updatedAt: iso(w.updatedAt) as string,
 });
 
-/** A hot-read row (`LearnerVocabularyRepository.listQuery`/`dueQuery`) as the response item. */
+/** A hot-read row (`LearnerVocabularyRepository.list`/`due`) as the response item. */
 export const toVocabularyItemDto = (r: VocabularyItemRow): VocabularyItemDto => ({
   wordId: r.word_id,
   word: {

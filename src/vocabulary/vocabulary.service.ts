@@ -4,7 +4,7 @@ import { notFound } from '../common/api-error';
 import type { WriteOptions } from '../database/transaction-runner';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
-import { LearnerVocabularyRepository, VocabularyItemRow } from './learner-vocabulary.repository';
+import { LearnerVocabularyRepository } from './learner-vocabulary.repository';
 import { isCorrect, ReviewRating, scheduleReview, ScheduledCard } from './srs';
 import { VocabularyCache } from './vocabulary.cache';
 import { ReadRouter } from '../database/replicas/read-router';
@@ -56,7 +56,7 @@ export class VocabularyService {
   }
 
   async due(userId: number, limit: number): Promise<DueListDto> {
-    const rows = await this.reads.learner(userId, (m) => this.repo.dueQuery(userId, new Date(), limit, m).getRawMany<VocabularyItemRow>());
+    const rows = await this.reads.learner(userId, (m) => this.repo.due(userId, new Date(), limit, m));
     return { items: rows.map(toVocabularyItemDto) };
   }
 

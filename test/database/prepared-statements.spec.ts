@@ -35,7 +35,7 @@ describe('prepared statements', () => {
       const runsOf = (pattern: RegExp) => rows.filter((r) => pattern.test(r.statement)).map((r) => Number(r.runs));
       expect(rows.every((r) => r.statement.startsWith('/* lingua:prepare */'))).toBe(true);
       // Three requests each: one statement text, prepared once, run three times.
-      expect(runsOf(/"uv"\."due_at" <= /)).toEqual([3]);
+      expect(runsOf(/uv\.due_at <= \$2/)).toEqual([3]);
       expect(runsOf(/WHERE uv\.user_id = \$1 ORDER BY uv\.word_id LIMIT \$2/)).toEqual([3]);
       expect(runsOf(/INSERT INTO practice_answers/)).toEqual([3]);
 

@@ -56,7 +56,7 @@ describe('per-learner queries use their indexes on 200k user_vocabulary rows', (
   });
 
   it('the due queue is one range scan on ix_user_vocabulary_user_id_due_at, earliest first', async () => {
-    const [sql, params] = ctx.get(LearnerVocabularyRepository).dueQuery(userId, new Date(), 20).getQueryAndParameters();
+    const [sql, params] = ctx.get(LearnerVocabularyRepository).dueStatement(userId, new Date(), 20);
     const plan = await ctx.explain(sql, params);
     expect(plan.usesIndex('ix_user_vocabulary_user_id_due_at')).toBe(true);
     expect(plan.nodes.map((n) => n.type)).not.toContain('Sort');
