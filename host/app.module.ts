@@ -5,12 +5,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { LinguaApiModule } from '../src/api/lingua-api.module';
-import { requestIdOf } from '../src/common/request-id';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { HostConfigModule } from './config.module';
 import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './env';
 import { resolvePooler } from '../src/database/pooler';
 import { JwtAuthGuard, jwtModuleOptions } from './jwt-auth.guard';
+import { loggerParams } from './logging';
 import { OpsController } from './ops.controller';
 import { LinguaCoreModule } from '../src/lingua-core.module';
 
@@ -34,25 +34,7 @@ import { LinguaCoreModule } from '../src/lingua-core.module';
     LinguaCoreModule.forRootAsync({ inject: [AppEnv], useFactory: linguaOptionsFromEnv }),
     LinguaApiModule,
     RouterModule.register([{ path: 'api', module: LinguaApiModule }]),
-    LoggerModule.forRootAsync({
-      inject: [AppEnv],
-      useFactory: (env: AppEnv) => ({
-        pinoHttp: {
-          level: env.LOG_LEVEL,
-          // The same id lingua-core's controllers answer with (incoming X-Request-Id kept, else a UUID).
-          genReqId: (req) => requestIdOf(req),
-          customProps: (req) => ({ requestId: req.id }),
-          // Lean request lines (request id, method, url, status, response time). Serialising every
-          // request's headers into its child logger, and redacting the bearer token out of them, was
-          // about a quarter of a cheap route's CPU (issue 8); no header is logged, so no token can be.
-          serializers: {
-            req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-          },
-          autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-        },
-      }),
-    }),
+    LoggerModule.forRootAsync({ inject: [AppEnv], useFactory: (env: AppEnv) => loggerParams(env.LOG_LEVEL) }),
     JwtModule.registerAsync({ global: true, inject: [AppEnv], useFactory: jwtModuleOptions }),
     TerminusModule,
   ],

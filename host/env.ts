@@ -6,6 +6,10 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
+/** The HTTP platforms the reference host runs Nest on (`HTTP_PLATFORM`). */
+export const HTTP_PLATFORMS = ['express', 'fastify'] as const;
+export type HttpPlatform = (typeof HTTP_PLATFORMS)[number];
+
 /**
  * Every setting the reference host reads from the environment, with its default. Validated once at
  * start-up by the host (a bad value stops the process with a message naming the variable; README
@@ -42,6 +46,8 @@ export class AppEnv {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(65_535) PORT = 3000;
   @IsString() HOST = '0.0.0.0';
+  /** The HTTP platform the host runs Nest on (docs/benchmarks.md, "Express or Fastify"). */
+  @IsIn(HTTP_PLATFORMS) HTTP_PLATFORM: HttpPlatform = 'express';
   @IsOptional() @IsString() @MinLength(16) JWT_SECRET?: string = undefined;
   @Transform(toBool) @IsOptional() @IsBoolean() DEMO?: boolean = undefined;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

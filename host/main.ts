@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppModule } from './app.module';
 import { ConfigError, hasExternalDatabase, validateEnv } from './env';
@@ -9,6 +8,7 @@ import { configureApp } from './configure-app';
 import { seedDemo } from './demo-seed';
 import { demoTokens } from './demo-tokens';
 import { EmbeddedPostgres } from '../scripts/lib/embedded-postgres';
+import { createHostApp } from './platform';
 import { runPendingMigrations } from './run-migrations';
 
 const say = (line: string) => console.log(`[lingua-core] ${line}`);
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const applied = await runPendingMigrations(env, say);
     say(applied ? `${applied} migration(s) applied` : 'database schema is up to date');
 
-    const app = await NestFactory.create(AppModule, { bufferLogs: true });
+    const app = await createHostApp(AppModule, env.HTTP_PLATFORM);
     configureApp(app, { shutdownHooks: false });
     let shuttingDown = false;
     const shutdown = async (signal: string) => {
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const accounts = demo ? await seedDemo(app) : undefined;
     await app.listen(env.PORT, env.HOST);
     const base = `http://127.0.0.1:${env.PORT}`;
-    say(`serving ${base}/api   OpenAPI: ${base}/docs   health: ${base}/health/ready   metrics: ${base}/metrics`);
+    say(`serving ${base}/api on ${env.HTTP_PLATFORM}   OpenAPI: ${base}/docs   health: ${base}/health/ready   metrics: ${base}/metrics`);
     if (accounts) {
       const tokens = demoTokens(app.get(JwtService), accounts.learnerId, accounts.authorId);
       say(`demo learner token (user ${accounts.learnerId}):`);

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HTTP_SIZES } from '../data';
-import { HttpRun, readSizeRuns } from './report';
+import { HttpRun, readSizeRuns, ServerName } from './report';
 
 /**
  * The HTTP benchmark's two charts, written as plain SVG (no charting dependency): throughput by
- * route (ours beside the floor, one run) and latency against data size (one panel per hot route).
+ * route (the reference host on Express and on Fastify beside the floor, a panel per traffic shape, one
+ * run) and latency against data size (one panel per hot route, spread traffic).
  */
-const OURS = '#2f6fba';
+const EXPRESS = '#2f6fba';
+const FASTIFY = '#d9822b';
 const FLOOR = '#9aa5b1';
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, sans-serif"';
 
@@ -31,9 +33,9 @@ const svg = (w: number, h: number, body: string[]) =>
     '',
   ].join('\n');
 
-function legend(x: number, y: number, items: Array<[string, string, string?]>): string[] {
+function legend(x: number, y: number, items: Array<[string, string, string?]>, spacing = 170): string[] {
   return items.flatMap(([label, color, dash], i) => {
-    const lx = x + i * 170;
+    const lx = x + i * spacing;
     const mark =
       dash === undefined
         ? `<rect x="${lx}" y="${y - 9}" width="12" height="12" fill="${color}"/>`
@@ -42,70 +44,96 @@ function legend(x: number, y: number, items: Array<[string, string, string?]>): 
   });
 }
 
-/** Grouped bars: req/s of ours and the floor for every route of one run, ours/floor above each pair. */
+const shortLabel = (label: string) =>
+  label
+    .replace('/api/me/', '…/')
+    .replace(/\?.*?( \(cached\))?$/, '$1')
+    .replace(' (cached)', ' (c)');
+
+/** Grouped bars per shape: req/s of ours on Express, ours on Fastify and the floor; ours/floor above each group. */
 export function throughputChart(run: HttpRun): string {
-  const rows = run.results;
-  const W = 960;
-  const H = 460;
+  const shapes = [...new Set(run.results.map((r) => r.shape))];
+  const W = 980;
+  const panelH = 300;
   const left = 70;
   const right = 20;
-  const top = 70;
-  const bottom = 120;
-  const plotW = W - left - right;
-  const plotH = H - top - bottom;
-  const { top: yMax, step } = niceScale(Math.max(...rows.flatMap((r) => [r.ours.rps, r.floor.rps])));
-  const y = (v: number) => top + plotH - (v / yMax) * plotH;
-  const group = plotW / rows.length;
-  const barW = Math.min(34, group / 3);
+  const head = 76;
+  const bottom = 92;
+  const H = head + shapes.length * (panelH + bottom);
   const out: string[] = [
     text(
       left,
       24,
-      `HTTP throughput by route — ${run.meta.size} rows, -c ${/-c (\d+)/.exec(run.meta.method)?.[1] ?? '?'} (median req/s over rounds; higher is better)`,
+      `HTTP throughput by route — ${run.meta.size} rows, -c ${/-c (\d+)/.exec(run.meta.method)?.[1] ?? '?'}, request logging on (median req/s over rounds; higher is better)`,
       'font-size="15" font-weight="600"',
     ),
     text(
       left,
       44,
-      `load average ${run.meta.load.during.median.toFixed(2)} (median during the run) on ${run.meta.load.cpus} CPUs, ${run.meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.meta.commit}`,
+      `load average ${run.meta.load.during.median.toFixed(2)} (median during the run) on ${run.meta.load.cpus} CPUs, ${run.meta.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.meta.commit}; above each group: ours/floor on Express · Fastify`,
       'fill="#555"',
     ),
-    ...legend(W - 360, 44, [
-      ['lingua-core (reference host)', OURS],
-      ['raw floor (node:http + pg)', FLOOR],
-    ]),
+    ...legend(
+      left,
+      66,
+      [
+        ['lingua-core host on Express', EXPRESS],
+        ['lingua-core host on Fastify', FASTIFY],
+        ['raw floor (node:http + pg)', FLOOR],
+      ],
+      220,
+    ),
   ];
-  for (let v = 0; v <= yMax + 1e-9; v += step) {
-    out.push(`<line x1="${left}" y1="${y(v).toFixed(1)}" x2="${W - right}" y2="${y(v).toFixed(1)}" stroke="#e4e7eb"/>`);
-    out.push(text(left - 8, y(v) + 4, v.toLocaleString('en'), 'text-anchor="end" fill="#555"'));
-  }
-  rows.forEach((r, i) => {
-    const cx = left + group * i + group / 2;
-    const bars: Array<[number, string]> = [
-      [r.ours.rps, OURS],
-      [r.floor.rps, FLOOR],
+  shapes.forEach((shape, p) => {
+    const rows = run.results.filter((r) => r.shape === shape);
+    const top = head + p * (panelH + bottom) + 24;
+    const plotH = panelH - 30;
+    const plotW = W - left - right;
+    const values = (r: (typeof rows)[number]) => [
+      r.servers['ours-express']?.rps ?? 0,
+      r.servers['ours-fastify']?.rps ?? 0,
+      r.servers.floor?.rps ?? 0,
     ];
-    bars.forEach(([v, color], j) => {
-      const x = cx - barW + j * barW;
-      out.push(
-        `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(v)).toFixed(1)}" fill="${color}"/>`,
-      );
-    });
+    const { top: yMax, step } = niceScale(Math.max(...rows.flatMap(values)));
+    const y = (v: number) => top + plotH - (v / yMax) * plotH;
+    const group = plotW / rows.length;
+    const barW = Math.min(30, group / 4);
     out.push(
       text(
-        cx,
-        y(Math.max(r.ours.rps, r.floor.rps)) - 6,
-        `${(r.ours.rps / r.floor.rps).toFixed(2)}×`,
-        'text-anchor="middle" font-weight="600"',
+        left,
+        top - 8,
+        shape === 'hot' ? 'hot: one learner (the busiest) sends every request' : 'spread: requests round-robin over many learners',
+        'font-weight="600"',
       ),
     );
-    const label = r.label
-      .replace(/^(GET|POST) /, '$1 ')
-      .replace('/api/me/', '…/')
-      .replace(/\?.*?( \(cached\))?$/, '$1');
-    out.push(`<g transform="translate(${cx.toFixed(1)},${top + plotH + 12}) rotate(28)">${text(0, 0, label, 'fill="#333"')}</g>`);
+    for (let v = 0; v <= yMax + 1e-9; v += step) {
+      out.push(`<line x1="${left}" y1="${y(v).toFixed(1)}" x2="${W - right}" y2="${y(v).toFixed(1)}" stroke="#e4e7eb"/>`);
+      out.push(text(left - 8, y(v) + 4, v.toLocaleString('en'), 'text-anchor="end" fill="#555"'));
+    }
+    rows.forEach((r, i) => {
+      const cx = left + group * i + group / 2;
+      const vs = values(r);
+      [EXPRESS, FASTIFY, FLOOR].forEach((color, j) => {
+        const x = cx - 1.5 * barW + j * barW;
+        out.push(
+          `<rect x="${x.toFixed(1)}" y="${y(vs[j]).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${(top + plotH - y(vs[j])).toFixed(1)}" fill="${color}"/>`,
+        );
+      });
+      const floor = vs[2] || NaN;
+      out.push(
+        text(
+          cx,
+          y(Math.max(...vs)) - 6,
+          `${(vs[0] / floor).toFixed(2)}× · ${(vs[1] / floor).toFixed(2)}×`,
+          'text-anchor="middle" font-weight="600" font-size="11"',
+        ),
+      );
+      out.push(
+        `<g transform="translate(${cx.toFixed(1)},${top + plotH + 12}) rotate(20)">${text(-20, 0, shortLabel(r.label), 'fill="#333" font-size="11"')}</g>`,
+      );
+    });
+    out.push(`<line x1="${left}" y1="${top + plotH}" x2="${W - right}" y2="${top + plotH}" stroke="#333"/>`);
   });
-  out.push(`<line x1="${left}" y1="${top + plotH}" x2="${W - right}" y2="${top + plotH}" stroke="#333"/>`);
   return svg(W, H, out);
 }
 
@@ -120,33 +148,52 @@ export function latencyChart(runs: HttpRun[]): string {
   const top = 80;
   const plotH = 170;
   const out: string[] = [
-    text(20, 24, 'HTTP latency against data size at -c 32 (milliseconds; lower is better)', 'font-size="15" font-weight="600"'),
+    text(
+      20,
+      24,
+      'HTTP latency against data size at -c 32, spread traffic (milliseconds; lower is better)',
+      'font-size="15" font-weight="600"',
+    ),
     text(
       20,
       44,
       `sizes: ${runs.map((r) => `${r.meta.size} (${r.meta.date.slice(0, 16).replace('T', ' ')}, load ${r.meta.load.during.median.toFixed(2)})`).join(', ')}`,
       'fill="#555"',
     ),
-    ...legend(20, 66, [
-      ['ours p50', OURS, ''],
-      ['ours p99', OURS, 'stroke-dasharray="5 4"'],
-      ['floor p50', FLOOR, ''],
-      ['floor p99', FLOOR, 'stroke-dasharray="5 4"'],
-    ]),
+    ...legend(
+      20,
+      66,
+      [
+        ['Express p50', EXPRESS, ''],
+        ['Express p99', EXPRESS, 'stroke-dasharray="5 4"'],
+        ['Fastify p50', FASTIFY, ''],
+        ['Fastify p99', FASTIFY, 'stroke-dasharray="5 4"'],
+        ['floor p50', FLOOR, ''],
+        ['floor p99', FLOOR, 'stroke-dasharray="5 4"'],
+      ],
+      150,
+    ),
   ];
   routes.forEach((name, i) => {
     const x0 = 20 + panelW * i + 40;
     const w = panelW - 60;
-    const points = runs.map((run) => ({ size: run.meta.size, r: run.results.find((r) => r.route === name) })).filter((p) => p.r);
-    const { top: yMax, step } = niceScale(Math.max(...points.flatMap((p) => [p.r!.ours.p99, p.r!.floor.p99])), 4);
+    const points = runs
+      .map((run) => ({ size: run.meta.size, r: run.results.find((r) => r.route === name && r.shape === 'spread')?.servers }))
+      .filter((p) => p.r);
+    const { top: yMax, step } = niceScale(
+      Math.max(...points.flatMap((p) => [p.r!['ours-express']?.p99 ?? 0, p.r!['ours-fastify']?.p99 ?? 0, p.r!.floor?.p99 ?? 0])),
+      4,
+    );
     const y = (v: number) => top + plotH - (v / yMax) * plotH;
     const x = (j: number) => x0 + (points.length === 1 ? w / 2 : (j / (points.length - 1)) * w);
     out.push(
       text(
         x0 + w / 2,
         top - 4,
-        points[0]?.r?.label
-          .replace(/ \(cached\)$/, '')
+        runs
+          .flatMap((run) => run.results)
+          .find((r) => r.route === name)
+          ?.label.replace(/ \(cached\)$/, '')
           .replace('/api/me/', '…/')
           .replace(/\?.*$/, '') ?? name,
         'text-anchor="middle" font-weight="600" font-size="11"',
@@ -156,16 +203,21 @@ export function latencyChart(runs: HttpRun[]): string {
       out.push(`<line x1="${x0}" y1="${y(v).toFixed(1)}" x2="${x0 + w}" y2="${y(v).toFixed(1)}" stroke="#e4e7eb"/>`);
       out.push(text(x0 - 6, y(v) + 4, String(+v.toFixed(2)), 'text-anchor="end" fill="#555" font-size="10"'));
     }
-    const series: Array<[(p: (typeof points)[number]) => number, string, string]> = [
-      [(p) => p.r!.ours.p50, OURS, ''],
-      [(p) => p.r!.ours.p99, OURS, 'stroke-dasharray="5 4"'],
-      [(p) => p.r!.floor.p50, FLOOR, ''],
-      [(p) => p.r!.floor.p99, FLOOR, 'stroke-dasharray="5 4"'],
+    const series: Array<[ServerName, 'p50' | 'p99', string, string]> = [
+      ['ours-express', 'p50', EXPRESS, ''],
+      ['ours-express', 'p99', EXPRESS, 'stroke-dasharray="5 4"'],
+      ['ours-fastify', 'p50', FASTIFY, ''],
+      ['ours-fastify', 'p99', FASTIFY, 'stroke-dasharray="5 4"'],
+      ['floor', 'p50', FLOOR, ''],
+      ['floor', 'p99', FLOOR, 'stroke-dasharray="5 4"'],
     ];
-    for (const [pick, color, dash] of series) {
-      const d = points.map((p, j) => `${j ? 'L' : 'M'}${x(j).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+    for (const [server, q, color, dash] of series) {
+      // Sizes run before Fastify was measured have no Fastify point.
+      const known = points.map((p, j) => ({ j, v: p.r![server]?.[q] })).filter((p): p is { j: number; v: number } => p.v !== undefined);
+      if (!known.length) continue;
+      const d = known.map((p, k) => `${k ? 'L' : 'M'}${x(p.j).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2.5" ${dash}/>`);
-      points.forEach((p, j) => out.push(`<circle cx="${x(j).toFixed(1)}" cy="${y(pick(p)).toFixed(1)}" r="3" fill="${color}"/>`));
+      known.forEach((p) => out.push(`<circle cx="${x(p.j).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="3" fill="${color}"/>`));
     }
     points.forEach((p, j) => out.push(text(x(j), top + plotH + 16, p.size, 'text-anchor="middle" fill="#333"')));
     out.push(`<line x1="${x0}" y1="${top + plotH}" x2="${x0 + w}" y2="${top + plotH}" stroke="#333"/>`);

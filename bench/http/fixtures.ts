@@ -27,6 +27,14 @@ export interface HttpFixtures {
   tokens: Map<number, string>;
 }
 
+/** Both traffic shapes' fixtures: `spread` over many learners, `hot` the busiest learner alone. */
+export interface ShapedFixtures {
+  spread: HttpFixtures;
+  hot: HttpFixtures;
+  /** The busiest learner (most words, with due words, a long conversation and an open one). */
+  hotLearner: { id: number; words: number };
+}
+
 /**
  * Up to `count` learners (the first ones that learn words), their conversations, categories and a
  * new open practice session each. Requests go round-robin over them, so caches hold one entry per
@@ -74,4 +82,57 @@ export async function chooseFixtures(url: string, secret: string, count: number)
   } finally {
     await client.end();
   }
+}
+
+/** `chooseFixtures` for the spread shape, and the busiest learner for the hot one. */
+export async function chooseShapedFixtures(url: string, secret: string, count: number): Promise<ShapedFixtures> {
+  const spread = await chooseFixtures(url, secret, count);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const q: Query = async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[];
+    return { spread, ...(await chooseHot(q, secret, spread.categoryIds)) };
+  } finally {
+    await client.end();
+  }
+}
+
+type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/**
+ * The busiest learner: the most words, among those with due words, a conversation of more than one
+ * page and an open one; its longest conversation, an open one and a new practice session of its own.
+ */
+async function chooseHot(q: Query, secret: string, categoryIds: number[]): Promise<Omit<ShapedFixtures, 'spread'>> {
+  const [hot] = await q<{ user_id: number; words: number }>(
+    `SELECT uv.user_id, count(*)::int AS words FROM user_vocabulary uv
+      WHERE EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.user_id = uv.user_id AND s.last_message_order > 50)
+        AND EXISTS (SELECT 1 FROM conversation_sessions s WHERE s.user_id = uv.user_id AND s.status IN ('active', 'paused'))
+      GROUP BY uv.user_id HAVING bool_or(uv.due_at <= now()) ORDER BY count(*) DESC, uv.user_id LIMIT 1`,
+  );
+  if (!hot) throw new Error('the data set has no learner with due words and conversations to benchmark the hot shape with');
+  const userId = hot.user_id;
+  const owned = async (sql: string) => (await q<{ id: number }>(sql, [userId])).map((r) => ({ id: r.id, userId }));
+  const readConversations = await owned(
+    `SELECT id FROM conversation_sessions WHERE user_id = $1 ORDER BY last_message_order DESC, id LIMIT 1`,
+  );
+  const openConversations = await owned(
+    `SELECT id FROM conversation_sessions WHERE user_id = $1 AND status IN ('active', 'paused') ORDER BY id LIMIT 1`,
+  );
+  const [session] = await q<{ id: number }>(`INSERT INTO practice_sessions (user_id) VALUES ($1) RETURNING id`, [userId]);
+  const [words] = await q<{ word_ids: number[] }>(
+    `SELECT (array_agg(word_id ORDER BY word_id))[1:50] AS word_ids FROM user_vocabulary WHERE user_id = $1`,
+    [userId],
+  );
+  return {
+    hotLearner: { id: userId, words: hot.words },
+    hot: {
+      learners: [userId],
+      readConversations,
+      openConversations,
+      categoryIds,
+      practice: [{ userId, sessionId: session.id, wordIds: words.word_ids }],
+      tokens: new Map([[userId, signToken(secret, userId)]]),
+    },
+  };
 }

@@ -3,8 +3,13 @@ import { readFlags } from '../lib/flags';
 
 /**
  * `npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2]
- *   [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]`
+ *   [--learners 200] [--route name,…] [--shape hot,spread] [--no-redis] [--fresh] [--profile]
+ *   [--host-env K=V,…] [--host-entry file.js]`
  */
+export const SHAPES = ['hot', 'spread'] as const;
+/** hot: one learner (the busiest) sends every per-learner request; spread: round-robin over --learners. */
+export type TrafficShape = (typeof SHAPES)[number];
+
 export interface HttpBenchOptions {
   size: HttpSizeLabel;
   connections: number;
@@ -15,6 +20,9 @@ export interface HttpBenchOptions {
   warmupSeconds: number;
   learners: number;
   routes: string[];
+  shapes: TrafficShape[];
+  /** The hosts share the machine's Redis (REDIS_URL=redis://127.0.0.1:6379, or BENCH_REDIS_URL), as several instances would; false: in-memory cache. */
+  redis: boolean;
   fresh: boolean;
   /** Run the reference host under `node --cpu-prof` (profiles in bench/reports/profiles/). */
   profile: boolean;
@@ -25,7 +33,7 @@ export interface HttpBenchOptions {
 }
 
 const USAGE =
-  'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]';
+  'npm run bench:http -- [--size 10k|100k|1m] [-c 32] [--rounds 3] [--seconds 5] [--warmup 2] [--learners 200] [--route name,…] [--shape hot,spread] [--no-redis] [--fresh] [--profile] [--host-env K=V,…] [--host-entry file.js]';
 const FLAGS = [
   'size',
   'c',
@@ -35,13 +43,15 @@ const FLAGS = [
   'warmup',
   'learners',
   'route',
+  'shape',
+  'no-redis',
   'fresh',
   'profile',
   'host-env',
   'host-entry',
   'help',
 ];
-const BOOLEAN = ['fresh', 'profile', 'help'];
+const BOOLEAN = ['fresh', 'profile', 'no-redis', 'help'];
 
 export function parseHttpOptions(argv: string[]): HttpBenchOptions {
   const flags = readFlags(argv, { known: FLAGS, booleans: BOOLEAN, usage: USAGE });
@@ -55,6 +65,10 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
     return n;
   };
   const route = flags.get('route');
+  const shape = flags.get('shape');
+  const shapes = typeof shape === 'string' ? shape.split(',').map((s) => s.trim()) : [...SHAPES];
+  const unknownShape = shapes.find((s) => !(SHAPES as readonly string[]).includes(s));
+  if (unknownShape) throw new Error(`--shape takes ${SHAPES.join(', ')}, got ${unknownShape}`);
   const hostEnv = flags.get('host-env');
   return {
     size: size as HttpSizeLabel,
@@ -70,6 +84,8 @@ export function parseHttpOptions(argv: string[]): HttpBenchOptions {
             .map((s) => s.trim())
             .filter(Boolean)
         : [],
+    shapes: shapes as TrafficShape[],
+    redis: !flags.has('no-redis'),
     fresh: flags.has('fresh'),
     profile: flags.has('profile'),
     hostEntry: typeof flags.get('host-entry') === 'string' ? (flags.get('host-entry') as string) : undefined,

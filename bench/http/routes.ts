@@ -20,6 +20,10 @@ export interface Route {
   /** As shown in tables: the route with its query. */
   label: string;
   kind: RouteKind;
+  /** The route does not depend on who asks (no per-learner data): timed under the spread shape only. */
+  anyLearner?: boolean;
+  /** bench/http/bare-nest.ts serves it too (lingua-core's own cost is measured on it). */
+  bare?: boolean;
   next(): RequestSpec;
   /** Every distinct cached request, once (warms ours' cache; harmless on the floor). */
   prime?: () => RequestSpec[];
@@ -77,11 +81,14 @@ export function buildRoutes(f: HttpFixtures): Route[] {
       name: 'health',
       label: 'GET /health/live',
       kind: 'overhead',
+      anyLearner: true,
+      bare: true,
       next: () => ({ method: 'GET', path: '/health/live', headers: {} }),
       sameAnswer: (b) => b,
     },
     {
       name: 'vocab-list',
+      bare: true,
       label: 'GET /api/me/vocabulary?limit=50',
       kind: 'read',
       next: perLearner('/api/me/vocabulary?limit=50'),
@@ -89,6 +96,7 @@ export function buildRoutes(f: HttpFixtures): Route[] {
     },
     {
       name: 'vocab-due',
+      bare: true,
       label: 'GET /api/me/vocabulary/due?limit=20',
       kind: 'read',
       next: perLearner('/api/me/vocabulary/due?limit=20'),
@@ -96,6 +104,7 @@ export function buildRoutes(f: HttpFixtures): Route[] {
     },
     {
       name: 'messages',
+      bare: true,
       label: 'GET /api/me/conversations/:id/messages?limit=50',
       kind: 'read',
       next: () => {
@@ -116,6 +125,7 @@ export function buildRoutes(f: HttpFixtures): Route[] {
       name: 'words',
       label: 'GET /api/words?categoryId&page=2&perPage=20 (cached)',
       kind: 'cached',
+      anyLearner: true,
       next: () => get(wordsPath(category()), f.learners[0]),
       prime: () => f.categoryIds.map((id) => get(wordsPath(id), f.learners[0])),
       sameAnswer: (b) => b,

@@ -23,8 +23,20 @@ export interface ServerEnv {
   extra?: Record<string, string>;
 }
 
+/** How the Nest servers run, as users deploy them. */
+export interface DeployedAs {
+  /** The server's name in the report (ours-express, bare-fastify, …). */
+  name: string;
+  platform: 'express' | 'fastify';
+  /** stdout and stderr go here (appended), not to /dev/null: writing the request lines is part of the cost. */
+  logFile: string;
+  /** REDIS_URL of the shared cache (several instances share one); undefined: the in-process cache. */
+  redisUrl?: string;
+}
+
 /** Settings of ours that a developer's shell may hold: the reference host runs with its defaults. */
-const APP_VARIABLES = /^(DATABASE_URL|REDIS_URL|LOG_LEVEL|DEMO|PORT|HOST|JWT_SECRET|EMBEDDED_PG_DIR|PG[A-Z]+|DB_[A-Z_]+|CACHE_[A-Z_]+)$/;
+const APP_VARIABLES =
+  /^(DATABASE_URL|REDIS_URL|LOG_LEVEL|DEMO|PORT|HOST|HTTP_PLATFORM|NODE_ENV|JWT_SECRET|EMBEDDED_PG_DIR|PG[A-Z]+|DB_[A-Z_]+|CACHE_[A-Z_]+)$/;
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -57,15 +69,48 @@ export function buildHost(log: (line: string) => void): void {
   if (result.status !== 0) throw new Error(`npm run ${prestart} failed`);
 }
 
+function deployedEnv(env: ServerEnv, as: DeployedAs): NodeJS.ProcessEnv {
+  return cleanEnv({
+    NODE_ENV: 'production',
+    HTTP_PLATFORM: as.platform,
+    ...(as.redisUrl ? { REDIS_URL: as.redisUrl } : {}),
+    ...env.extra,
+    DATABASE_URL: env.databaseUrl,
+    JWT_SECRET: env.jwtSecret,
+    PORT: String(env.port),
+  });
+}
+
+/** The reference host as `npm start` runs it, with its defaults and logging at info to nowhere (bench:scaling). */
 export function startHost(env: ServerEnv, nodeFlags: string[] = [], entry?: string): Promise<RunningServer> {
   const { command, args } = hostCommand(nodeFlags, entry);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: cleanEnv({ ...env.extra, DATABASE_URL: env.databaseUrl, JWT_SECRET: env.jwtSecret, PORT: String(env.port) }),
-    // Logging stays on (the default level): its cost is part of what is measured; the lines go nowhere.
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return running('ours', child, env.port);
+}
+
+/** The reference host as users deploy it (`npm start`, NODE_ENV=production, `as`), logging at info into `as.logFile`. */
+export function startDeployedHost(env: ServerEnv, as: DeployedAs, nodeFlags: string[] = [], entry?: string): Promise<RunningServer> {
+  const { command, args } = hostCommand(nodeFlags, entry);
+  const out = fs.openSync(as.logFile, 'a');
+  const child = spawn(command, args, { cwd: ROOT, env: deployedEnv(env, as), stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  return running(as.name, child, env.port, as.logFile);
+}
+
+/** bench/http/bare-nest.ts: Nest on the same platform with the host's logging and guard, no lingua-core. */
+export function startBareNest(env: ServerEnv, as: DeployedAs): Promise<RunningServer> {
+  const out = fs.openSync(as.logFile, 'a');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'bare-nest.ts')], {
+    cwd: ROOT,
+    env: { ...deployedEnv(env, as), TS_NODE_TRANSPILE_ONLY: 'true' },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  return running(as.name, child, env.port, as.logFile);
 }
 
 export function startFloor(env: ServerEnv, nodeFlags: string[] = []): Promise<RunningServer> {
@@ -77,7 +122,7 @@ export function startFloor(env: ServerEnv, nodeFlags: string[] = []): Promise<Ru
   return running('floor', child, env.port);
 }
 
-async function running(name: string, child: ChildProcess, port: number): Promise<RunningServer> {
+async function running(name: string, child: ChildProcess, port: number, logFile?: string): Promise<RunningServer> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
@@ -91,7 +136,7 @@ async function running(name: string, child: ChildProcess, port: number): Promise
     url,
     pid: child.pid as number,
     cpuMs: () => processCpuMs(child.pid as number),
-    tail: () => stderr,
+    tail: () => (logFile ? tailOf(logFile) : stderr),
     stop: async () => {
       if (gone) return;
       child.kill('SIGINT');
@@ -102,7 +147,7 @@ async function running(name: string, child: ChildProcess, port: number): Promise
   };
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (gone) throw new Error(`${name} exited during start-up:\n${stderr}`);
+    if (gone) throw new Error(`${name} exited during start-up:\n${server.tail()}`);
     try {
       if ((await fetch(`${url}/health/live`)).ok) return server;
     } catch {
@@ -111,7 +156,7 @@ async function running(name: string, child: ChildProcess, port: number): Promise
     await new Promise((r) => setTimeout(r, 250));
   }
   await server.stop();
-  throw new Error(`${name} did not answer ${url}/health/live within 120 s:\n${stderr}`);
+  throw new Error(`${name} did not answer ${url}/health/live within 120 s:\n${server.tail()}`);
 }
 
 /** utime + stime of a process from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
@@ -122,5 +167,19 @@ function processCpuMs(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return NaN;
+  }
+}
+
+/** The last 4,000 characters of a log file. */
+function tailOf(file: string): string {
+  try {
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(Math.min(size, 4_000));
+    fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    fs.closeSync(fd);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
   }
 }

@@ -35,6 +35,8 @@ export interface TestApp {
   configure(app: INestApplication): void;
   /** The logger `configure` set, for tests that swap it and put it back. */
   logger(app: INestApplication): LoggerService | false;
+  /** Options of the FastifyAdapter when the app runs on Fastify (the reference host's own). */
+  fastifyOptions?: ConstructorParameters<typeof FastifyAdapter>[0];
   /** A bearer token the app accepts for this user. */
   sign(app: INestApplication, userId: number, roles: string[]): string;
 }
@@ -106,7 +108,7 @@ export class TestContext {
     const moduleRef = await (testApp.override ? testApp.override(builder) : builder).compile();
     const app =
       testPlatform() === 'fastify'
-        ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { bufferLogs: true })
+        ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(testApp.fastifyOptions), { bufferLogs: true })
         : moduleRef.createNestApplication({ bufferLogs: true });
     testApp.configure(app);
     await app.init();

@@ -4,6 +4,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from '../../host/app.module';
 import { configureApp } from '../../host/configure-app';
 import { AppEnv, validateEnv } from '../../host/env';
+import { fastifyOptions } from '../../host/platform';
 import { TEST_JWT_SECRET, TestAppFactory, TestContext, TestContextOptions, testPlatform } from '../harness/context';
 
 /**
@@ -12,7 +13,13 @@ import { TEST_JWT_SECRET, TestAppFactory, TestContext, TestContextOptions, testP
  * TEST_LOG_LEVEL, default silent), JWT auth, pino, health, metrics and OpenAPI.
  */
 export const referenceHostApp: TestAppFactory = (env) => {
-  const appEnv = validateEnv({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const appEnv = validateEnv({
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The host's own setting follows the jest project's platform (TestContext builds the app on it).
+    HTTP_PLATFORM: testPlatform(),
+    ...env,
+  });
   return {
     root: AppModule,
     override: (builder) => builder.overrideProvider(AppEnv).useValue(appEnv),
@@ -20,6 +27,7 @@ export const referenceHostApp: TestAppFactory = (env) => {
     // without --experimental-vm-modules; the OpenAPI page is tested on Express (test/host/ops.spec.ts).
     configure: (app) => configureApp(app, { shutdownHooks: false, docs: testPlatform() === 'express' }),
     logger: (app: INestApplication) => app.get(PinoLogger),
+    fastifyOptions: fastifyOptions(),
     sign: (app, userId, roles) => app.get(JwtService).sign({ sub: String(userId), roles }, { secret: TEST_JWT_SECRET, algorithm: 'HS256' }),
   };
 };
