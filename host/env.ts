@@ -46,8 +46,8 @@ export class AppEnv {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(65_535) PORT = 3000;
   @IsString() HOST = '0.0.0.0';
-  /** The HTTP platform the host runs Nest on (docs/benchmarks.md, "Express or Fastify"). */
-  @IsIn(HTTP_PLATFORMS) HTTP_PLATFORM: HttpPlatform = 'express';
+  /** The HTTP platform the host runs Nest on: Fastify by default, chosen by the HTTP benchmark (docs/benchmarks.md, "Express or Fastify"). */
+  @IsIn(HTTP_PLATFORMS) HTTP_PLATFORM: HttpPlatform = 'fastify';
   @IsOptional() @IsString() @MinLength(16) JWT_SECRET?: string = undefined;
   @Transform(toBool) @IsOptional() @IsBoolean() DEMO?: boolean = undefined;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
