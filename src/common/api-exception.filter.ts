@@ -1,9 +1,20 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { classifyDatabaseError, retryAfterSeconds } from '../database/db-errors';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiError, ApiErrorCode, FieldErrors } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { validatedInputError } from './lingua-request.interceptor';
 
 export interface ErrorBody {
   statusCode: number;
@@ -39,6 +50,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    const request: unknown = host.switchToHttp().getRequest();
+    // A host's pipe rejected the input before lingua's own: answer lingua's 400 (with details) when its rules reject it too.
+    if (exception instanceof BadRequestException && !(exception instanceof ApiError)) {
+      void validatedInputError(request).then(
+        (own) => this.answer(own ?? exception, host),
+        () => this.answer(exception, host),
+      );
+      return;
+    }
+    this.answer(exception, host);
+  }
+
+  private answer(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const res = http.getResponse();
     const body = this.toBody(exception, requestIdOf(http.getRequest()));

@@ -1,50 +1,57 @@
-import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
-import { ApiError } from './api-error';
+import { Observable } from 'rxjs';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { validatedParamsOf } from './request-params';
 import { LinguaValidationPipe } from './validation';
+import { ApiError } from './api-error';
 
 const REQUEST_KEY = { body: 'body', query: 'query', param: 'params' } as const;
+/** Where the interceptor leaves the route on the request, for ApiExceptionFilter (which is not told the handler). */
+const LINGUA_ROUTE = Symbol('lingua-route');
+
+interface RoutedRequest {
+  [LINGUA_ROUTE]?: { prototype: object; handler: string };
+}
 
 /**
  * Bound by every lingua-core controller: echoes the request id on every response (errors get it from
- * ApiExceptionFilter), and keeps lingua's 400 body when a *host's* global ValidationPipe — which Nest
- * runs before a controller's own pipe — rejects the input first: the input is validated again with
- * lingua-core's rules so the answer carries `validation_failed` with per-field `details`. Costs
- * nothing on the happy path.
+ * ApiExceptionFilter) and notes the route on the request, so that when a *host's* global
+ * ValidationPipe — which Nest runs before a controller's own pipe — rejects the input first, the
+ * filter can validate it again with lingua-core's rules and answer `validation_failed` with per-field
+ * `details` (`validatedInputError`). No rxjs operator per request: the happy path only sets a header.
  */
 @Injectable()
 export class LinguaRequestInterceptor implements NestInterceptor {
-  private readonly pipe = new LinguaValidationPipe();
-
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
-    this.adapterHost.httpAdapter.setHeader(http.getResponse(), REQUEST_ID_HEADER, requestIdOf(http.getRequest()));
-    return next.handle().pipe(
-      catchError((err: unknown) => {
-        if (!(err instanceof BadRequestException) || err instanceof ApiError) return throwError(() => err);
-        return from(this.ownValidationError(ctx)).pipe(mergeMap((own) => throwError(() => own ?? err)));
-      }),
-    );
+    const request = http.getRequest<Parameters<typeof requestIdOf>[0]>();
+    (request as RoutedRequest)[LINGUA_ROUTE] = { prototype: ctx.getClass().prototype as object, handler: ctx.getHandler().name };
+    this.adapterHost.httpAdapter.setHeader(http.getResponse(), REQUEST_ID_HEADER, requestIdOf(request));
+    return next.handle();
   }
+}
 
-  private async ownValidationError(ctx: ExecutionContext): Promise<ApiError | undefined> {
-    const handler = ctx.getHandler().name;
-    const prototype = ctx.getClass().prototype as object;
-    const types: unknown[] = Reflect.getMetadata('design:paramtypes', prototype, handler) ?? [];
-    const request = ctx.switchToHttp().getRequest<Record<string, Record<string, unknown> | undefined>>();
-    for (const { index, source, data } of validatedParamsOf(prototype, handler)) {
-      const value = data ? request[REQUEST_KEY[source]]?.[data] : request[REQUEST_KEY[source]];
-      try {
-        await this.pipe.transform(value, { type: source, metatype: types[index] as never, data });
-      } catch (err) {
-        if (err instanceof ApiError) return err;
-      }
+const pipe = new LinguaValidationPipe();
+
+/**
+ * lingua-core's own 400 for a request a host's pipe rejected: the route's validated parameters checked
+ * again with lingua's rules; undefined when they pass (the host's rule was stricter) or the route is unknown.
+ */
+export async function validatedInputError(request: unknown): Promise<ApiError | undefined> {
+  const route = (request as RoutedRequest)[LINGUA_ROUTE];
+  if (!route) return undefined;
+  const types: unknown[] = Reflect.getMetadata('design:paramtypes', route.prototype, route.handler) ?? [];
+  const input = request as Record<string, Record<string, unknown> | undefined>;
+  for (const { index, source, data } of validatedParamsOf(route.prototype, route.handler)) {
+    const value = data ? input[REQUEST_KEY[source]]?.[data] : input[REQUEST_KEY[source]];
+    try {
+      await pipe.transform(value, { type: source, metatype: types[index] as never, data });
+    } catch (err) {
+      if (err instanceof ApiError) return err;
     }
-    return undefined;
   }
+  return undefined;
 }

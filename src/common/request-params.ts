@@ -12,7 +12,7 @@ const VALIDATED_PARAMS = Symbol('lingua:validatedParams');
 
 /**
  * Nest's `@Body()`, `@Query()` and `@Param()`, which also record (as lingua-core's own metadata) which
- * argument comes from where, so LinguaRequestInterceptor can validate the input again with lingua's
+ * argument comes from where, so ApiExceptionFilter (validatedInputError) can validate the input again with lingua's
  * rules without reading Nest's private route-argument metadata.
  */
 function recorded(source: ValidatedParam['source'], data: string | undefined, nest: ParameterDecorator): ParameterDecorator {
