@@ -1,6 +1,6 @@
 /**
  * Integration tests against a real PostgreSQL; see test/harness/global-setup.ts for how one is chosen.
- * Projects: every test on Express (the reference host's platform), the HTTP API suites again
+ * Projects: every test on Express, the HTTP API suites again
  * on Fastify — lingua-core's controllers must hold the SPEC §3 contract on both platforms.
  */
 const transform = {
