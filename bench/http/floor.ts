@@ -10,7 +10,8 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
 import { ReviewRating, scheduleReview } from '../../src/vocabulary/srs';
-import { ANSWER_SNAPSHOT_SQL, APPLY_ANSWER_SQL, applyAnswerParams, withoutPrefix } from '../../src/practice/practice.repository';
+import { ANSWER_SNAPSHOT_SQL, APPLY_ANSWER_SQL, applyAnswerParams } from '../../src/practice/practice.repository';
+import { withoutPrefix } from '../../src/database/raw-rows';
 import { verifyBearer } from './jwt';
 
 const CARD_STATES = ['new', 'learning', 'review', 'relearning'];

@@ -29,17 +29,27 @@ export class InvalidationConfirmer {
     return this.state.generation(scopes);
   }
 
-  /** No scope has an invalidation the versions read do not reflect; starts settling those that have one. */
-  trusted(scopes: string[], versions: string[]): boolean {
+  /** The pending entries of `scopes` now: capture them before reading the versions that `trusted` checks. */
+  pendingOf(scopes: readonly string[]): Array<PendingInvalidation | undefined> {
+    return scopes.map((scope) => this.state.get(scope));
+  }
+
+  /**
+   * No scope has an invalidation the versions read do not reflect; starts settling those that have
+   * one. `atStart` is `pendingOf(scopes)` from before the versions were read: an entry settled by a
+   * version write that landed after that read still makes the read untrusted (it saw the old version).
+   */
+  trusted(scopes: string[], versions: string[], atStart: Array<PendingInvalidation | undefined> = []): boolean {
     let trusted = true;
     scopes.forEach((scope, i) => {
-      const entry = this.state.get(scope);
+      const entry = atStart[i] ?? this.state.get(scope);
       if (!entry) return;
       if (entry.expected !== undefined && entry.expected === versions[i]) {
         this.state.settle(scope, entry);
       } else {
         trusted = false;
-        void this.repair(scope, entry);
+        const current = this.state.get(scope);
+        if (current) void this.repair(scope, current);
       }
     });
     return trusted;

@@ -95,10 +95,11 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   async getOrLoad<T>(namespace: string, key: string, load: () => Promise<T>, ttlMs = this.settings.cacheTtlMs): Promise<T> {
     const scopes = scopesOf(namespace);
     const generation = this.confirmer.generation(scopes);
+    const pendingAtStart = this.confirmer.pendingOf(scopes);
     const [synced, versions] = await Promise.all([this.synced(), this.versions.read(scopes, generation)]);
     if (!synced || versions === UNAVAILABLE) return this.bypass(namespace, load, 'error');
     const stillCurrent = () => this.confirmer.generation(scopes) === generation;
-    if (!stillCurrent() || !this.confirmer.trusted(scopes, versions)) return this.bypass(namespace, load, 'bypass');
+    if (!stillCurrent() || !this.confirmer.trusted(scopes, versions, pendingAtStart)) return this.bypass(namespace, load, 'bypass');
     const entryKey = this.versions.entryKey(namespace, versions, key);
     return this.entries.get(`${entryKey}@${generation}`, { namespace, key: entryKey, ttlMs, stillCurrent }, load);
   }

@@ -49,8 +49,8 @@ export function normaliseSql(sql: string): string {
     .slice(0, 500);
 }
 
-/** The first keyword of a statement, for low-cardinality metric labels. */
+/** The first keyword of a statement (after leading comments such as PREPARE_COMMENT), for low-cardinality metric labels. */
 export function statementKind(sql: string): string {
-  const m = /^\s*(\w+)/.exec(sql);
+  const m = /^(?:\s*(?:\/\*[\s\S]*?\*\/|--[^\n]*\n))*\s*(\w+)/.exec(sql);
   return m ? m[1].toUpperCase() : 'OTHER';
 }

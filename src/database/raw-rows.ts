@@ -6,6 +6,10 @@ export function fromRawRow<T>(row: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [snakeToCamel(k), v])) as T;
 }
 
+/** The columns of `row` whose names start with `prefix`, without it (one row holding several tables' columns). */
+export const withoutPrefix = (row: Record<string, unknown>, prefix: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+
 export const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** count(*) and other bigint results arrive as strings. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { fromRawRow } from '../database/raw-rows';
+import { fromRawRow, withoutPrefix } from '../database/raw-rows';
 import { prepared } from '../database/pg-driver';
 import type { CardState, ScheduledCard } from '../vocabulary/srs';
 import { PracticeAnswer } from './entities/practice-answer.entity';
@@ -94,9 +94,6 @@ export function applyAnswerParams(answer: NewAnswer, card: ScheduledCard, rowVer
     answer.answeredAt,
   ];
 }
-
-export const withoutPrefix = (row: Record<string, unknown>, prefix: string) =>
-  Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
 
 /** SQL for practice sessions and the review log. Every session query is scoped to its learner. */
 @Injectable()

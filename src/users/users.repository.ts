@@ -3,7 +3,8 @@ import { pageAndTotal } from '../database/page-with-total';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { fromRawRow } from '../database/raw-rows';
+import { fromRawRow, withoutPrefix } from '../database/raw-rows';
+import { prepared } from '../database/pg-driver';
 import { LearningPath } from './entities/learning-path.entity';
 import { JsonDocument, UserProfile } from './entities/user-profile.entity';
 import { User } from './entities/user.entity';
@@ -14,6 +15,14 @@ export interface UserWithProfileRow {
 }
 
 const USER_COLUMNS = 'id, email, display_name, native_language, target_language, username, created_at, updated_at';
+
+const PROFILE_COLUMNS = ['user_id', 'learning_goals', 'previous_knowledge', 'usage_context', 'created_at', 'updated_at'];
+const USER_WITH_PROFILE_SQL = prepared(`
+  SELECT ${USER_COLUMNS.split(', ')
+    .map((c) => `u.${c} AS u_${c}`)
+    .join(', ')}, ${PROFILE_COLUMNS.map((c) => `p.${c} AS p_${c}`).join(', ')}
+    FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id
+   WHERE u.id = $1`);
 
 /** SQL for the users module: single-purpose QueryBuilder methods, no business rules. */
 @Injectable()
@@ -38,16 +47,12 @@ export class UsersRepository {
     return fromRawRow<User>(result.raw[0]);
   }
 
-  /** The user and their profile in one statement. */
+  /** The user and their profile in one statement (constant SQL: a hot read; prepared where the pool allows). */
   async findWithProfile(userId: number, manager?: EntityManager): Promise<UserWithProfileRow | null> {
-    const user = await (manager?.getRepository(User) ?? this.users)
-      .createQueryBuilder('u')
-      .leftJoinAndMapOne('u.profile', UserProfile, 'p', 'p.user_id = u.id')
-      .where('u.id = :userId', { userId })
-      .getOne();
-    if (!user) return null;
-    const { profile, ...rest } = user as User & { profile?: UserProfile };
-    return { user: rest as User, profile: profile ?? null };
+    const [row] = (await (manager?.getRepository(User) ?? this.users).query(USER_WITH_PROFILE_SQL, [userId])) as Record<string, unknown>[];
+    if (!row) return null;
+    const user = fromRawRow<User>(withoutPrefix(row, 'u_'));
+    return { user, profile: row.p_user_id === null ? null : fromRawRow<UserProfile>(withoutPrefix(row, 'p_')) };
   }
 
   async exists(userId: number): Promise<boolean> {

@@ -109,3 +109,27 @@ describe('InvalidationPublisher', () => {
     await expect(publisher.publish([['bad name', 'v']])).rejects.toThrow(/must not contain spaces/);
   });
 });
+
+describe('InvalidationConfirmer.trusted, given what was pending before the versions were read', () => {
+  it('a read whose versions predate the write that settled a pending scope is not trusted (it saw the old version)', async () => {
+    const { keyv } = switchableKeyv();
+    const versions = new NamespaceVersions(storeOver(keyv), 'p');
+    const confirmer = new InvalidationConfirmer(versions);
+    try {
+      const scopes = scopesOf('words');
+      await versions.write('words', 'v-old');
+      confirmer.heard([['words', 'v-remote']]); // another instance's invalidation; its version write was refused
+      const atStart = confirmer.pendingOf(scopes);
+      const read = await versions.read(scopes, confirmer.generation(scopes));
+      if (!Array.isArray(read)) throw new Error('the store failed');
+      // The background pass settles the scope with a version of its own, after this read.
+      await until(() => confirmer.pendingOf(scopes).every((e) => e === undefined));
+      expect(confirmer.trusted(scopes, read)).toBe(true); // what a read checking only the current state would do
+      expect(confirmer.trusted(scopes, read, atStart)).toBe(false);
+      const fresh = await versions.read(scopes, confirmer.generation(scopes));
+      expect(Array.isArray(fresh) && fresh[1] !== read[1] && confirmer.trusted(scopes, fresh, confirmer.pendingOf(scopes))).toBe(true);
+    } finally {
+      confirmer.stop();
+    }
+  });
+});

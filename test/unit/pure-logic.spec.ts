@@ -94,6 +94,8 @@ describe('statement normalisation for logs and metrics', () => {
   it('drops literals and parameters, keeps the shape', () => {
     expect(normaliseSql(`SELECT pg_sleep(0.01), 'secret' AS x, $1 AS n`)).toBe('SELECT pg_sleep(?), ? AS x, ? AS n');
     expect(statementKind('  update t set x = 1')).toBe('UPDATE');
+    expect(statementKind('/* lingua:prepare */ SELECT 1')).toBe('SELECT');
+    expect(statementKind('-- note\n  /* a */ /* b */ INSERT INTO t VALUES (1)')).toBe('INSERT');
   });
 });
 
