@@ -12,6 +12,10 @@ export function configureApp(
 ): void {
   if (logger) app.useLogger(app.get(Logger));
   if (shutdownHooks) app.enableShutdownHooks();
+  // Idle keep-alive sockets live 72 s on both platforms (Fastify's default; Node's, which Express keeps,
+  // is 5 s): longer than the clients' and load balancers' own idle timeouts, so the server is not the
+  // side that closes a socket a client is about to reuse (which the client sees as ECONNRESET).
+  (app.getHttpServer() as { keepAliveTimeout: number }).keepAliveTimeout = 72_000;
   // Errors raised before routing under /api (malformed JSON, unknown path) answer lingua's body too.
   app.useGlobalFilters(new LinguaPathsExceptionFilter(app.get(HttpAdapterHost), ['/api'], app.get(MetricsService)));
   if (!docs) return;
