@@ -28,10 +28,17 @@ const pool = new Pool({
 pool.on('error', () => undefined);
 const secret = process.env.JWT_SECRET as string;
 
-const ITEM_SQL = `SELECT uv.word_id, uv.mastery_level, uv.times_seen, uv.times_correct, uv.state, uv.due_at, uv.stability,
+export const ITEM_SQL = `SELECT uv.word_id, uv.mastery_level, uv.times_seen, uv.times_correct, uv.state, uv.due_at, uv.stability,
        uv.difficulty, uv.reps, uv.lapses, uv.last_reviewed_at, uv.created_at,
        w.term, w.translation, w.difficulty_level, w.category_id, c.name AS category_name
   FROM user_vocabulary uv JOIN words w ON w.id = uv.word_id JOIN categories c ON c.id = w.category_id`;
+
+/** A conversation's message page: $1 session, $2 learner, $3 after order, $4 limit (+1). */
+export const MESSAGES_SQL = `SELECT m.id, s.id AS session_id, m.role, m.content, m.message_order, m.created_at
+           FROM conversation_sessions s
+           LEFT JOIN LATERAL (SELECT * FROM conversation_messages m WHERE m.session_id = s.id AND m.message_order > $3
+                               ORDER BY m.message_order LIMIT $4) m ON true
+          WHERE s.id = $1 AND s.user_id = $2`;
 
 export const vocabularyItem = (r: Row) => ({
   wordId: r.word_id,
@@ -164,14 +171,7 @@ const ROUTES: RouteTable = [
     /^\/api\/me\/conversations\/(\d+)\/messages$/,
     async (userId, m, url) => {
       const limit = intParam(url, 'limit', 50);
-      const { rows } = await pool.query(
-        `SELECT m.id, s.id AS session_id, m.role, m.content, m.message_order, m.created_at
-           FROM conversation_sessions s
-           LEFT JOIN LATERAL (SELECT * FROM conversation_messages m WHERE m.session_id = s.id AND m.message_order > $3
-                               ORDER BY m.message_order LIMIT $4) m ON true
-          WHERE s.id = $1 AND s.user_id = $2`,
-        [Number(m[1]), userId, intParam(url, 'afterOrder', 0), limit + 1],
-      );
+      const { rows } = await pool.query(MESSAGES_SQL, [Number(m[1]), userId, intParam(url, 'afterOrder', 0), limit + 1]);
       if (!rows.length) return notFound('Conversation');
       const found = rows.filter((r) => r.id !== null);
       const page = found.slice(0, limit);
@@ -269,20 +269,7 @@ async function answerFast(userId: number, sessionId: number, body: Row): Promise
     return [409, { statusCode: 409, error: 'Conflict', code: 'state_conflict', message: 'The practice session is finished.' }];
   if (row.c_row_version === null) return transaction((client) => answer(client, userId, sessionId, body));
   const now = new Date();
-  const next = scheduleReview(
-    {
-      dueAt: row.c_due_at,
-      stability: row.c_stability,
-      difficulty: row.c_difficulty,
-      reps: row.c_reps,
-      lapses: row.c_lapses,
-      state: row.c_state,
-      learningSteps: row.c_learning_steps,
-      lastReviewedAt: row.c_last_reviewed_at,
-    },
-    body.rating as ReviewRating,
-    now,
-  );
+  const next = scheduleCard(withoutPrefix(row, 'c_'), body.rating, now);
   const answer_ = {
     sessionId,
     userId,
@@ -306,6 +293,23 @@ async function answerFast(userId: number, sessionId: number, body: Row): Promise
   return transaction((client) => answer(client, userId, sessionId, body));
 }
 
+/** FSRS from a user_vocabulary row (snake_case columns), as lingua-core schedules it. */
+const scheduleCard = (card: Row, rating: number, now: Date) =>
+  scheduleReview(
+    {
+      dueAt: card.due_at,
+      stability: card.stability,
+      difficulty: card.difficulty,
+      reps: card.reps,
+      lapses: card.lapses,
+      state: card.state,
+      learningSteps: card.learning_steps,
+      lastReviewedAt: card.last_reviewed_at,
+    },
+    rating as ReviewRating,
+    now,
+  );
+
 /** POST …/answers when the fast path did not apply: lingua-core's locking transaction, statement for statement. */
 async function answer(client: PoolClient, userId: number, sessionId: number, body: Row): Promise<[number, unknown]> {
   const session = (
@@ -322,20 +326,7 @@ async function answer(client: PoolClient, userId: number, sessionId: number, bod
     .rows[0];
   if (!card) return notFound('Vocabulary word');
   const now = new Date();
-  const next = scheduleReview(
-    {
-      dueAt: card.due_at,
-      stability: card.stability,
-      difficulty: card.difficulty,
-      reps: card.reps,
-      lapses: card.lapses,
-      state: card.state,
-      learningSteps: card.learning_steps,
-      lastReviewedAt: card.last_reviewed_at,
-    },
-    body.rating as ReviewRating,
-    now,
-  );
+  const next = scheduleCard(card, body.rating, now);
   const correct = body.rating >= 2;
   await client.query(
     `UPDATE user_vocabulary SET due_at = $2, stability = $3, difficulty = $4, reps = $5, lapses = $6, state = $7, learning_steps = $8,
