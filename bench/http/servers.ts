@@ -122,7 +122,8 @@ export function startFloor(env: ServerEnv, nodeFlags: string[] = []): Promise<Ru
   return running('floor', child, env.port);
 }
 
-async function running(name: string, child: ChildProcess, port: number, logFile?: string): Promise<RunningServer> {
+/** A spawned server as a RunningServer, once it answers /health/live (its logs from `logFile`, else its stderr). */
+export async function running(name: string, child: ChildProcess, port: number, logFile?: string): Promise<RunningServer> {
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
