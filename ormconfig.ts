@@ -16,6 +16,8 @@ export default withMigrationLock(
     buildDataSourceOptions(migrationDatabaseOptionsFromEnv(env), {
       role: 'migrations',
       migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
+      migrationProgressSeconds: env.LINGUA_MIGRATION_PROGRESS_SECONDS,
+      migrationAssumeFree: env.LINGUA_MIGRATION_ASSUME_FREE,
     }),
   ),
   (line) => console.warn(`[lingua-core] ${line}`),

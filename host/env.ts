@@ -54,6 +54,10 @@ export class AppEnv {
   @IsString() EMBEDDED_PG_DIR = '.data';
   /** Rows per keyset batch of the repair migrations (buildDataSourceOptions' `migrationBatchSize`: the session setting lingua.migration_batch_size). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) LINGUA_MIGRATION_BATCH_SIZE = 5_000;
+  /** Seconds between the migrations' progress lines (lingua.migration_progress_seconds; 0 = none). */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(10) LINGUA_MIGRATION_PROGRESS_SECONDS?: number = undefined;
+  /** Free disk the migrations may assume (`40GB`): checked before steps that write a lot (lingua.migration_assume_free). */
+  @IsOptional() @Matches(/^\d+(\.\d+)?(B|kB|KB|MB|GB|TB)?$/i) LINGUA_MIGRATION_ASSUME_FREE?: string = undefined;
 }
 
 export class ConfigError extends Error {}

@@ -11,6 +11,8 @@ export async function runPendingMigrations(env: AppEnv, log: (line: string) => v
         role: 'migrations',
         logging: false,
         migrationBatchSize: env.LINGUA_MIGRATION_BATCH_SIZE,
+        migrationProgressSeconds: env.LINGUA_MIGRATION_PROGRESS_SECONDS,
+        migrationAssumeFree: env.LINGUA_MIGRATION_ASSUME_FREE,
       }),
     ),
     log,

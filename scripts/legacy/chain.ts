@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import type { Client } from 'pg';
 import { connect, migrationDataSource } from './database';
 
@@ -18,6 +19,19 @@ export interface ChainRun {
   seconds: number;
   migrations: MigrationTiming[];
   output: string;
+  resources: ChainResources;
+}
+
+/** Sampled while the chain runs (every poll): the migration process's memory, the server's disk. */
+export interface ChainResources {
+  /** Highest resident set of the migration's node process (VmHWM), bytes. */
+  peakRssBytes: number;
+  /** Database + WAL + temporary files at the start, bytes. */
+  startDiskBytes: number;
+  /** Highest (database + WAL + temporary files) − start, bytes: what the chain needs beyond the legacy database. */
+  peakExtraDiskBytes: number;
+  /** Database size at the end − start, bytes. */
+  endExtraDatabaseBytes: number;
 }
 
 export interface RunningChain {
@@ -41,10 +55,17 @@ process.once('exit', () => {
   for (const chain of running) chain.kill();
 });
 
-export function startChain(url: string, { pollMs = 250, echo = false } = {}): RunningChain {
+export interface ChainOptions {
+  pollMs?: number;
+  echo?: boolean;
+  /** Extra environment for migration:run (e.g. LINGUA_MIGRATION_ASSUME_FREE, LINGUA_MIGRATION_PROGRESS_SECONDS). */
+  env?: Record<string, string>;
+}
+
+export function startChain(url: string, { pollMs = 250, echo = false, env = {} }: ChainOptions = {}): RunningChain {
   const started = Date.now();
   const child = spawn('npm', ['run', '--silent', 'migration:run'], {
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, ...env, DATABASE_URL: url },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,6 +82,15 @@ export function startChain(url: string, { pollMs = 250, echo = false } = {}): Ru
   const done = (async () => {
     const poll = await connect(url, 'lingua-legacy-chain-timer');
     const timings: MigrationTiming[] = [];
+    const startDisk = await diskBytes(poll);
+    const resources: ChainResources = { peakRssBytes: 0, startDiskBytes: startDisk.total, peakExtraDiskBytes: 0, endExtraDatabaseBytes: 0 };
+    let lastSample = 0;
+    const sample = async () => {
+      resources.peakRssBytes = Math.max(resources.peakRssBytes, peakRss(child.pid!));
+      if (Date.now() - lastSample < 1000) return;
+      lastSample = Date.now();
+      resources.peakExtraDiskBytes = Math.max(resources.peakExtraDiskBytes, (await diskBytes(poll)).total - startDisk.total);
+    };
     try {
       const seen = new Set((await appliedMigrations(poll)).map((m) => m));
       let last = 0;
@@ -76,13 +106,15 @@ export function startChain(url: string, { pollMs = 250, echo = false } = {}): Ru
           last = now;
         }
         if (finished) break;
+        await sample();
         await new Promise((r) => setTimeout(r, pollMs));
       }
+      resources.endExtraDatabaseBytes = (await diskBytes(poll)).database - startDisk.database;
     } finally {
       await poll.end();
     }
     const { code, signal } = await exited;
-    return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations: timings, output };
+    return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations: timings, output, resources };
   })();
   const chain: RunningChain = {
     child,
@@ -98,6 +130,35 @@ export function startChain(url: string, { pollMs = 250, echo = false } = {}): Ru
   running.add(chain);
   void exited.then(() => running.delete(chain));
   return chain;
+}
+
+/** The database's files, the server's WAL and its temporary files (sorts of index builds), bytes. */
+async function diskBytes(client: Client): Promise<{ database: number; total: number }> {
+  const { rows } = await client.query(
+    `SELECT pg_database_size(current_database())::float8 AS database,
+            (SELECT coalesce(sum(size), 0) FROM pg_ls_waldir())::float8 AS wal,
+            (SELECT coalesce(sum(size), 0) FROM pg_ls_tmpdir())::float8 AS tmp`,
+  );
+  return { database: rows[0].database, total: rows[0].database + rows[0].wal + rows[0].tmp };
+}
+
+/** The highest VmHWM among `pid` and its descendants (npm → sh → node): the migration process's peak. */
+function peakRss(pid: number): number {
+  let peak = 0;
+  const visit = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+      for (const task of fs.readdirSync(`/proc/${p}/task`)) {
+        const children = fs.readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  };
+  visit(pid);
+  return peak;
 }
 
 async function appliedMigrations(client: Client): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { Client } from 'pg';
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { CHAIN_APPLICATION_NAME, ChainRun, startChain, terminateChainBackends } from './chain';
@@ -12,6 +13,8 @@ import { connect } from './database';
 export interface Moment {
   name: string;
   matches(query: string): boolean;
+  /** Caught when the chain is idle between statements and a migration was recorded since the run started. */
+  betweenMigrations?: boolean;
 }
 
 export const MOMENTS: Record<string, Moment> = {
@@ -22,7 +25,27 @@ export const MOMENTS: Record<string, Moment> = {
     matches: (q) => /lingua-batch/.test(q) || (/\bLIMIT\b/i.test(q) && /\b(UPDATE|INSERT)\b/i.test(q) && !/^\s*SELECT/i.test(q)),
   },
   validate: { name: 'ALTER TABLE … VALIDATE CONSTRAINT', matches: (q) => /VALIDATE\s+CONSTRAINT/i.test(q) },
+  between: { name: 'between two migrations (one recorded, the chain idle)', matches: () => false, betweenMigrations: true },
 };
+
+/** `revert:rebuild`: a moment of `migration:revert` — inside the copy of a table rebuilt with a column first. */
+export const REVERT_MOMENTS: Record<string, Moment> = {
+  rebuild: { name: 'table rebuild (INSERT … SELECT FROM lingua_rebuild_*)', matches: (q) => /FROM\s+lingua_rebuild_/i.test(q) },
+};
+
+/**
+ * `key[~text][@Migration]`: the moment `key`, only in statements containing `text` (e.g.
+ * `index~user_vocabulary` for the index builds on that table), only inside the migration whose name
+ * starts with `Migration`.
+ */
+export function parseMoment(spec: string, moments: Record<string, Moment> = MOMENTS): { moment: Moment; inMigration?: string } {
+  const [head, inMigration] = spec.split('@');
+  const [key, text] = head.split('~');
+  const base = moments[key];
+  if (!base) throw new Error(`unknown moment ${key}: use ${Object.keys(moments).join(', ')} (optionally ~text and @MigrationNamePrefix)`);
+  const moment = text ? { ...base, name: `${base.name} on ${text}`, matches: (q: string) => base.matches(q) && q.includes(text) } : base;
+  return { moment, inMigration };
+}
 
 export interface KillReport {
   moment: string;
@@ -50,9 +73,7 @@ export async function killTest(
   const kills: KillReport[] = [];
   try {
     for (const spec of moments) {
-      const [key, inMigration] = spec.split('@');
-      const moment = MOMENTS[key];
-      if (!moment) throw new Error(`unknown moment ${key}: use ${Object.keys(MOMENTS).join(', ')} (optionally @MigrationNamePrefix)`);
+      const { moment, inMigration } = parseMoment(spec);
       log(`running migration:run until it is inside ${moment.name}${inMigration ? ` in ${inMigration}` : ''} …`);
       const kill = await killAt(admin, url, moment, pollMs, occurrence, inMigration);
       log(kill.caught ? `  killed in ${kill.migration} after ${kill.runningMs} ms of: ${kill.statement}` : `  ${kill.note}`);
@@ -78,13 +99,24 @@ async function killAt(
   let exited = false;
   void chain.done.then(() => (exited = true));
   const seen = new Set<string>();
+  let recordedBefore = await recorded(admin);
   while (!exited) {
     const { rows } = await admin.query(
-      `SELECT pid, query_start::text AS started, query, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::int AS ms
-         FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND state = 'active'`,
+      `SELECT pid, query_start::text AS started, query, state, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::int AS ms
+         FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
       [CHAIN_APPLICATION_NAME],
     );
-    let hit = rows.find((r) => moment.matches(r.query));
+    const active = rows.filter((r) => r.state === 'active');
+    let hit = active.find((r) => moment.matches(r.query));
+    if (moment.betweenMigrations) {
+      // Within one poll (10 ms) of a migration's record: before the next one has done anything but SET its session.
+      const now = await recorded(admin);
+      hit =
+        now > recordedBefore && rows.length > 0
+          ? { pid: 0, started: String(now), query: `(just after migration ${now} was recorded)`, ms: 0 }
+          : undefined;
+      recordedBefore = now;
+    }
     if (hit && inMigration && !(await nextMigration(admin)).startsWith(inMigration)) hit = undefined;
     if (hit) seen.add(`${hit.pid}@${hit.started}`);
     if (hit && seen.size >= occurrence) {
@@ -110,6 +142,11 @@ async function killAt(
   };
 }
 
+async function recorded(admin: Client): Promise<number> {
+  const { rows } = await admin.query(`SELECT count(*)::int AS n FROM migrations`);
+  return rows[0].n;
+}
+
 async function nextMigration(admin: Client): Promise<string> {
   const { rows } = await admin.query(`SELECT count(*)::int AS n FROM migrations`);
   return LINGUA_MIGRATIONS[rows[0].n]?.name ?? '(all applied)';
@@ -127,4 +164,55 @@ export async function quarantinedTwice(admin: Client): Promise<number> {
        GROUP BY source_table, migration, repaired_in_place, coalesce(row_data->>'id', row_data->>'user_id') HAVING count(*) > 1) x`,
   );
   return rows[0].n;
+}
+
+/**
+ * Kills `migration:revert` (every migration but the baseline, as `legacy:chain --revert` runs it, in
+ * a child process) inside `spec` of REVERT_MOMENTS, then reverts to the baseline to completion. Each
+ * `down` runs in one transaction: the kill rolls the one it was in back whole.
+ */
+export async function killRevert(
+  url: string,
+  spec: string,
+  { pollMs = 10, log = (_line: string): void => undefined } = {},
+): Promise<KillReport> {
+  const { moment } = parseMoment(spec, REVERT_MOMENTS);
+  const admin = await connect(url, 'lingua-legacy-kill-test');
+  try {
+    log(`reverting until it is inside ${moment.name} …`);
+    const child = spawn('npm', ['run', '--silent', 'legacy:chain', '--', '--database-url', url, '--revert', '--report', '/dev/null'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      const { rows } = await admin.query(
+        `SELECT query, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::int AS ms FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = $1 AND state = 'active'`,
+        [CHAIN_APPLICATION_NAME],
+      );
+      const hit = rows.find((r) => moment.matches(r.query));
+      if (hit) {
+        process.kill(-child.pid!, 'SIGKILL');
+        await terminateChainBackends(admin);
+        await exited;
+        const report = {
+          moment: `revert: ${moment.name}`,
+          caught: true,
+          migration: (await admin.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)).rows[0]?.name,
+          statement: hit.query.replace(/\s+/g, ' ').slice(0, 140),
+          runningMs: hit.ms,
+          invalidIndexesAfterKill: await invalidIndexes(admin),
+        };
+        log(`  killed the revert in ${report.migration} after ${hit.ms} ms of: ${report.statement}`);
+        return report;
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+    return { moment: `revert: ${moment.name}`, caught: false, note: 'NOT CAUGHT: the revert ended before the poller saw the moment' };
+  } finally {
+    await admin.end();
+  }
 }

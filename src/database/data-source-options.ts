@@ -20,12 +20,27 @@ export function buildDataSourceOptions(
   {
     role = 'app',
     migrationBatchSize,
+    migrationProgressSeconds,
+    migrationAssumeFree,
     ...overrides
-  }: Partial<PostgresConnectionOptions> & { role?: 'app' | 'migrations'; migrationBatchSize?: number } = {},
+  }: Partial<PostgresConnectionOptions> & {
+    role?: 'app' | 'migrations';
+    migrationBatchSize?: number;
+    /** Seconds between the migrations' progress lines (lingua.migration_progress_seconds; 0–10, default 5). */
+    migrationProgressSeconds?: number;
+    /** Free disk the migrations may assume, e.g. `40GB` (lingua.migration_assume_free; default: measured where visible). */
+    migrationAssumeFree?: string;
+  } = {},
 ): DataSourceOptions {
   const db = resolveDatabaseOptions(database);
   if (migrationBatchSize !== undefined && (!Number.isInteger(migrationBatchSize) || migrationBatchSize < 1)) {
     throw new Error(`the migration batch size must be a positive integer, got ${migrationBatchSize}`);
+  }
+  if (migrationProgressSeconds !== undefined && !(migrationProgressSeconds >= 0 && migrationProgressSeconds <= 10)) {
+    throw new Error(`the migration progress interval must be 0–10 seconds, got ${migrationProgressSeconds}`);
+  }
+  if (migrationAssumeFree !== undefined && !/^\d+(\.\d+)?(B|kB|KB|MB|GB|TB)?$/i.test(migrationAssumeFree)) {
+    throw new Error(`the free disk to assume must be a size such as 40GB, got '${migrationAssumeFree}'`);
   }
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
   const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;
@@ -41,6 +56,8 @@ export function buildDataSourceOptions(
           // Rows per keyset batch of the repair migrations: a setting of the session they run in, which
           // they read themselves (docs/migrations.md, "Batch size").
           ...(migrationBatchSize === undefined ? [] : [`-c lingua.migration_batch_size=${migrationBatchSize}`]),
+          ...(migrationProgressSeconds === undefined ? [] : [`-c lingua.migration_progress_seconds=${migrationProgressSeconds}`]),
+          ...(migrationAssumeFree === undefined ? [] : [`-c lingua.migration_assume_free=${migrationAssumeFree}`]),
         ].join(' ');
   const options: PostgresConnectionOptions = {
     type: 'postgres',

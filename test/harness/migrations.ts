@@ -3,10 +3,25 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options';
 
 /**
  * A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts; `batchSize`
- * sets the repair migrations' keyset batch size (the session setting lingua.migration_batch_size).
+ * sets the repair migrations' keyset batch size (the session setting lingua.migration_batch_size),
+ * `progressSeconds` and `assumeFree` their progress interval and the free disk they may assume.
  */
-export async function migrationDataSource(url: string, { batchSize }: { batchSize?: number } = {}): Promise<DataSource> {
-  const ds = new DataSource(buildDataSourceOptions({ url }, { role: 'migrations', logging: false, migrationBatchSize: batchSize }));
+export async function migrationDataSource(
+  url: string,
+  { batchSize, progressSeconds, assumeFree }: { batchSize?: number; progressSeconds?: number; assumeFree?: string } = {},
+): Promise<DataSource> {
+  const ds = new DataSource(
+    buildDataSourceOptions(
+      { url },
+      {
+        role: 'migrations',
+        logging: false,
+        migrationBatchSize: batchSize,
+        migrationProgressSeconds: progressSeconds,
+        migrationAssumeFree: assumeFree,
+      },
+    ),
+  );
   return ds.initialize();
 }
 

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ensureDiskFor, indexBuildBytes } from '../progress';
 import { prepareMigrationSession, run, waitingForLocks } from './session';
 
 /**
@@ -149,6 +150,7 @@ export async function createIndexesConcurrently(qr: QueryRunner, indexes: IndexD
       `SELECT NOT i.indisvalid AS invalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1`,
       [name],
     );
+    await ensureDiskFor(qr, `the index ${name}`, await indexBuildBytes(ddl, (sql, params) => run(qr, sql, params)), (sql) => run(qr, sql));
     await waitingForLocks(qr, async () => {
       if (row?.invalid) await run(qr, `DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
       await run(qr, ddl);

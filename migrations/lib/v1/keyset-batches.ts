@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { ensureDiskFor, walkProgress } from '../progress';
 import { migrationBatchSize, run } from './session';
 
 /**
@@ -41,6 +42,7 @@ export async function forEachKeyRange(
   let lo = BEFORE_FIRST_KEY;
   let batches = 0;
   let end = await highest();
+  const progress = await walkProgress(qr, table, key, (sql) => run(qr, sql));
   for (let round = 0; round < 2 && end !== null; round++) {
     for (;;) {
       const { hi } = oneRow<{ hi: string | null }>(
@@ -54,11 +56,13 @@ export async function forEachKeyRange(
       await work(lo, hi);
       batches++;
       lo = hi;
+      progress.batch(hi, end!);
     }
     const now = await highest();
     if (now === end) break;
     end = now;
   }
+  progress.end(batches);
   return batches;
 }
 
@@ -97,6 +101,13 @@ export async function backfillInBatches(
 ): Promise<number> {
   const step = `${table}:backfill ${column}`;
   const set = `${column} = ${value}`;
+  // Every row gets a new version (the old ones stay until VACUUM), and about as much WAL.
+  const [{ bytes }] = await run(
+    qr,
+    `SELECT (pg_relation_size($1::regclass) + least(pg_relation_size($1::regclass), pg_size_bytes(current_setting('max_wal_size'))))::text AS bytes`,
+    [table],
+  );
+  await ensureDiskFor(qr, `the backfill of ${table}.${column}`, Number(bytes), (sql) => run(qr, sql));
   let total = 0;
   await forEachKeyRange(qr, table, key, async (lo, hi) => {
     const { n } = oneRow<{ n: number }>(

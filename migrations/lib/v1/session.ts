@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { noteStatement, startReporting, watchStatement } from '../progress';
 
 /**
  * The session every migration of the chain runs in, and the one way its statements are sent (`run`).
@@ -26,6 +27,8 @@ export async function prepareMigrationSession(qr: QueryRunner, { lockMs = LOCK_T
   await run(qr, `${lint}SET lock_timeout = '${lockMs}ms'`);
   await run(qr, `SET statement_timeout = 0`);
   await run(qr, `SET TimeZone = 'UTC'`);
+  // Progress lines and rows (../progress.ts, not frozen: it changes nothing a migration's result depends on).
+  await startReporting(qr, (sql) => run(qr, sql));
 }
 
 /**
@@ -35,12 +38,16 @@ export async function prepareMigrationSession(qr: QueryRunner, { lockMs = LOCK_T
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw statement's rows, typed as QueryRunner.query types them
 export async function run(qr: QueryRunner, sql: string, parameters?: unknown[]): Promise<any> {
+  noteStatement(qr, sql);
   for (let attempt = 1; ; attempt++) {
+    const stopWatching = watchStatement(qr, sql);
     try {
       return await qr.query(sql, parameters);
     } catch (err) {
       if (!isLockTimeout(err) || qr.isTransactionActive || attempt >= LOCK_ATTEMPTS) throw err;
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    } finally {
+      stopWatching();
     }
   }
 }

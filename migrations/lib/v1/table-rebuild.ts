@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { ensureDiskFor } from '../progress';
 import { run } from './session';
 
 /**
@@ -12,6 +13,8 @@ import { run } from './session';
 export async function rebuildWithColumnFirst(qr: QueryRunner, table: string, column: string): Promise<void> {
   const [{ referenced }] = await run(qr, `SELECT count(*)::int AS referenced FROM pg_constraint WHERE confrelid = $1::regclass AND conrelid <> confrelid`, [table]);
   if (referenced) throw new Error(`${table} is referenced by foreign keys: cannot rebuild it`);
+  const [{ bytes }] = await run(qr, `SELECT pg_total_relation_size($1::regclass)::text AS bytes`, [table]);
+  await ensureDiskFor(qr, `the rebuild of ${table}`, 2 * Number(bytes), (sql) => run(qr, sql));
   const columns: Array<{ name: string; type: string; def: string | null; notnull: boolean }> = await run(
     qr,
     `SELECT quote_ident(a.attname) AS name, format_type(a.atttypid, a.atttypmod) AS type,

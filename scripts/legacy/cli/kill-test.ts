@@ -9,12 +9,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { databaseName } from '../database';
 import { defaultInventoryPath, readInventory } from '../inventory';
-import { killTest } from '../kill-test';
+import { revertToBaseline } from '../chain';
+import { killRevert, killTest } from '../kill-test';
+import { verifyReverted } from '../verify-reverted';
 import { printTable } from '../print-table';
 import { verifyAdopted } from '../verify-adopted';
 import { cliOptions, databaseUrl, run } from './args';
 
-const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,batch,validate] [--occurrence N] [--inventory FILE] [--report FILE]`;
+const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,batch,validate,between] [--occurrence N]
+                            [--revert-moments rebuild] [--inventory FILE] [--report FILE]
+  --moments         kinds of moment to kill migration:run in, in turn: index, batch, validate, between;
+                    key~text narrows to statements containing text, key@Migration to one migration
+  --revert-moments  after the adopted database is verified: kill migration:revert in these moments
+                    (rebuild), revert to the baseline to completion and verify row for row`;
 
 run(async () => {
   const opts = cliOptions(USAGE, {
@@ -23,6 +30,7 @@ run(async () => {
     occurrence: { type: 'string', default: '1' },
     inventory: { type: 'string' },
     report: { type: 'string' },
+    'revert-moments': { type: 'string' },
   });
   const url = databaseUrl(opts['database-url']);
   const db = databaseName(url);
@@ -62,6 +70,32 @@ run(async () => {
     'Re-run to completion, per migration (seconds)',
     result.final.migrations.map((m) => ({ migration: m.name, seconds: m.seconds.toFixed(1) })),
   );
+  if (opts['revert-moments'] && !problems.length && fs.existsSync(inventoryFile)) {
+    const inventory = readInventory(inventoryFile);
+    const revertKills = [];
+    for (const spec of opts['revert-moments'].split(','))
+      revertKills.push(await killRevert(url, spec, { log: (line) => console.log(line) }));
+    result.kills.push(...revertKills);
+    console.log('reverting to the baseline to completion …');
+    const timings = await revertToBaseline(url, (t) => console.log(`  reverted ${t.name} in ${t.seconds.toFixed(1)} s`));
+    md += printTable(
+      'Kills of migration:revert',
+      revertKills.map((k) => ({
+        moment: k.moment,
+        caught: k.caught ? 'yes' : 'NO',
+        migration: k.migration ?? '',
+        'statement running (ms)': k.runningMs ?? '',
+        statement: k.statement ?? k.note,
+      })),
+    );
+    md += printTable(
+      'Revert to the baseline after the kill (seconds)',
+      timings.map((t) => ({ migration: t.name, seconds: t.seconds.toFixed(1) })),
+    );
+    const reverted = await verifyReverted(url, inventory);
+    md += reverted.problems.length ? '' : '\nReverted database equals the legacy inventory, row for row.\n';
+    problems.push(...reverted.problems.map((p) => `after the revert: ${p}`));
+  }
   const missed = result.kills.filter((k) => !k.caught);
   md += problems.length
     ? `\n**${problems.length} problem(s):**\n${problems.map((p) => `- ${p}`).join('\n')}\n`
