@@ -99,15 +99,6 @@ export async function schemaObjects(client: Client): Promise<Pick<Inventory, 'in
 }
 
 export async function tableInventory(client: Client, table: string): Promise<TableInventory> {
-  const { rows: buckets } = await client.query<{ b: string; n: number; ids: string; sum: string }>(
-    `SELECT id / ${BUCKET_SIZE} AS b, count(*)::int AS n, md5(string_agg(id::text, ',' ORDER BY id)) AS ids,
-            md5(string_agg(md5(t::text), '' ORDER BY id)) AS sum
-       FROM ${table} t GROUP BY 1 ORDER BY 1`,
-  );
-  const { rows: ranges } = await client.query<{ lo: number; hi: number }>(
-    `SELECT min(id) AS lo, max(id) AS hi FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS grp FROM ${table}) x
-      GROUP BY grp ORDER BY 1`,
-  );
   const { rows: columns } = await client.query<{ c: string }>(
     `SELECT attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' not null' ELSE '' END
             || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') AS c
@@ -116,10 +107,19 @@ export async function tableInventory(client: Client, table: string): Promise<Tab
     [table],
   );
   const names = columns.map((c) => c.c.split(' ')[0]);
-  const sums = names.map((n) => `md5(string_agg(coalesce(t.${n}::text, '<null>'), ',' ORDER BY id)) AS "${n}"`).join(', ');
-  const {
-    rows: [columnChecksums],
-  } = await client.query(`SELECT ${sums} FROM ${table} t`);
+  // Per bucket of ids, in one scan: every aggregate holds one bucket's values, never a whole column
+  // (a whole column of 20M messages' contents is over PostgreSQL's 1 GB limit for one value).
+  const perColumn = names.map((n, i) => `md5(string_agg(coalesce(t.${n}::text, '<null>'), ',' ORDER BY id)) AS c${i}`).join(', ');
+  const { rows: buckets } = await client.query<{ b: string; n: number; ids: string; sum: string } & Record<string, string>>(
+    `SELECT id / ${BUCKET_SIZE} AS b, count(*)::int AS n, md5(string_agg(id::text, ',' ORDER BY id)) AS ids,
+            md5(string_agg(md5(t::text), '' ORDER BY id)) AS sum, ${perColumn}
+       FROM ${table} t GROUP BY 1 ORDER BY 1`,
+  );
+  const { rows: ranges } = await client.query<{ lo: number; hi: number }>(
+    `SELECT min(id) AS lo, max(id) AS hi FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS grp FROM ${table}) x
+      GROUP BY grp ORDER BY 1`,
+  );
+  const columnChecksums = Object.fromEntries(names.map((n, i) => [n, md5(buckets.map((b) => b[`c${i}`]).join(','))]));
   return {
     rows: buckets.reduce((n, b) => n + b.n, 0),
     idRanges: ranges.map((r) => [r.lo, r.hi]),
