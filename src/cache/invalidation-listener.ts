@@ -89,7 +89,9 @@ export class InvalidationListener {
 
   /** When the latest completed round trip started, and since when this connection listens (for the lone lease). */
   times(): { syncedAt: number; listeningSince: number } {
-    return this.client ? { syncedAt: this.syncedAt, listeningSince: this.listeningSince } : { syncedAt: -Infinity, listeningSince: Infinity };
+    return this.client
+      ? { syncedAt: this.syncedAt, listeningSince: this.listeningSince }
+      : { syncedAt: -Infinity, listeningSince: Infinity };
   }
 
   /** Starts a round trip in the background unless one is in flight (renews what `syncedWithin` sees). */
