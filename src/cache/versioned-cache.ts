@@ -34,7 +34,7 @@ const STARTUP_WAIT_MS = 1_000;
  * invalidation. Invalidating writes new random versions (every instance stops seeing the old
  * entries at once, no key scans) and NOTIFYs the other instances before the write is acknowledged.
  * With a shared store the barrier is only needed for invalidations the store did not accept: a read
- * relies on the listener's recent barrier (a lease, LEASE_MS) instead of a PostgreSQL round trip of
+ * relies on the listener's recent barrier (a lease, SHARED_LEASE_TIMING) instead of a PostgreSQL round trip of
  * its own, and such an invalidation waits out every lease before it is acknowledged. With the
  * in-process store, an instance that has heard no other for a while holds a lone lease instead
  * (`LoneLease`): its hits skip the barrier, and every writer announces itself (NOTIFY) and waits
