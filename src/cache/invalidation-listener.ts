@@ -33,7 +33,7 @@ export interface ListenerEvents {
  * here. Concurrent callers share round trips: one in flight, at most one queued behind it.
  * `syncedWithin(ms)` says whether a round trip that started less than `ms` ago has completed on the
  * current connection: what a read with a shared store may rely on instead of a round trip of its own
- * (docs/caching.md, "Read barrier and leases").
+ * (docs/caching.md, "Read barrier and leases"); `times()` is what the lone lease is decided from.
  */
 export class InvalidationListener {
   private readonly logger = new Logger('CacheInvalidationListener');
@@ -46,6 +46,8 @@ export class InvalidationListener {
   private readonly roundTrips = new FreshCoalescer<void>();
   /** performance.now() when the latest completed round trip on this connection started. */
   private syncedAt = -Infinity;
+  /** performance.now() once LISTEN had taken effect on this connection (Infinity while there is none). */
+  private listeningSince = Infinity;
   /** This connection's statements, one at a time (node-postgres deprecates overlapping queries). */
   private tail: Promise<unknown> = Promise.resolve();
   /** Payloads waiting for the next NOTIFY statement (sent as one transaction when the connection is free). */
@@ -83,6 +85,13 @@ export class InvalidationListener {
   /** A round trip that started less than `ms` ago has completed on the current connection. */
   syncedWithin(ms: number): boolean {
     return this.client !== undefined && performance.now() - this.syncedAt < ms;
+  }
+
+  /** When the latest completed round trip started, and since when this connection listens (for the lone lease). */
+  times(): { syncedAt: number; listeningSince: number } {
+    return this.client
+      ? { syncedAt: this.syncedAt, listeningSince: this.listeningSince }
+      : { syncedAt: -Infinity, listeningSince: Infinity };
   }
 
   /** Starts a round trip in the background unless one is in flight (renews what `syncedWithin` sees). */
@@ -154,6 +163,7 @@ export class InvalidationListener {
       return;
     }
     this.client = client;
+    this.listeningSince = performance.now(); // LISTEN (autocommit) had taken effect when its answer came
     this.tail = Promise.resolve(); // never queue behind a statement of a connection that was dropped
     this.failures = 0;
     if (this.hadConnection) {
@@ -197,6 +207,7 @@ export class InvalidationListener {
     if (this.client === client) {
       this.client = undefined;
       this.syncedAt = -Infinity;
+      this.listeningSince = Infinity;
       this.events.state?.(false);
       this.logger.warn({
         msg: 'cache invalidation listener lost; the cache is bypassed until it is back',

@@ -2,6 +2,12 @@ import { Logger } from '@nestjs/common';
 import { CACHE_CHANNEL } from './invalidation-listener';
 import { encodeMessage } from './invalidation-message';
 
+/** A NOTIFY of this instance's committed somewhere between these two performance.now() times. */
+export interface Announcement {
+  sentAt: number;
+  doneAt: number;
+}
+
 /** What the publisher needs: the listener's own connection (may be down) and the pool. */
 export interface NotifyPaths {
   /** NOTIFY on the listener's connection, batched; false when it is down or failed. */
@@ -24,13 +30,22 @@ export class InvalidationPublisher {
     private readonly paths: NotifyPaths,
   ) {}
 
-  async publish(versions: Array<[scope: string, version: string]>): Promise<void> {
+  /**
+   * NOTIFYs `versions` (none: an announcement, docs/caching.md "Lone lease"). Resolves with the times
+   * (performance.now()) between which the NOTIFY committed, or undefined when it failed on both paths.
+   */
+  async publish(versions: Array<[scope: string, version: string]>): Promise<Announcement | undefined> {
     const payload = encodeMessage({ prefix: this.prefix, sender: this.sender, versions });
-    if (await this.paths.listener(payload)) return;
+    const sentAt = performance.now();
+    if (await this.paths.listener(payload)) return { sentAt, doneAt: performance.now() };
     try {
       await this.paths.pool(CACHE_CHANNEL, payload);
+      return { sentAt, doneAt: performance.now() };
     } catch (err) {
-      this.logger.warn({ msg: 'cache invalidation NOTIFY failed; other instances rely on the cache version alone', err: String(err) });
+      if (versions.length > 0) {
+        this.logger.warn({ msg: 'cache invalidation NOTIFY failed; other instances rely on the cache version alone', err: String(err) });
+      }
+      return undefined;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../common/backoff';
+import { noop, withTimeLimit } from '../common/time-limit';
 import type { EntityManager } from 'typeorm';
 import { afterCommit } from '../database/after-commit';
 import { LinguaDataSource } from '../database/lingua-data-source';
@@ -10,7 +11,8 @@ import { CacheStore, UNAVAILABLE } from './cache-store';
 import { InvalidationConfirmer } from './invalidation-confirmer';
 import { InvalidationListener } from './invalidation-listener';
 import { decodeMessage } from './invalidation-message';
-import { InvalidationPublisher } from './invalidation-publisher';
+import { Announcement, InvalidationPublisher } from './invalidation-publisher';
+import { LoneLease, SHARED_LEASE_TIMING } from './leases';
 import { scopesOf } from './invalidation-state';
 import { listenerConnection } from './listener-connection';
 import { NamespaceVersions, newVersion } from './namespace-versions';
@@ -19,15 +21,6 @@ import { family, ReadThrough } from './read-through';
 export { MAX_PENDING_INVALIDATIONS } from './invalidation-confirmer';
 
 const STARTUP_WAIT_MS = 1_000;
-/**
- * With a shared store, a read may skip the barrier while the listener completed one that started
- * less than this ago; an invalidation the shared store refused is acknowledged only after LEASE_MS +
- * LEASE_MARGIN_MS have passed since its NOTIFY committed, so no such lease can outlive it unheard.
- */
-export const LEASE_MS = 1_000;
-const LEASE_MARGIN_MS = 100;
-/** Reads renew the lease in the background once it is this old (one round trip per instance, not per read). */
-const RENEW_AFTER_MS = 250;
 
 /**
  * A read-through cache over versioned key namespaces (docs/caching.md), put together from parts
@@ -41,8 +34,11 @@ const RENEW_AFTER_MS = 250;
  * invalidation. Invalidating writes new random versions (every instance stops seeing the old
  * entries at once, no key scans) and NOTIFYs the other instances before the write is acknowledged.
  * With a shared store the barrier is only needed for invalidations the store did not accept: a read
- * relies on the listener's recent barrier (a lease, LEASE_MS) instead of a PostgreSQL round trip of
- * its own, and such an invalidation waits out every lease before it is acknowledged.
+ * relies on the listener's recent barrier (a lease, SHARED_LEASE_TIMING) instead of a PostgreSQL round trip of
+ * its own, and such an invalidation waits out every lease before it is acknowledged. With the
+ * in-process store, an instance that has heard no other for a while holds a lone lease instead
+ * (`LoneLease`): its hits skip the barrier, and every writer announces itself (NOTIFY) and waits
+ * until no lease granted before its announcements can still be running.
  * Any cache failure or slowness falls back to the loader: the cache can make reads faster, never
  * make them fail.
  */
@@ -54,6 +50,9 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   private readonly confirmer: InvalidationConfirmer;
   private readonly publisher: InvalidationPublisher;
   private listener: InvalidationListener | undefined;
+  /** With the in-process store only (docs/caching.md, "Lone lease"). */
+  private readonly lone: LoneLease | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: CacheStore,
@@ -68,6 +67,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
       listener: (payload) => this.listener?.notify(payload) ?? Promise.resolve(false),
       pool: (channel, payload) => this.notifyThroughPool(channel, payload),
     });
+    this.lone = settings.cacheShared ? undefined : new LoneLease();
   }
 
   /** Connects the cache client and the invalidation listener, waiting briefly; never fails start-up. */
@@ -83,6 +83,7 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     this.metrics.cacheListenerUp.set(0);
     // The session probe inside takes up to a second more when it fails (a pooler).
     await Promise.all([this.store.connect(STARTUP_WAIT_MS), this.listener?.start(STARTUP_WAIT_MS + 1_000)]);
+    if (this.listener && this.lone) await this.announceEvery(this.lone.timing.heartbeatMs);
   }
 
   /** For readiness: whether cross-instance invalidations are heard (undefined: no listener configured). */
@@ -90,6 +91,11 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     if (!this.listener) return undefined;
     if (this.listener.notASession) return 'not_a_session';
     return this.listener.connected ? 'up' : 'down';
+  }
+
+  /** This instance holds the lone lease now: its hits skip the barrier (tests and the cache bench poll it). */
+  holdsLoneLease(): boolean {
+    return this.listener !== undefined && this.lone !== undefined && this.lone.alone(this.listener.times());
   }
 
   async getOrLoad<T>(namespace: string, key: string, load: () => Promise<T>, ttlMs = this.settings.cacheTtlMs): Promise<T> {
@@ -111,12 +117,19 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
    */
   async invalidate(...namespaces: string[]): Promise<void> {
     const versions = namespaces.map((ns): [string, string] => [ns, newVersion()]);
-    const [, stored] = await Promise.all([
+    const [notified, stored] = await Promise.all([
       this.listener ? this.publisher.publish(versions) : undefined,
       this.confirmer.applyLocal(versions),
     ]);
+    if (this.lone && notified) {
+      // No other instance's lone lease granted before this instance's announcements began may still run.
+      this.lone.announced(notified.sentAt, notified.doneAt);
+      const wait = this.lone.ackNotBefore() - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
     // Only the NOTIFY carries this one: outlast every reader's lease, which it cannot have been heard under.
-    if (!stored && this.settings.cacheShared && this.listener) await sleep(LEASE_MS + LEASE_MARGIN_MS);
+    const { leaseMs, marginMs } = SHARED_LEASE_TIMING;
+    if (!stored && this.settings.cacheShared && this.listener) await sleep(leaseMs + marginMs);
   }
 
   /**
@@ -143,6 +156,8 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.heartbeat);
+    this.heartbeat = undefined;
     this.confirmer.stop();
     this.entries.clear();
     this.versions.clear();
@@ -158,9 +173,16 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   private synced(): Promise<boolean> {
     const listener = this.listener;
     if (!listener) return Promise.resolve(true);
-    if (this.settings.cacheShared && listener.syncedWithin(LEASE_MS)) {
-      if (!listener.syncedWithin(RENEW_AFTER_MS)) listener.renew();
+    if (this.settings.cacheShared && listener.syncedWithin(SHARED_LEASE_TIMING.leaseMs)) {
+      if (!listener.syncedWithin(SHARED_LEASE_TIMING.renewAfterMs)) listener.renew();
       return Promise.resolve(true);
+    }
+    if (this.lone) {
+      const times = listener.times();
+      if (this.lone.alone(times)) {
+        if (this.lone.renewDue(times)) listener.renew();
+        return Promise.resolve(true);
+      }
     }
     return listener.sync().then(
       () => true,
@@ -171,7 +193,28 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
   private onMessage(payload: string): void {
     const message = decodeMessage(payload);
     if (!message || message.prefix !== this.settings.cacheKeyPrefix || message.sender === this.instanceId) return;
+    this.lone?.heardOther();
     this.confirmer.heard(message.versions);
+  }
+
+  /**
+   * Announces this instance now (awaited: its first writes wait less) and then every `everyMs`: a
+   * NOTIFY naming no scope, on the listener's connection or through the pool (also behind a
+   * transaction pooler, where this instance cannot listen but its writes must still be heard of).
+   */
+  private async announceEvery(everyMs: number): Promise<void> {
+    const lone = this.lone;
+    if (!lone) return;
+    const announce = async () => {
+      const done: Announcement | undefined = await this.publisher.publish([]);
+      if (done) lone.announced(done.sentAt, done.doneAt);
+    };
+    await withTimeLimit(announce(), STARTUP_WAIT_MS, noop);
+    const next = () => {
+      this.heartbeat = setTimeout(() => void announce().finally(() => this.heartbeat && next()), everyMs);
+      this.heartbeat.unref();
+    };
+    next();
   }
 
   private notifyThroughPool(channel: string, payload: string): Promise<unknown> {

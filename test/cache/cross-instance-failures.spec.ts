@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { VersionedCache } from '../../src/cache/versioned-cache';
-import { Learner, TestContext } from '../harness/context';
+import { TestContext } from '../harness/context';
 import { hasRedisServer, PrivateRedis } from '../harness/private-redis';
 import { newCategory, newWords } from '../vocabulary/factories';
+import { Read, readsOf } from './cross-instance-reads';
 
 /**
  * Issue 9, SPEC §4: once a write is acknowledged, no instance serves the old answer — with a cold
@@ -106,19 +107,6 @@ describe('issue 9: no stale read on another instance after an acknowledged write
     }
   }
 });
-
-type Read = (ctx: TestContext) => Promise<Record<string, unknown>>;
-
-function readsOf(categoryId: number, wordId: number, learner: Learner): { page: Read; word: Read; stats: Read } {
-  return {
-    page: async (ctx) => {
-      const body = (await ctx.http.get(`/api/words?categoryId=${categoryId}`).set(learner.auth).expect(200)).body;
-      return { total: body.total, translation: body.items.find((w: { id: number }) => w.id === wordId)?.translation };
-    },
-    word: async (ctx) => (await ctx.http.get(`/api/words/${wordId}`).set(learner.auth).expect(200)).body,
-    stats: async (ctx) => (await ctx.http.get('/api/me/vocabulary/stats').set(learner.auth).expect(200)).body,
-  };
-}
 
 /**
  * Reads until one is served from the cache. Recovery is asynchronous (the Redis client reconnects
