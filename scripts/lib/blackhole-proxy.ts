@@ -18,13 +18,14 @@ interface Link {
  * socket as a dead network path makes it: the sockets stay open, nothing arrives, nothing errors.
  * `blackhole()` silences every open link; `blackholeAtCommit()` silences the next link that sends a
  * simple-query `COMMIT`, either after forwarding it (the server commits, the answer is lost) or
- * before (the server never sees it). New links always forward: recovery is a new connection. Closing
+ * before (the server never sees it). New links forward unless `silenceNew(true)`: recovery is a new connection. Closing
  * a link's client closes its server side (the server then rolls back what was open).
  */
 export class BlackholeProxy {
   private readonly links = new Set<Link>();
   private trap: Trap = { kind: 'none' };
   private trapSprung: (() => void) | undefined;
+  private silenceNewLinks = false;
 
   private constructor(
     private readonly listener: net.Server,
@@ -52,6 +53,11 @@ export class BlackholeProxy {
     for (const link of this.links) link.dead = true;
   }
 
+  /** While on, new links are accepted and silenced too (a server whose path went dark); off: they forward. */
+  silenceNew(on: boolean): void {
+    this.silenceNewLinks = on;
+  }
+
   /** The next link to send `COMMIT` stops forwarding there; resolves when that happened. */
   blackholeAtCommit({ forwardCommit }: { forwardCommit: boolean }): Promise<void> {
     this.trap = { kind: 'commit', forwardCommit };
@@ -74,7 +80,7 @@ export class BlackholeProxy {
 
   private accept(client: net.Socket, target: { host: string; port: number }): void {
     const server = net.connect(target.port, target.host);
-    const link: Link = { client, server, dead: false, pending: Buffer.alloc(0), startupSeen: false };
+    const link: Link = { client, server, dead: this.silenceNewLinks, pending: Buffer.alloc(0), startupSeen: false };
     this.links.add(link);
     const close = () => {
       this.links.delete(link);
