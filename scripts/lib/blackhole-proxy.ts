@@ -33,11 +33,11 @@ export class BlackholeProxy {
   ) {}
 
   static async start(target: { host: string; port: number }): Promise<BlackholeProxy> {
-    let proxy: BlackholeProxy | undefined;
-    const listener = net.createServer((client) => proxy?.accept(client, target));
+    const accepting: { proxy?: BlackholeProxy } = {};
+    const listener = net.createServer((client) => accepting.proxy?.accept(client, target));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    proxy = new BlackholeProxy(listener, (listener.address() as net.AddressInfo).port);
-    return proxy;
+    accepting.proxy = new BlackholeProxy(listener, (listener.address() as net.AddressInfo).port);
+    return accepting.proxy;
   }
 
   /** `url` with its host and port replaced by the proxy's. */
