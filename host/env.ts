@@ -35,6 +35,8 @@ export class AppEnv {
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) DB_STATEMENT_TIMEOUT_MS = 10_000;
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) DB_LOCK_TIMEOUT_MS = 5_000;
   @Transform(toInt) @IsInt() @Min(1_000) @Max(3_600_000) DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+  /** database.deadlineMs: unset, DB_STATEMENT_TIMEOUT_MS + DB_POOL_ACQUIRE_TIMEOUT_MS; 0 turns it off. */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(3_600_000) DB_DEADLINE_MS?: number = undefined;
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000) DB_SLOW_QUERY_MS = 200;
   @Transform(toInt) @IsInt() @Min(0) @Max(10) DB_TX_MAX_RETRIES = 3;
 
@@ -91,6 +93,7 @@ export function databaseOptionsFromEnv(env: AppEnv): LinguaDatabaseOptions {
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: env.DB_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    deadlineMs: env.DB_DEADLINE_MS,
   };
 }
 

@@ -20,6 +20,14 @@ export interface LinguaDatabaseOptions {
   lockTimeoutMs?: number;
   /** `idle_in_transaction_session_timeout`. Default 30000. */
   idleInTransactionTimeoutMs?: number;
+  /**
+   * The most a lingua-core operation (one service call, so one request) waits on the database, all
+   * its statements together, whatever the connection waits on — a pooler's queue, a server being
+   * re-established, a dead socket. Past it the statement's connection is destroyed (never returned to
+   * the pool mid-statement) and the request answers 503 `db_unavailable` (docs/errors.md,
+   * "Deadlines"). 0 = none. Default `statementTimeoutMs + acquireTimeoutMs` (0 when `statementTimeoutMs` is 0).
+   */
+  deadlineMs?: number;
 }
 
 export interface LinguaCacheOptions {
@@ -177,14 +185,17 @@ export function resolveDatabaseOptions(db: LinguaDatabaseOptions): ResolvedDatab
   if (db.pooler !== undefined && db.pooler !== 'transaction' && db.pooler !== 'none') {
     throw new LinguaOptionsError(`lingua-core option database.pooler must be 'transaction' or 'none', got ${JSON.stringify(db.pooler)}`);
   }
+  const acquireTimeoutMs = positive('database.acquireTimeoutMs', db.acquireTimeoutMs, 2_000);
+  const statementTimeoutMs = nonNegative('database.statementTimeoutMs', db.statementTimeoutMs, 10_000);
   return {
     url: db.url || undefined,
     pooler: db.pooler,
     poolMax: positive('database.poolMax', db.poolMax, 10),
-    acquireTimeoutMs: positive('database.acquireTimeoutMs', db.acquireTimeoutMs, 2_000),
-    statementTimeoutMs: nonNegative('database.statementTimeoutMs', db.statementTimeoutMs, 10_000),
+    acquireTimeoutMs,
+    statementTimeoutMs,
     lockTimeoutMs: nonNegative('database.lockTimeoutMs', db.lockTimeoutMs, 5_000),
     idleInTransactionTimeoutMs: nonNegative('database.idleInTransactionTimeoutMs', db.idleInTransactionTimeoutMs, 30_000),
+    deadlineMs: nonNegative('database.deadlineMs', db.deadlineMs, statementTimeoutMs && statementTimeoutMs + acquireTimeoutMs),
   };
 }
 

@@ -23,7 +23,11 @@ export class PrivatePgBouncer {
     private readonly dir: string,
   ) {}
 
-  static async start(target: { host: string; port: number }, { poolSize = 20 }: { poolSize?: number } = {}): Promise<PrivatePgBouncer> {
+  /** `settings`: more `[pgbouncer]` lines (`server_login_retry`, `query_wait_timeout`, `server_connect_timeout`…). */
+  static async start(
+    target: { host: string; port: number },
+    { poolSize = 20, settings = {} }: { poolSize?: number; settings?: Record<string, string | number> } = {},
+  ): Promise<PrivatePgBouncer> {
     if (!BINARY) throw new Error('pgbouncer is not installed (apt-get install -y pgbouncer)');
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lingua-test-pgbouncer-'));
@@ -45,6 +49,7 @@ export class PrivatePgBouncer {
         'admin_users = postgres',
         `logfile = ${dir}/pgbouncer.log`,
         `pidfile = ${dir}/pgbouncer.pid`,
+        ...Object.entries(settings).map(([key, value]) => `${key} = ${value}`),
         '',
       ].join('\n'),
     );

@@ -3,6 +3,7 @@ import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typ
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { LinguaDatabaseOptions, resolveDatabaseOptions } from '../lingua-core.options';
 import { LINGUA_ENTITIES } from './entities';
+import { DEADLINE_OPTION } from './deadline';
 import { linguaPgDriver, PREPARE_STATEMENTS_OPTION } from './pg-driver';
 import { QueryObserverSubscriber } from './query-observer';
 import { TypeOrmNestLogger } from './typeorm-logger';
@@ -82,6 +83,8 @@ export function buildDataSourceOptions(
       ...(sessionSettings ? { options: sessionSettings } : {}),
       // Named prepared statements need the same server connection from one statement to the next.
       [PREPARE_STATEMENTS_OPTION]: db.pooler !== 'transaction',
+      // Every statement of a lingua operation answers within its deadline, or its connection is destroyed.
+      [DEADLINE_OPTION]: role === 'migrations' ? 0 : db.deadlineMs,
     },
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { dataExceptionSource } from './data-exceptions';
+import { DatabaseDeadlineError } from './deadline';
 import { DatabaseConnectError, QueryReadTimeoutError } from './pg-driver';
 import { sqlStateOf } from './transactions';
 
@@ -46,6 +47,13 @@ export function classifyDatabaseError(err: unknown): ClassifiedDbError | undefin
   if (err instanceof DatabaseConnectError) return unavailable('db_unavailable', 'The database is unavailable; retry later.');
   if (!(err instanceof QueryFailedError)) return undefined;
   const driverError = err.driverError as { code?: string; constraint?: string; column?: string } | undefined;
+  if (err.driverError instanceof DatabaseDeadlineError)
+    return unavailable(
+      'db_unavailable',
+      err.driverError.duringCommit
+        ? 'The database did not confirm the write in time: it may or may not have been saved. Retry it only if it is idempotent.'
+        : 'The database did not answer in time; retry later.',
+    );
   if (err.driverError instanceof QueryReadTimeoutError)
     return unavailable('db_timeout', 'The database took too long to answer; retry later.');
   const state = sqlStateOf(err);

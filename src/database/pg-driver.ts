@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as pg from 'pg';
+import { DatabaseDeadlineError, DEADLINE_OPTION, isCommit, msLeftBeforeDeadline, withinDeadline } from './deadline';
 
 /**
  * Marks a statement worth a named prepared statement: `qb.comment(PREPARE_COMMENT)` on a
@@ -62,14 +63,23 @@ export class QueryReadTimeoutError extends Error {
  * with a plain code-less Error on a connection that is still up is pg's read timeout (a lost
  * connection has emitted 'end' or 'error' before pg rejects its queries, on the next tick; server
  * errors are pg DatabaseErrors with a SQLSTATE; socket errors carry an errno code).
+ *
+ * And two things pg does not do. A statement unanswered at its operation's deadline (`DEADLINE_OPTION`)
+ * is rejected with DatabaseDeadlineError. On that and on pg's read timeout the connection is destroyed:
+ * pg's `query_timeout` leaves the timed-out statement active on a live socket (only a statement not
+ * yet sent leaves the queue), so the client would go back to the pool and the next statement on it
+ * would wait behind the lost one. A destroyed client is not queryable: pg-pool removes it on release.
  */
 class LinguaClient extends pg.Client {
   private connectionLost = false;
   private readonly prepareMarked: boolean;
+  private readonly deadlineMs: number;
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
     this.prepareMarked = typeof config === 'object' && (config as Record<string, unknown>)[PREPARE_STATEMENTS_OPTION] === true;
+    const deadline = typeof config === 'object' ? (config as Record<string, unknown>)[DEADLINE_OPTION] : undefined;
+    this.deadlineMs = typeof deadline === 'number' && deadline > 0 ? deadline : 0;
     this.once('end', () => (this.connectionLost = true));
     this.on('error', () => (this.connectionLost = true));
   }
@@ -83,14 +93,30 @@ class LinguaClient extends pg.Client {
     const result = (super.query as (...a: any[]) => any)(...args);
     if (!(result instanceof Promise)) return result; // callback and Submittable forms: untouched
     const timeoutMs = readTimeoutOf(args[0], this);
-    return result.catch((err: unknown) => {
+    const answer = (result as Promise<unknown>).catch((err: unknown) => {
       const isReadTimeout =
         timeoutMs > 0 &&
         !this.connectionLost &&
         Object.getPrototypeOf(err) === Error.prototype &&
         (err as { code?: unknown }).code === undefined;
-      throw isReadTimeout ? new QueryReadTimeoutError(timeoutMs, err) : err;
+      if (!isReadTimeout) throw err;
+      this.discard();
+      throw new QueryReadTimeoutError(timeoutMs, err);
     });
+    if (!this.deadlineMs) return answer;
+    const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+    return withinDeadline(
+      answer,
+      msLeftBeforeDeadline(this.deadlineMs),
+      () => new DatabaseDeadlineError(this.deadlineMs, isCommit(sql)),
+      () => this.discard(),
+    );
+  }
+
+  /** Destroys the socket: pg then fails what is queued on it and marks the client not queryable. */
+  private discard(): void {
+    this.connectionLost = true;
+    (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
 
@@ -102,20 +128,39 @@ function readTimeoutOf(config: unknown, client: pg.Client): number {
 
 type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, release?: (e?: unknown) => void) => void;
 
+/**
+ * pg's Pool with typed connect errors, and connects bounded by the operation's deadline too: a
+ * connect that loses the race gets its client released to the pool when it arrives (it is healthy;
+ * pg-pool's own `connectionTimeoutMillis` bounds the connect itself).
+ */
 class LinguaPool extends pg.Pool {
+  private readonly deadlineMs: number;
+
   constructor(config?: pg.PoolConfig) {
     super({ Client: LinguaClient, ...config });
+    const deadline = (config as Record<string, unknown> | undefined)?.[DEADLINE_OPTION];
+    this.deadlineMs = typeof deadline === 'number' && deadline > 0 ? deadline : 0;
   }
 
   connect(): Promise<pg.PoolClient>;
   connect(callback: ConnectCallback): void;
   connect(callback?: ConnectCallback): Promise<pg.PoolClient> | void {
     if (!callback) {
-      return super.connect().catch((err: unknown) => {
-        throw new DatabaseConnectError(err);
-      });
+      return new Promise((resolve, reject) => this.connect((err, client) => (err ? reject(err) : resolve(client as pg.PoolClient))));
     }
-    super.connect((err, client, release) => callback(err ? new DatabaseConnectError(err) : undefined, client, release));
+    let answered = false;
+    const timer = this.deadlineMs
+      ? setTimeout(() => {
+          answered = true;
+          callback(new DatabaseConnectError(new DatabaseDeadlineError(this.deadlineMs, false)));
+        }, msLeftBeforeDeadline(this.deadlineMs))
+      : undefined;
+    super.connect((err, client, release) => {
+      clearTimeout(timer);
+      if (answered) return client && release?.();
+      answered = true;
+      callback(err ? new DatabaseConnectError(err) : undefined, client, release);
+    });
   }
 }
 
