@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Client } from 'pg';
 import { connect, migrationDataSource } from './database';
 
@@ -32,6 +33,9 @@ export interface ChainResources {
   peakExtraDiskBytes: number;
   /** Database size at the end − start, bytes. */
   endExtraDatabaseBytes: number;
+  /** The machine's 1-minute load average, sampled every second while the chain ran: median and max. */
+  loadMedian: number;
+  loadMax: number;
 }
 
 export interface RunningChain {
@@ -70,12 +74,29 @@ export function startChain(url: string, { pollMs = 250, echo = false, env = {} }
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (echo) process.stdout.write(chunk);
+  // TypeORM's own lines time each migration to the moment it is printed (the poller below: ± pollMs).
+  const printed: MigrationTiming[] = [];
+  let lastPrinted: number | undefined;
+  const collector = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (echo) process.stdout.write(chunk);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (/migrations are new migrations must be executed/.test(line)) lastPrinted = Date.now();
+        const done = /^Migration (\w+) has been executed successfully/.exec(line);
+        if (done && lastPrinted !== undefined) {
+          printed.push({ name: done[1], seconds: (Date.now() - lastPrinted) / 1000 });
+          lastPrinted = Date.now();
+        }
+      }
+    };
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout!.on('data', collector());
+  child.stderr!.on('data', collector());
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -83,12 +104,21 @@ export function startChain(url: string, { pollMs = 250, echo = false, env = {} }
     const poll = await connect(url, 'lingua-legacy-chain-timer');
     const timings: MigrationTiming[] = [];
     const startDisk = await diskBytes(poll);
-    const resources: ChainResources = { peakRssBytes: 0, startDiskBytes: startDisk.total, peakExtraDiskBytes: 0, endExtraDatabaseBytes: 0 };
+    const resources: ChainResources = {
+      peakRssBytes: 0,
+      startDiskBytes: startDisk.total,
+      peakExtraDiskBytes: 0,
+      endExtraDatabaseBytes: 0,
+      loadMedian: 0,
+      loadMax: 0,
+    };
+    const loads: number[] = [];
     let lastSample = 0;
     const sample = async () => {
       resources.peakRssBytes = Math.max(resources.peakRssBytes, peakRss(child.pid!));
       if (Date.now() - lastSample < 1000) return;
       lastSample = Date.now();
+      loads.push(os.loadavg()[0]);
       resources.peakExtraDiskBytes = Math.max(resources.peakExtraDiskBytes, (await diskBytes(poll)).total - startDisk.total);
     };
     try {
@@ -110,11 +140,15 @@ export function startChain(url: string, { pollMs = 250, echo = false, env = {} }
         await new Promise((r) => setTimeout(r, pollMs));
       }
       resources.endExtraDatabaseBytes = (await diskBytes(poll)).database - startDisk.database;
+      loads.sort((a, b) => a - b);
+      resources.loadMedian = loads[Math.floor(loads.length / 2)] ?? os.loadavg()[0];
+      resources.loadMax = loads[loads.length - 1] ?? os.loadavg()[0];
     } finally {
       await poll.end();
     }
     const { code, signal } = await exited;
-    return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations: timings, output, resources };
+    const migrations = printed.length === timings.length ? printed : timings;
+    return { exitCode: code, signal, seconds: (Date.now() - started) / 1000, migrations, output, resources };
   })();
   const chain: RunningChain = {
     child,

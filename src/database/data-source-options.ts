@@ -1,7 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import { LinguaDatabaseOptions, resolveDatabaseOptions } from '../lingua-core.options';
+import { LinguaDatabaseOptions, LinguaOptionsError, resolveDatabaseOptions } from '../lingua-core.options';
 import { LINGUA_ENTITIES } from './entities';
 import { DEADLINE_OPTION } from './deadline';
 import { linguaPgDriver, PREPARE_STATEMENTS_OPTION } from './pg-driver';
@@ -35,13 +35,13 @@ export function buildDataSourceOptions(
 ): DataSourceOptions {
   const db = resolveDatabaseOptions(database);
   if (migrationBatchSize !== undefined && (!Number.isInteger(migrationBatchSize) || migrationBatchSize < 1)) {
-    throw new Error(`the migration batch size must be a positive integer, got ${migrationBatchSize}`);
+    throw new LinguaOptionsError(`the migration batch size must be a positive integer, got ${migrationBatchSize}`);
   }
   if (migrationProgressSeconds !== undefined && !(migrationProgressSeconds >= 0 && migrationProgressSeconds <= 10)) {
-    throw new Error(`the migration progress interval must be 0–10 seconds, got ${migrationProgressSeconds}`);
+    throw new LinguaOptionsError(`the migration progress interval must be 0–10 seconds, got ${migrationProgressSeconds}`);
   }
   if (migrationAssumeFree !== undefined && !/^\d+(\.\d+)?(B|kB|KB|MB|GB|TB)?$/i.test(migrationAssumeFree)) {
-    throw new Error(`the free disk to assume must be a size such as 40GB, got '${migrationAssumeFree}'`);
+    throw new LinguaOptionsError(`the free disk to assume must be a size such as 40GB, got '${migrationAssumeFree}'`);
   }
   // Migrations set their own lock_timeout and may build indexes for minutes: no statement cap for them.
   const statementTimeout = role === 'migrations' ? 0 : db.statementTimeoutMs;

@@ -15,7 +15,8 @@ import { cliOptions, databaseUrl, mb, run } from './args';
 const USAGE = `npm run legacy:chain -- --database-url URL [--revert] [--report FILE] [--assume-free SIZE] [--json FILE]
   --assume-free SIZE  free disk the migrations may assume (e.g. 40GB): steps that need more refuse to start
                       (LINGUA_MIGRATION_ASSUME_FREE; default: the data directory's free space when visible)
-  --json FILE         also write the run's figures (per migration, peak RSS, peak extra disk) as JSON`;
+  --json FILE         also write the run's figures (per migration, peak RSS, peak extra disk, load) as JSON
+  --scale N           the legacy scale of the database, recorded in the JSON (for legacy:scale-report)`;
 
 run(async () => {
   const opts = cliOptions(USAGE, {
@@ -24,6 +25,7 @@ run(async () => {
     report: { type: 'string' },
     'assume-free': { type: 'string' },
     json: { type: 'string' },
+    scale: { type: 'string' },
   });
   const url = databaseUrl(opts['database-url']);
   const db = databaseName(url);
@@ -55,7 +57,18 @@ run(async () => {
       fs.mkdirSync(path.dirname(opts.json), { recursive: true });
       fs.writeFileSync(
         opts.json,
-        JSON.stringify({ database: db, at: new Date().toISOString(), load: os.loadavg(), ...result, output: undefined }, null, 2),
+        JSON.stringify(
+          {
+            database: db,
+            scale: Number(opts.scale ?? NaN),
+            at: new Date().toISOString(),
+            loadAtEnd: os.loadavg(),
+            ...result,
+            output: undefined,
+          },
+          null,
+          2,
+        ),
       );
     }
   }
