@@ -3,6 +3,7 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { pageAndTotal } from '../database/page-with-total';
+import { orderBySort } from '../common/pagination';
 import { fromRawRow, toInt } from '../database/raw-rows';
 import { WordSortField } from './dto/catalogue.dto';
 import { Category } from './entities/category.entity';
@@ -108,10 +109,11 @@ export class CatalogueRepository {
     limit: number,
     manager?: EntityManager,
   ): Promise<[Word[], number]> {
-    const page = this.filteredWords(filter, manager)
-      .innerJoinAndSelect('w.category', 'c')
-      .orderBy(SORT_COLUMNS[sort[0]], sort[1])
-      .addOrderBy('w.id', 'ASC')
+    const page = orderBySort(
+      this.filteredWords(filter, manager).innerJoinAndSelect('w.category', 'c'),
+      [SORT_COLUMNS[sort[0]], sort[1]],
+      'w.id',
+    )
       .offset(offset)
       .limit(limit);
     const count = this.filteredWords(filter).select('count(*)').getQuery();
