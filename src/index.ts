@@ -15,6 +15,7 @@ export type {
   LinguaReplicaOptions,
   LinguaSessionTimeouts,
   PoolerMode,
+  AmbientTransaction,
 } from './lingua-core.options';
 export { LinguaApiModule } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
@@ -30,6 +31,7 @@ export { withMigrationLock, MigrationNeedsSessionError } from './database/migrat
 // Transactions, errors, HTTP contract pieces a host's own code meets
 export { TransactionRunner } from './database/transaction-runner';
 export type { WriteOptions } from './database/transaction-runner';
+export { clsTransaction } from './database/cls-transaction';
 export type { TransactionOptions } from './database/transactions';
 export { classifyDatabaseError } from './database/db-errors';
 export { DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';

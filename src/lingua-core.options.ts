@@ -1,4 +1,5 @@
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
+import type { EntityManager } from 'typeorm';
 
 /** A connection of lingua-core's own, instead of one of the host's TypeORM connections. */
 export interface LinguaDatabaseOptions {
@@ -106,7 +107,17 @@ export interface LinguaCoreOptions {
   slowQueryMs?: number;
   /** Retries of a transaction after a serialization failure or deadlock. Default 3. */
   transactionRetries?: number;
+  /**
+   * The host's current transaction: every lingua-core write made while it returns an EntityManager
+   * of an open transaction on lingua-core's connection joins that transaction (an explicit
+   * `{ manager }` argument wins). `clsTransaction()` builds it for `@nestjs-cls/transactional`;
+   * a host with a mechanism of its own passes a function (README "Transactions").
+   */
+  transaction?: AmbientTransaction;
 }
+
+/** Returns the EntityManager of the host's transaction in progress, or undefined outside one. */
+export type AmbientTransaction = () => EntityManager | undefined;
 
 /** Options read when the module is defined (static, beside `useFactory`). */
 export interface LinguaCoreExtras {
@@ -133,6 +144,7 @@ export class LinguaSettings {
   readonly directUrl: string | undefined;
   readonly replicas: ResolvedReplicaOptions;
   readonly sessionTimeouts: Required<LinguaSessionTimeouts> | undefined;
+  readonly transaction: AmbientTransaction | undefined;
 
   constructor(options: LinguaCoreOptions = {}) {
     const cache = options.cache ?? {};
@@ -153,6 +165,9 @@ export class LinguaSettings {
     this.sessionTimeouts = options.sessionTimeouts
       ? resolveTimeouts(options.sessionTimeouts)
       : this.database && resolveTimeouts(this.database);
+    if (options.transaction !== undefined && typeof options.transaction !== 'function')
+      throw new LinguaOptionsError('lingua-core option transaction must be a function returning an EntityManager or undefined');
+    this.transaction = options.transaction;
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from './swagger-optional';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { validationFailed } from './api-error';
 
 export const MAX_PER_PAGE = 100;
@@ -119,3 +120,18 @@ export function parseSort<F extends string>(sort: string | undefined, fallback: 
 
 /** Allowed `sort` values for a list of fields: each ascending and `-` descending. */
 export const sortValues = (fields: readonly string[]) => fields.flatMap((f) => [f, `-${f}`]);
+
+/**
+ * Orders `qb` by the requested column, then by `tieBreaker` (a unique column, ascending) so that
+ * equal keys page in a stable order. When the requested column is the tie-breaker itself it is the
+ * only key: TypeORM keeps one direction per column, and a second `addOrderBy` on it would replace
+ * the first (issue 21: `sort=-id` came back ascending).
+ */
+export function orderBySort<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  [column, direction]: [string, 'ASC' | 'DESC'],
+  tieBreaker: string,
+): SelectQueryBuilder<T> {
+  qb.orderBy(column, direction);
+  return column === tieBreaker ? qb : qb.addOrderBy(tieBreaker, 'ASC');
+}

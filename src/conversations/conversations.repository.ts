@@ -68,8 +68,9 @@ export class ConversationsRepository {
     userId: number,
     sessionType: SessionType,
     conversationContext: Record<string, unknown>,
+    manager?: EntityManager,
   ): Promise<ConversationSession> {
-    const result = await this.sessions
+    const result = await (manager?.getRepository(ConversationSession) ?? this.sessions)
       .createQueryBuilder()
       .insert()
       .values({ userId, sessionType, conversationContext } as QueryDeepPartialEntity<ConversationSession>)
@@ -114,8 +115,9 @@ export class ConversationsRepository {
     userId: number,
     id: number,
     changes: { status?: ConversationStatus; conversationContext?: Record<string, unknown> },
+    manager?: EntityManager,
   ): Promise<ConversationSession | null> {
-    const qb = this.sessions
+    const qb = (manager?.getRepository(ConversationSession) ?? this.sessions)
       .createQueryBuilder()
       .update()
       .set(changes as QueryDeepPartialEntity<ConversationSession>)
@@ -125,8 +127,14 @@ export class ConversationsRepository {
     return result.raw.length ? fromRawRow<ConversationSession>(result.raw[0]) : null;
   }
 
-  async appendMessage(userId: number, sessionId: number, role: MessageRole, content: string): Promise<MessageRow | null> {
-    const rows: MessageRow[] = await this.dataSource.query(APPEND_MESSAGE_SQL, [sessionId, userId, role, content]);
+  async appendMessage(
+    userId: number,
+    sessionId: number,
+    role: MessageRole,
+    content: string,
+    manager?: EntityManager,
+  ): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await (manager ?? this.dataSource.manager).query(APPEND_MESSAGE_SQL, [sessionId, userId, role, content]);
     return rows[0] ?? null;
   }
 

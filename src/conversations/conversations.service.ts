@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { notFound, stateConflict, validationFailed } from '../common/api-error';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { ConversationsRepository } from './conversations.repository';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
 import {
   AppendMessageDto,
   ConversationDto,
@@ -21,7 +22,8 @@ import { LinguaScoped } from '../database/statement-scope';
 
 /**
  * A learner's conversations, their ordered messages and the learning interactions recorded in
- * them. Every query is filtered by the learner: another learner's conversation is a 404.
+ * them. Every query is filtered by the learner: another learner's conversation is a 404. Every write
+ * method joins the caller's transaction: `{ manager }`, else the host's ambient one (option `transaction`).
  */
 @Injectable()
 @LinguaScoped()
@@ -31,11 +33,13 @@ export class ConversationsService {
     private readonly interactions: InteractionsRepository,
     private readonly reads: ReadRouter,
     private readonly positions: WritePositions,
+    private readonly tx: TransactionRunner,
   ) {}
 
-  async create(userId: number, dto: CreateConversationDto): Promise<ConversationDto> {
-    const session = await this.repo.insertSession(userId, dto.sessionType, dto.conversationContext ?? {});
-    await this.positions.learnerWrote(userId);
+  async create(userId: number, dto: CreateConversationDto, options: WriteOptions = {}): Promise<ConversationDto> {
+    const manager = this.tx.joined(options);
+    const session = await this.repo.insertSession(userId, dto.sessionType, dto.conversationContext ?? {}, manager);
+    await this.positions.learnerWrote(userId, manager);
     return toConversationDto(session);
   }
 
@@ -54,28 +58,31 @@ export class ConversationsService {
   }
 
   /** Completed and abandoned conversations are closed: their status cannot change any more (409). */
-  async update(userId: number, id: number, dto: UpdateConversationDto): Promise<ConversationDto> {
+  async update(userId: number, id: number, dto: UpdateConversationDto, options: WriteOptions = {}): Promise<ConversationDto> {
     if (dto.status === undefined && dto.conversationContext === undefined) {
       throw validationFailed('Nothing to update: send status and/or conversationContext.');
     }
-    const updated = await this.repo.updateSession(userId, id, { status: dto.status, conversationContext: dto.conversationContext });
+    const manager = this.tx.joined(options);
+    const changes = { status: dto.status, conversationContext: dto.conversationContext };
+    const updated = await this.repo.updateSession(userId, id, changes, manager);
     if (updated) {
-      await this.positions.learnerWrote(userId);
+      await this.positions.learnerWrote(userId, manager);
       return toConversationDto(updated);
     }
-    const current = await this.repo.findSession(userId, id);
+    const current = await this.repo.findSession(userId, id, manager);
     if (!current) throw notFound('Conversation');
     throw stateConflict(`The conversation is ${current.status}; its status can no longer change.`);
   }
 
   /** Concurrent appends get distinct consecutive orders (one statement; see ConversationsRepository). */
-  async appendMessage(userId: number, conversationId: number, dto: AppendMessageDto): Promise<MessageDto> {
-    const message = await this.repo.appendMessage(userId, conversationId, dto.role, dto.content);
+  async appendMessage(userId: number, conversationId: number, dto: AppendMessageDto, options: WriteOptions = {}): Promise<MessageDto> {
+    const manager = this.tx.joined(options);
+    const message = await this.repo.appendMessage(userId, conversationId, dto.role, dto.content, manager);
     if (message) {
-      await this.positions.learnerWrote(userId);
+      await this.positions.learnerWrote(userId, manager);
       return toMessageDto(message);
     }
-    const current = await this.repo.findSession(userId, conversationId);
+    const current = await this.repo.findSession(userId, conversationId, manager);
     if (!current) throw notFound('Conversation');
     throw stateConflict(`The conversation is ${current.status}; no more messages can be added.`);
   }
@@ -87,21 +94,32 @@ export class ConversationsService {
     return { items: page.map(toMessageDto), nextAfterOrder: rows.length > limit ? page[page.length - 1].message_order : null };
   }
 
-  async recordInteraction(userId: number, conversationId: number, dto: CreateInteractionDto): Promise<InteractionDto> {
-    const created = await this.interactions.insert(userId, conversationId, {
-      interactionType: dto.interactionType,
-      messageId: dto.messageId ?? null,
-      conceptId: dto.conceptId ?? null,
-      masteryLevel: dto.masteryLevel ?? null,
-      confidenceSelfReported: dto.confidenceSelfReported ?? null,
-      nextReviewDate: dto.nextReviewDate ?? null,
-      metadata: dto.metadata ?? {},
-    });
+  async recordInteraction(
+    userId: number,
+    conversationId: number,
+    dto: CreateInteractionDto,
+    options: WriteOptions = {},
+  ): Promise<InteractionDto> {
+    const manager = this.tx.joined(options);
+    const created = await this.interactions.insert(
+      userId,
+      conversationId,
+      {
+        interactionType: dto.interactionType,
+        messageId: dto.messageId ?? null,
+        conceptId: dto.conceptId ?? null,
+        masteryLevel: dto.masteryLevel ?? null,
+        confidenceSelfReported: dto.confidenceSelfReported ?? null,
+        nextReviewDate: dto.nextReviewDate ?? null,
+        metadata: dto.metadata ?? {},
+      },
+      manager,
+    );
     if (created) {
-      await this.positions.learnerWrote(userId);
+      await this.positions.learnerWrote(userId, manager);
       return toInteractionDto(created);
     }
-    if (!(await this.repo.findSession(userId, conversationId))) throw notFound('Conversation');
+    if (!(await this.repo.findSession(userId, conversationId, manager))) throw notFound('Conversation');
     throw notFound('Message in this conversation');
   }
 

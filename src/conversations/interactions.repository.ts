@@ -36,8 +36,8 @@ export class InteractionsRepository {
     @InjectLinguaRepository(ConversationInteraction) private readonly interactions: Repository<ConversationInteraction>,
   ) {}
 
-  async insert(userId: number, sessionId: number, v: NewInteraction): Promise<ConversationInteraction | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(INSERT_INTERACTION_SQL, [
+  async insert(userId: number, sessionId: number, v: NewInteraction, manager?: EntityManager): Promise<ConversationInteraction | null> {
+    const rows: Record<string, unknown>[] = await (manager ?? this.dataSource.manager).query(INSERT_INTERACTION_SQL, [
       sessionId,
       userId,
       v.messageId,

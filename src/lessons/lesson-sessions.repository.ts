@@ -54,8 +54,8 @@ export const UPDATE_SESSION_SQL = `
 export class LessonSessionsRepository {
   constructor(private readonly dataSource: LinguaDataSource) {}
 
-  async start(userId: number, lessonId: number, version: number | null): Promise<LessonSessionRow | null> {
-    return this.one(START_SESSION_SQL, [lessonId, userId, version]);
+  async start(userId: number, lessonId: number, version: number | null, manager?: EntityManager): Promise<LessonSessionRow | null> {
+    return this.one(START_SESSION_SQL, [lessonId, userId, version], manager);
   }
 
   async page(
@@ -70,16 +70,22 @@ export class LessonSessionsRepository {
     return rows.map((r) => fromRawRow<LessonSessionRow>(r));
   }
 
-  async update(userId: number, id: number, status: LessonSessionStatus | null, score: number | null): Promise<LessonSessionRow | null> {
-    return this.one(UPDATE_SESSION_SQL, [id, userId, status, score]);
+  async update(
+    userId: number,
+    id: number,
+    status: LessonSessionStatus | null,
+    score: number | null,
+    manager?: EntityManager,
+  ): Promise<LessonSessionRow | null> {
+    return this.one(UPDATE_SESSION_SQL, [id, userId, status, score], manager);
   }
 
-  async find(userId: number, id: number): Promise<LessonSessionRow | null> {
-    return this.one(`WITH ls AS (SELECT * FROM lesson_sessions WHERE id = $1 AND user_id = $2) ${WITH_LESSON}`, [id, userId]);
+  async find(userId: number, id: number, manager?: EntityManager): Promise<LessonSessionRow | null> {
+    return this.one(`WITH ls AS (SELECT * FROM lesson_sessions WHERE id = $1 AND user_id = $2) ${WITH_LESSON}`, [id, userId], manager);
   }
 
-  private async one(sql: string, params: unknown[]): Promise<LessonSessionRow | null> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+  private async one(sql: string, params: unknown[], manager?: EntityManager): Promise<LessonSessionRow | null> {
+    const rows: Record<string, unknown>[] = await (manager ?? this.dataSource.manager).query(sql, params);
     return rows.length ? fromRawRow<LessonSessionRow>(rows[0]) : null;
   }
 }

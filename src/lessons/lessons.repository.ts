@@ -79,8 +79,13 @@ export class LessonsRepository {
     @InjectLinguaRepository(LessonVersion) private readonly versions: Repository<LessonVersion>,
   ) {}
 
-  async insertLesson(title: string, canDo: string | null): Promise<Lesson> {
-    const result = await this.lessons.createQueryBuilder().insert().values({ title, canDo }).returning('*').execute();
+  async insertLesson(title: string, canDo: string | null, manager?: EntityManager): Promise<Lesson> {
+    const result = await (manager?.getRepository(Lesson) ?? this.lessons)
+      .createQueryBuilder()
+      .insert()
+      .values({ title, canDo })
+      .returning('*')
+      .execute();
     return fromRawRow<Lesson>(result.raw[0]);
   }
 
@@ -120,10 +125,11 @@ export class LessonsRepository {
   /**
    * Starts a compile attempt in its own committed statement, so readers see `compiling`. Returns the
    * attempt's token — the xmin of the lesson row version it wrote: while no other write has touched
-   * the row since, the row's xmin is still this token. Null if no such lesson.
+   * the row since, the row's xmin is still this token. Null if no such lesson. With `manager` it is a
+   * statement of the caller's transaction (readers see `compiling` once that commits).
    */
-  async beginCompile(lessonId: number): Promise<string | null> {
-    const rows: Array<{ token: string }> = await this.dataSource.query(
+  async beginCompile(lessonId: number, manager?: EntityManager): Promise<string | null> {
+    const rows: Array<{ token: string }> = await (manager ?? this.dataSource.manager).query(
       // (a SELECT over the UPDATE: TypeORM returns [rows, count] for a bare UPDATE … RETURNING)
       `WITH attempt AS (UPDATE lessons SET status = 'compiling' WHERE id = $1 RETURNING xmin::text AS token) SELECT token FROM attempt`,
       [lessonId],

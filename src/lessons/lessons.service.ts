@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { notFound, validationFailed } from '../common/api-error';
 import { offsetOf, Page, PageQuery, toPage } from '../common/pagination';
-import { TransactionRunner } from '../database/transaction-runner';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
+import type { EntityManager } from 'typeorm';
 import { CompileLessonDto, CreateLessonDto, LessonDetailDto, LessonDto, LessonListQuery, LessonVersionDto } from './dto/lesson.dto';
 import { compileLessonPlan, PlanRejected } from './lesson-plan.compiler';
 import { LessonsCache } from './lessons.cache';
@@ -11,7 +12,11 @@ import { ReadRouter } from '../database/replicas/read-router';
 import { WritePositions } from '../database/replicas/write-positions';
 import { LinguaScoped } from '../database/statement-scope';
 
-/** Lessons and their compiled versions. Reads are cached (LessonsCache); writes invalidate after commit. */
+/**
+ * Lessons and their compiled versions. Reads are cached (LessonsCache); writes invalidate after
+ * commit. Every write method joins the caller's transaction: `{ manager }`, else the host's ambient
+ * one (option `transaction`).
+ */
 @Injectable()
 @LinguaScoped()
 export class LessonsService {
@@ -25,10 +30,11 @@ export class LessonsService {
     private readonly positions: WritePositions,
   ) {}
 
-  async create(dto: CreateLessonDto): Promise<LessonDto> {
-    const lesson = await this.repo.insertLesson(dto.title.trim(), dto.canDo ?? null);
-    await this.positions.catalogueWrote();
-    await this.cache.listChanged();
+  async create(dto: CreateLessonDto, options: WriteOptions = {}): Promise<LessonDto> {
+    const manager = this.tx.joined(options);
+    const lesson = await this.repo.insertLesson(dto.title.trim(), dto.canDo ?? null, manager);
+    await this.positions.catalogueWrote(manager);
+    await this.cache.listChanged(manager);
     return toLessonDto(lesson);
   }
 
@@ -73,39 +79,47 @@ export class LessonsService {
    * one transaction that sets completed, takes the lesson's row lock and inserts version =
    * previous + 1. A rejected plan (400 with the compiler's findings) or any other failure stores no
    * version and sets failed — under the row lock, and only if nothing touched the lesson since this
-   * attempt began, so a failure never hides a compile that began or completed after it.
+   * attempt began, so a failure never hides a compile that began or completed after it. Inside the
+   * caller's transaction every step is a statement (or savepoint) of it, seen once it commits.
    */
-  async compile(lessonId: number, dto: CompileLessonDto): Promise<LessonVersionDto> {
-    const token = await this.repo.beginCompile(lessonId);
+  async compile(lessonId: number, dto: CompileLessonDto, options: WriteOptions = {}): Promise<LessonVersionDto> {
+    const caller = this.tx.joined(options);
+    const token = await this.repo.beginCompile(lessonId, caller);
     if (token === null) throw notFound('Lesson');
-    await this.lessonChanged(lessonId);
+    await this.lessonChanged(lessonId, caller);
     try {
       const plan = compileLessonPlan(dto.lessonPlan);
-      const version = await this.tx.run(async (manager) => {
-        if (!(await this.repo.completeCompile(manager, lessonId))) throw notFound('Lesson');
-        return this.repo.insertNextVersion(manager, lessonId, plan);
-      });
-      await this.lessonChanged(lessonId);
+      const version = await this.tx.run(
+        async (manager) => {
+          if (!(await this.repo.completeCompile(manager, lessonId))) throw notFound('Lesson');
+          return this.repo.insertNextVersion(manager, lessonId, plan);
+        },
+        { manager: caller },
+      );
+      await this.lessonChanged(lessonId, caller);
       return toLessonVersionDto(version);
     } catch (err) {
-      await this.recordFailure(lessonId, token);
+      await this.recordFailure(lessonId, token, caller);
       if (err instanceof PlanRejected) throw validationFailed('The lesson plan was rejected by the compiler.', err.problems);
       throw err;
     }
   }
 
-  private async recordFailure(lessonId: number, token: string): Promise<void> {
+  private async recordFailure(lessonId: number, token: string, caller: EntityManager | undefined): Promise<void> {
     try {
-      await this.tx.run((manager) => this.repo.failCompile(manager, lessonId, token));
+      await this.tx.run((manager) => this.repo.failCompile(manager, lessonId, token), { manager: caller });
     } catch (err) {
       this.logger.warn({ msg: 'could not record a failed compile', lessonId, err: String(err) });
     }
-    await this.lessonChanged(lessonId);
+    await this.lessonChanged(lessonId, caller);
   }
 
-  /** The write position first, then the invalidation: a cache fill it causes waits for that position. */
-  private async lessonChanged(lessonId: number): Promise<void> {
-    await this.positions.catalogueWrote();
-    await this.cache.lessonChanged(lessonId);
+  /**
+   * The write position first, then the invalidation: a cache fill it causes waits for that position.
+   * Both wait for the commit of `manager`'s transaction when there is one.
+   */
+  private async lessonChanged(lessonId: number, manager: EntityManager | undefined): Promise<void> {
+    await this.positions.catalogueWrote(manager);
+    await this.cache.lessonChanged(lessonId, manager);
   }
 }

@@ -186,8 +186,8 @@ export class PracticeRepository {
   }
 
   /** Sets finished_at and the duration once; null when the session is not the learner's or was already finished. */
-  async finishSession(userId: number, id: number): Promise<PracticeSession | null> {
-    const result = await this.sessions
+  async finishSession(userId: number, id: number, manager?: EntityManager): Promise<PracticeSession | null> {
+    const result = await (manager?.getRepository(PracticeSession) ?? this.sessions)
       .createQueryBuilder()
       .update()
       .set({

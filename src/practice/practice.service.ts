@@ -27,7 +27,9 @@ export class PracticeService {
     private readonly positions: WritePositions,
   ) {}
 
-  async start(userId: number, { manager }: WriteOptions = {}): Promise<PracticeSessionDto> {
+  /** Like every write method here, joins the caller's transaction: `{ manager }`, else the host's ambient one. */
+  async start(userId: number, options: WriteOptions = {}): Promise<PracticeSessionDto> {
+    const manager = this.tx.joined(options);
     const session = await this.repo.insertSession(userId, manager);
     await this.positions.learnerWrote(userId, manager);
     return toSessionDto(session);
@@ -53,29 +55,34 @@ export class PracticeService {
    * answer, card with its row version), the schedule computed from it, then one statement that
    * applies everything only if the card is still that version and the session still open. When it
    * does not apply (a concurrent answer to the same card, a finish, a duplicate answerId racing this
-   * one), or the caller passed `{ manager }`, or the card does not exist yet, the locking transaction
-   * below decides — so contention costs a retry, never a wrong count. Stats are invalidated after
-   * commit (the caller's, with `{ manager }`).
+   * one), or the card does not exist yet, the locking transaction below decides — so contention costs
+   * a retry, never a wrong count. Inside the caller's transaction (`{ manager }` or the ambient one)
+   * there is no fast path: the locking transaction runs in a savepoint of the caller's, without
+   * retries. Stats are invalidated after commit (the caller's, when joined).
    */
   async answer(userId: number, sessionId: number, dto: SubmitAnswerDto, options: WriteOptions = {}): Promise<AnswerResultDto> {
-    if (!options.manager) {
+    const caller = this.tx.joined(options);
+    if (!caller) {
       const fast = await this.answerWithoutLocks(userId, sessionId, dto);
       if (fast) return toAnswerResultDto(fast);
     }
-    const { result, applied } = await this.tx.run(async (manager) => {
-      const session = await this.repo.lockSession(manager, userId, sessionId);
-      if (!session) throw notFound('Practice session');
-      const previous = await this.repo.findAnswer(manager, sessionId, dto.answerId);
-      if (previous) return { result: previous, applied: false };
-      if (session.finishedAt) throw stateConflict('The practice session is finished.');
-      const now = new Date();
-      const card = await this.vocabulary.recordReview(manager, userId, dto.wordId, dto.rating, now);
-      await this.repo.countAnswer(manager, sessionId, isCorrect(dto.rating));
-      const answer = await this.repo.insertAnswer(manager, this.newAnswer(userId, sessionId, dto, card, now));
-      return { result: answer, applied: true };
-    }, options);
+    const { result, applied } = await this.tx.run(
+      async (manager) => {
+        const session = await this.repo.lockSession(manager, userId, sessionId);
+        if (!session) throw notFound('Practice session');
+        const previous = await this.repo.findAnswer(manager, sessionId, dto.answerId);
+        if (previous) return { result: previous, applied: false };
+        if (session.finishedAt) throw stateConflict('The practice session is finished.');
+        const now = new Date();
+        const card = await this.vocabulary.recordReview(manager, userId, dto.wordId, dto.rating, now);
+        await this.repo.countAnswer(manager, sessionId, isCorrect(dto.rating));
+        const answer = await this.repo.insertAnswer(manager, this.newAnswer(userId, sessionId, dto, card, now));
+        return { result: answer, applied: true };
+      },
+      { manager: caller },
+    );
     // reviewsCommitted records the write position too (the session counters are in the same transaction).
-    if (applied) await this.tx.afterCommit(options, () => this.vocabulary.reviewsCommitted(userId));
+    if (applied) await this.tx.afterCommit({ manager: caller }, () => this.vocabulary.reviewsCommitted(userId));
     return toAnswerResultDto(result);
   }
 
@@ -123,14 +130,15 @@ export class PracticeService {
   }
 
   /** Idempotent: finishing a finished session returns it unchanged. */
-  async finish(userId: number, id: number): Promise<PracticeSessionDto> {
-    const finished = await this.repo.finishSession(userId, id);
+  async finish(userId: number, id: number, options: WriteOptions = {}): Promise<PracticeSessionDto> {
+    const manager = this.tx.joined(options);
+    const finished = await this.repo.finishSession(userId, id, manager);
     if (finished) {
-      await this.positions.learnerWrote(userId);
+      await this.positions.learnerWrote(userId, manager);
       return toSessionDto(finished);
     }
     // Already finished, or not the learner's: read-after-write, on the primary.
-    const session = await this.repo.findSession(userId, id);
+    const session = await this.repo.findSession(userId, id, manager);
     if (!session) throw notFound('Practice session');
     return toSessionDto(session);
   }

@@ -63,8 +63,9 @@ export class UsersRepository {
   async upsertProfile(
     userId: number,
     docs: Pick<UserProfile, 'learningGoals' | 'previousKnowledge' | 'usageContext'>,
+    manager?: EntityManager,
   ): Promise<UserProfile> {
-    const result = await this.profiles
+    const result = await (manager?.getRepository(UserProfile) ?? this.profiles)
       .createQueryBuilder()
       .insert()
       .values({ userId, ...docs } as QueryDeepPartialEntity<UserProfile>)
@@ -116,8 +117,13 @@ export class UsersRepository {
     return qb.orderBy('lp.id', 'DESC').limit(limit).getMany();
   }
 
-  async insertLearningPath(userId: number, pathData: JsonDocument, progressData: JsonDocument): Promise<LearningPath> {
-    const result = await this.paths
+  async insertLearningPath(
+    userId: number,
+    pathData: JsonDocument,
+    progressData: JsonDocument,
+    manager?: EntityManager,
+  ): Promise<LearningPath> {
+    const result = await (manager?.getRepository(LearningPath) ?? this.paths)
       .createQueryBuilder()
       .insert()
       .values({ userId, pathData, progressData } as QueryDeepPartialEntity<LearningPath>)
@@ -131,8 +137,9 @@ export class UsersRepository {
     userId: number,
     id: number,
     changes: Partial<Pick<LearningPath, 'pathData' | 'progressData'>>,
+    manager?: EntityManager,
   ): Promise<LearningPath | null> {
-    const result = await this.paths
+    const result = await (manager?.getRepository(LearningPath) ?? this.paths)
       .createQueryBuilder()
       .update()
       .set(changes as QueryDeepPartialEntity<LearningPath>)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../common/api-error';
 import { definedOnly } from '../common/defined-only';
-import type { WriteOptions } from '../database/transaction-runner';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
 import { CursorPage, CursorQuery, decodeCursor, offsetOf, Page, toCursorPage, toPage } from '../common/pagination';
 import {
   CreateLearningPathDto,
@@ -28,13 +28,15 @@ export class UsersService {
     private readonly repo: UsersRepository,
     private readonly reads: ReadRouter,
     private readonly positions: WritePositions,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
-   * A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. With
-   * `{ manager }` the insert joins the caller's transaction.
+   * A duplicate email (any case) raises the unique violation on `uq_users_email` → 409. Like every
+   * write method here, it joins the caller's transaction: `{ manager }`, else the host's ambient one.
    */
-  async register(dto: RegisterUserDto, { manager }: WriteOptions = {}): Promise<UserDto> {
+  async register(dto: RegisterUserDto, options: WriteOptions = {}): Promise<UserDto> {
+    const manager = this.tx.joined(options);
     const user = await this.repo.insertUser(
       {
         email: dto.email.trim(),
@@ -58,13 +60,18 @@ export class UsersService {
     return this.repo.exists(userId);
   }
 
-  async replaceProfile(userId: number, dto: ReplaceProfileDto): Promise<ProfileDto> {
-    const profile = await this.repo.upsertProfile(userId, {
-      learningGoals: dto.learningGoals ?? null,
-      previousKnowledge: dto.previousKnowledge ?? null,
-      usageContext: dto.usageContext ?? null,
-    });
-    await this.positions.learnerWrote(userId);
+  async replaceProfile(userId: number, dto: ReplaceProfileDto, options: WriteOptions = {}): Promise<ProfileDto> {
+    const manager = this.tx.joined(options);
+    const profile = await this.repo.upsertProfile(
+      userId,
+      {
+        learningGoals: dto.learningGoals ?? null,
+        previousKnowledge: dto.previousKnowledge ?? null,
+        usageContext: dto.usageContext ?? null,
+      },
+      manager,
+    );
+    await this.positions.learnerWrote(userId, manager);
     return toProfileDto(profile);
   }
 
@@ -86,18 +93,20 @@ export class UsersService {
     return toCursorPage(rows, limit, toLearningPathDto, (lp) => [lp.id]);
   }
 
-  async createLearningPath(userId: number, dto: CreateLearningPathDto): Promise<LearningPathDto> {
-    const path = await this.repo.insertLearningPath(userId, dto.pathData, dto.progressData ?? {});
-    await this.positions.learnerWrote(userId);
+  async createLearningPath(userId: number, dto: CreateLearningPathDto, options: WriteOptions = {}): Promise<LearningPathDto> {
+    const manager = this.tx.joined(options);
+    const path = await this.repo.insertLearningPath(userId, dto.pathData, dto.progressData ?? {}, manager);
+    await this.positions.learnerWrote(userId, manager);
     return toLearningPathDto(path);
   }
 
-  async updateLearningPath(userId: number, id: number, dto: UpdateLearningPathDto): Promise<LearningPathDto> {
+  async updateLearningPath(userId: number, id: number, dto: UpdateLearningPathDto, options: WriteOptions = {}): Promise<LearningPathDto> {
     const changes = definedOnly(dto);
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send pathData and/or progressData.');
-    const updated = await this.repo.updateLearningPath(userId, id, changes);
+    const manager = this.tx.joined(options);
+    const updated = await this.repo.updateLearningPath(userId, id, changes, manager);
     if (!updated) throw notFound('Learning path');
-    await this.positions.learnerWrote(userId);
+    await this.positions.learnerWrote(userId, manager);
     return toLearningPathDto(updated);
   }
 }

@@ -3,6 +3,7 @@ import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { pageAndTotal } from '../database/page-with-total';
+import { orderBySort } from '../common/pagination';
 import { fromRawRow, toInt } from '../database/raw-rows';
 import { WordSortField } from './dto/catalogue.dto';
 import { Category } from './entities/category.entity';
@@ -58,23 +59,45 @@ export class CatalogueRepository {
     return rows.map(({ word_count, ...row }) => ({ category: fromRawRow<Category>(row), wordCount: toInt(word_count) }));
   }
 
-  async countWordsInCategory(categoryId: number): Promise<number> {
-    return this.words.createQueryBuilder('w').where('w.category_id = :categoryId', { categoryId }).getCount();
+  async countWordsInCategory(categoryId: number, manager?: EntityManager): Promise<number> {
+    return (manager?.getRepository(Word) ?? this.words)
+      .createQueryBuilder('w')
+      .where('w.category_id = :categoryId', { categoryId })
+      .getCount();
   }
 
-  async insertCategory(values: Pick<Category, 'name' | 'description'>): Promise<Category> {
-    const result = await this.categories.createQueryBuilder().insert().values(values).returning('*').execute();
+  async insertCategory(values: Pick<Category, 'name' | 'description'>, manager?: EntityManager): Promise<Category> {
+    const result = await (manager?.getRepository(Category) ?? this.categories)
+      .createQueryBuilder()
+      .insert()
+      .values(values)
+      .returning('*')
+      .execute();
     return fromRawRow<Category>(result.raw[0]);
   }
 
-  async updateCategory(id: number, changes: Partial<Pick<Category, 'name' | 'description'>>): Promise<Category | null> {
-    const result = await this.categories.createQueryBuilder().update().set(changes).where('id = :id', { id }).returning('*').execute();
+  async updateCategory(
+    id: number,
+    changes: Partial<Pick<Category, 'name' | 'description'>>,
+    manager?: EntityManager,
+  ): Promise<Category | null> {
+    const result = await (manager?.getRepository(Category) ?? this.categories)
+      .createQueryBuilder()
+      .update()
+      .set(changes)
+      .where('id = :id', { id })
+      .returning('*')
+      .execute();
     return result.raw.length ? fromRawRow<Category>(result.raw[0]) : null;
   }
 
   /** A category with words raises the RESTRICT violation on fk_words_category_id (→ 409). */
-  async deleteCategory(id: number): Promise<boolean> {
-    const result = await this.categories.createQueryBuilder().delete().where('id = :id', { id }).execute();
+  async deleteCategory(id: number, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(Category) ?? this.categories)
+      .createQueryBuilder()
+      .delete()
+      .where('id = :id', { id })
+      .execute();
     return (result.affected ?? 0) > 0;
   }
 
@@ -86,10 +109,11 @@ export class CatalogueRepository {
     limit: number,
     manager?: EntityManager,
   ): Promise<[Word[], number]> {
-    const page = this.filteredWords(filter, manager)
-      .innerJoinAndSelect('w.category', 'c')
-      .orderBy(SORT_COLUMNS[sort[0]], sort[1])
-      .addOrderBy('w.id', 'ASC')
+    const page = orderBySort(
+      this.filteredWords(filter, manager).innerJoinAndSelect('w.category', 'c'),
+      [SORT_COLUMNS[sort[0]], sort[1]],
+      'w.id',
+    )
       .offset(offset)
       .limit(limit);
     const count = this.filteredWords(filter).select('count(*)').getQuery();
@@ -104,13 +128,18 @@ export class CatalogueRepository {
       .getOne();
   }
 
-  async insertWord(values: NewWord): Promise<number> {
-    const result = await this.words.createQueryBuilder().insert().values(values).returning(['id']).execute();
+  async insertWord(values: NewWord, manager?: EntityManager): Promise<number> {
+    const result = await (manager?.getRepository(Word) ?? this.words)
+      .createQueryBuilder()
+      .insert()
+      .values(values)
+      .returning(['id'])
+      .execute();
     return result.raw[0].id as number;
   }
 
-  async updateWord(id: number, changes: Partial<NewWord>): Promise<boolean> {
-    const result = await this.words
+  async updateWord(id: number, changes: Partial<NewWord>, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(Word) ?? this.words)
       .createQueryBuilder()
       .update()
       .set(changes as QueryDeepPartialEntity<Word>)

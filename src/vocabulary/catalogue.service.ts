@@ -1,7 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError, FieldErrors, notFound, validationFailed } from '../common/api-error';
 import { offsetOf, Page, parseSort, toPage } from '../common/pagination';
-import { TransactionRunner } from '../database/transaction-runner';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
+import type { EntityManager } from 'typeorm';
 import { CatalogueRepository, NewWord } from './catalogue.repository';
 import {
   BulkCreateWordsDto,
@@ -25,7 +26,8 @@ import { LinguaScoped } from '../database/statement-scope';
 
 /**
  * The catalogue: categories and words. Reads are cached as DTOs; every write invalidates the
- * `categories` and `words` namespaces once it has committed.
+ * `categories` and `words` namespaces once it has committed. Every write method joins the caller's
+ * transaction: `{ manager }`, else the host's ambient one (option `transaction`).
  */
 @Injectable()
 @LinguaScoped()
@@ -45,25 +47,28 @@ export class CatalogueService {
   }
 
   /** A duplicate name (any case) raises uq_categories_name → 409. */
-  async createCategory(dto: CreateCategoryDto): Promise<CategoryDto> {
-    const category = await this.repo.insertCategory({ name: dto.name, description: dto.description ?? null });
-    await this.changed();
+  async createCategory(dto: CreateCategoryDto, options: WriteOptions = {}): Promise<CategoryDto> {
+    const manager = this.tx.joined(options);
+    const category = await this.repo.insertCategory({ name: dto.name, description: dto.description ?? null }, manager);
+    await this.changed(manager);
     return toCategoryDto(category, 0);
   }
 
-  async updateCategory(id: number, dto: UpdateCategoryDto): Promise<CategoryDto> {
+  async updateCategory(id: number, dto: UpdateCategoryDto, options: WriteOptions = {}): Promise<CategoryDto> {
     const changes = definedOnly(dto);
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update: send name and/or description.');
-    const category = await this.repo.updateCategory(id, changes);
+    const manager = this.tx.joined(options);
+    const category = await this.repo.updateCategory(id, changes, manager);
     if (!category) throw notFound('Category');
-    await this.changed();
-    return toCategoryDto(category, await this.repo.countWordsInCategory(id));
+    await this.changed(manager);
+    return toCategoryDto(category, await this.repo.countWordsInCategory(id, manager));
   }
 
   /** A category that still has words cannot be deleted: fk_words_category_id (RESTRICT) → 409. */
-  async deleteCategory(id: number): Promise<void> {
-    if (!(await this.repo.deleteCategory(id))) throw notFound('Category');
-    await this.changed();
+  async deleteCategory(id: number, options: WriteOptions = {}): Promise<void> {
+    const manager = this.tx.joined(options);
+    if (!(await this.repo.deleteCategory(id, manager))) throw notFound('Category');
+    await this.changed(manager);
   }
 
   listWords(query: WordQuery): Promise<Page<WordDto>> {
@@ -90,84 +95,95 @@ export class CatalogueService {
   }
 
   /** Unknown category → fk_words_category_id; same term in the category (any case) → uq_words_category_id_term. */
-  async createWord(dto: CreateWordDto): Promise<WordDto> {
-    const id = await this.repo.insertWord(this.newWord(dto));
-    await this.changed();
-    return this.loadWord(id);
+  async createWord(dto: CreateWordDto, options: WriteOptions = {}): Promise<WordDto> {
+    const manager = this.tx.joined(options);
+    const id = await this.repo.insertWord(this.newWord(dto), manager);
+    await this.changed(manager);
+    return this.loadWord(id, manager);
   }
 
-  async updateWord(id: number, dto: UpdateWordDto): Promise<WordDto> {
+  async updateWord(id: number, dto: UpdateWordDto, options: WriteOptions = {}): Promise<WordDto> {
     const changes = definedOnly(dto);
     if (Object.keys(changes).length === 0) throw validationFailed('Nothing to update.');
-    if (!(await this.repo.updateWord(id, changes))) throw notFound('Word');
-    await this.changed();
-    return this.loadWord(id);
+    const manager = this.tx.joined(options);
+    if (!(await this.repo.updateWord(id, changes, manager))) throw notFound('Word');
+    await this.changed(manager);
+    return this.loadWord(id, manager);
   }
 
   /** Also drops the word from every learner's vocabulary, and (one bump for all) the learners' cached stats. */
-  async deleteWord(id: number): Promise<void> {
-    const { deleted } = await this.tx.run((manager) => this.repo.deleteWord(manager, id));
+  async deleteWord(id: number, options: WriteOptions = {}): Promise<void> {
+    const caller = this.tx.joined(options);
+    const { deleted } = await this.tx.run((manager) => this.repo.deleteWord(manager, id), { manager: caller });
     if (!deleted) throw notFound('Word');
-    await this.positions.catalogueWrote();
-    await this.cache.wordDeleted();
+    await this.positions.catalogueWrote(caller);
+    await this.cache.wordDeleted(caller);
   }
 
   /**
    * Up to 1000 words in one transaction, all or nothing. Rows the database would reject (unknown
    * category, term already in the category, the same term twice in the batch) are all reported, by
    * index, in one 409 whose code and constraint are those of the first bad row. The constraints
-   * stay the authority: a concurrent writer still gets its 409 from the INSERT itself.
+   * stay the authority: a concurrent writer still gets its 409 from the INSERT itself. Inside the
+   * caller's transaction it runs in a savepoint: a rejected batch leaves the caller's transaction usable.
    */
-  async bulkCreateWords(dto: BulkCreateWordsDto): Promise<WordListDto> {
+  async bulkCreateWords(dto: BulkCreateWordsDto, options: WriteOptions = {}): Promise<WordListDto> {
     const rows = dto.words.map((w) => this.newWord(w));
-    const items = await this.tx.run(async (manager) => {
-      const checks = await this.repo.checkBulkRows(manager, rows);
-      const problems: BulkProblem[] = [];
-      const seen = new Map<string, number>();
-      checks.forEach(({ i, categoryName, termTaken }) => {
-        const key = `${rows[i].categoryId}:${rows[i].term.toLowerCase()}`;
-        const first = seen.get(key);
-        if (categoryName === null) {
-          problems.push({
-            field: `words.${i}.categoryId`,
-            messages: ['no such category (fk_words_category_id)'],
-            constraint: 'fk_words_category_id',
-            code: 'foreign_key_violation',
-          });
-        } else if (termTaken) {
-          problems.push({
-            field: `words.${i}.term`,
-            messages: ['already in this category (uq_words_category_id_term)'],
-            constraint: 'uq_words_category_id_term',
-            code: 'unique_violation',
-          });
-        } else if (first !== undefined) {
-          problems.push({
-            field: `words.${i}.term`,
-            messages: [`same term as words.${first} (uq_words_category_id_term)`],
-            constraint: 'uq_words_category_id_term',
-            code: 'unique_violation',
-          });
-        }
-        if (first === undefined) seen.set(key, i);
-      });
-      if (problems.length > 0) throw bulkRowsRejected(problems);
-      const names = new Map(checks.map((c) => [rows[c.i].categoryId, c.categoryName as string]));
-      const inserted = await this.repo.insertWords(manager, rows);
-      return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
-    });
-    await this.changed();
+    const caller = this.tx.joined(options);
+    const items = await this.tx.run(
+      async (manager) => {
+        const checks = await this.repo.checkBulkRows(manager, rows);
+        const problems: BulkProblem[] = [];
+        const seen = new Map<string, number>();
+        checks.forEach(({ i, categoryName, termTaken }) => {
+          const key = `${rows[i].categoryId}:${rows[i].term.toLowerCase()}`;
+          const first = seen.get(key);
+          if (categoryName === null) {
+            problems.push({
+              field: `words.${i}.categoryId`,
+              messages: ['no such category (fk_words_category_id)'],
+              constraint: 'fk_words_category_id',
+              code: 'foreign_key_violation',
+            });
+          } else if (termTaken) {
+            problems.push({
+              field: `words.${i}.term`,
+              messages: ['already in this category (uq_words_category_id_term)'],
+              constraint: 'uq_words_category_id_term',
+              code: 'unique_violation',
+            });
+          } else if (first !== undefined) {
+            problems.push({
+              field: `words.${i}.term`,
+              messages: [`same term as words.${first} (uq_words_category_id_term)`],
+              constraint: 'uq_words_category_id_term',
+              code: 'unique_violation',
+            });
+          }
+          if (first === undefined) seen.set(key, i);
+        });
+        if (problems.length > 0) throw bulkRowsRejected(problems);
+        const names = new Map(checks.map((c) => [rows[c.i].categoryId, c.categoryName as string]));
+        const inserted = await this.repo.insertWords(manager, rows);
+        return inserted.map((w) => toWordDto(w, names.get(w.categoryId)));
+      },
+      { manager: caller },
+    );
+    await this.changed(caller);
     return { items };
   }
 
-  /** The write position first, then the invalidation: a cache fill it causes waits for that position. */
-  private async changed(): Promise<void> {
-    await this.positions.catalogueWrote();
-    await this.cache.catalogueChanged();
+  /**
+   * The write position first, then the invalidation: a cache fill it causes waits for that position.
+   * Both wait for the commit of `manager`'s transaction when there is one.
+   */
+  private async changed(manager: EntityManager | undefined): Promise<void> {
+    await this.positions.catalogueWrote(manager);
+    await this.cache.catalogueChanged(manager);
   }
 
-  private async loadWord(id: number): Promise<WordDto> {
-    const word = await this.repo.findWord(id);
+  private async loadWord(id: number, manager: EntityManager | undefined): Promise<WordDto> {
+    const word = await this.repo.findWord(id, manager);
     if (!word) throw notFound('Word');
     return toWordDto(word);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/api-error';
-import type { WriteOptions } from '../database/transaction-runner';
+import { TransactionRunner, WriteOptions } from '../database/transaction-runner';
 import { CursorPage, decodeCursor, toCursorPage } from '../common/pagination';
 import { DueListDto, LearnerVocabularyQuery, VocabularyItemDto, VocabularyStatsDto } from './dto/learner-vocabulary.dto';
 import { LearnerVocabularyRepository } from './learner-vocabulary.repository';
@@ -25,6 +25,7 @@ export class VocabularyService {
     private readonly cache: VocabularyCache,
     private readonly reads: ReadRouter,
     private readonly positions: WritePositions,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async list(userId: number, { categoryId, mastery, limit, cursor }: LearnerVocabularyQuery): Promise<CursorPage<VocabularyItemDto>> {
@@ -35,13 +36,11 @@ export class VocabularyService {
 
   /**
    * Idempotent: starting a word already being learned changes nothing. Unknown word → 409
-   * fk_user_vocabulary_word_id. With `{ manager }` it joins the caller's transaction.
+   * fk_user_vocabulary_word_id. Like `stopLearning`, it joins the caller's transaction: `{ manager }`,
+   * else the host's ambient one (option `transaction`).
    */
-  async startLearning(
-    userId: number,
-    wordId: number,
-    { manager }: WriteOptions = {},
-  ): Promise<{ created: boolean; item: VocabularyItemDto }> {
+  async startLearning(userId: number, wordId: number, options: WriteOptions = {}): Promise<{ created: boolean; item: VocabularyItemDto }> {
+    const manager = this.tx.joined(options);
     const created = await this.repo.insertIfAbsent(userId, wordId, manager);
     if (created) await this.wrote(userId, manager);
     const [row] = await this.repo.list(userId, { wordId }, 1, manager);
@@ -50,7 +49,8 @@ export class VocabularyService {
     return { created, item: toVocabularyItemDto(row) };
   }
 
-  async stopLearning(userId: number, wordId: number, { manager }: WriteOptions = {}): Promise<void> {
+  async stopLearning(userId: number, wordId: number, options: WriteOptions = {}): Promise<void> {
+    const manager = this.tx.joined(options);
     if (!(await this.repo.delete(userId, wordId, manager))) throw notFound('Vocabulary word');
     await this.wrote(userId, manager);
   }

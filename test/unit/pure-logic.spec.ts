@@ -87,6 +87,9 @@ describe('options', () => {
     expect(() => new LinguaSettings({ replicas: { urls: [''] } })).toThrow(/replicas.urls/);
     expect(() => new LinguaSettings({ database: { pooler: 'session' as never } })).toThrow(/database.pooler/);
     expect(() => new LinguaSettings({ cache: { keyPrefix: 'a b' } })).toThrow(/keyPrefix/);
+    expect(() => new LinguaSettings({ transaction: { clsTransactionHost: true } as never })).toThrow(
+      /option transaction must be a function/,
+    );
   });
 });
 
