@@ -12,6 +12,7 @@ import { WritePositions } from './database/replicas/write-positions';
 import { SessionSettingsMonitor } from './database/session-settings-monitor';
 import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
 import { MetricsService } from './observability/metrics.service';
+import { LearnerResolver } from './common/auth';
 
 const SHARED = [
   LinguaSettings,
@@ -23,6 +24,7 @@ const SHARED = [
   WritePositions,
   ReadRouter,
   SessionSettingsMonitor,
+  LearnerResolver,
 ];
 
 export const {
@@ -71,6 +73,7 @@ export const {
     WritePositions,
     ReadRouter,
     SessionSettingsMonitor,
+    LearnerResolver,
   ],
   exports: SHARED,
 })
