@@ -13,6 +13,7 @@ import { SessionSettingsMonitor } from './database/session-settings-monitor';
 import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
 import { MetricsService } from './observability/metrics.service';
 import { LearnerResolver } from './common/auth';
+import { LinguaHealthIndicator } from './observability/lingua-health';
 
 const SHARED = [
   LinguaSettings,
@@ -25,6 +26,7 @@ const SHARED = [
   ReadRouter,
   SessionSettingsMonitor,
   LearnerResolver,
+  LinguaHealthIndicator,
 ];
 
 export const {
@@ -74,6 +76,7 @@ export const {
     ReadRouter,
     SessionSettingsMonitor,
     LearnerResolver,
+    LinguaHealthIndicator,
   ],
   exports: SHARED,
 })
