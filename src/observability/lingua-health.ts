@@ -51,6 +51,7 @@ export interface LinguaHealthCheckOptions {
  */
 @Injectable()
 export class LinguaHealthIndicator {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly dataSource: LinguaDataSource,
     private readonly cache: VersionedCache,
