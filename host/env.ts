@@ -134,5 +134,7 @@ export function linguaOptionsFromEnv(env: AppEnv): LinguaCoreOptions {
     },
     slowQueryMs: env.DB_SLOW_QUERY_MS,
     transactionRetries: env.DB_TX_MAX_RETRIES,
+    // This host has no process metrics of its own: lingua's registry carries them (lingua_process_*, the Grafana dashboard's).
+    metrics: { defaultMetrics: true },
   };
 }

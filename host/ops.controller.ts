@@ -1,18 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { VersionedCache } from '../src/cache/versioned-cache';
-import { Public } from '../src/common/auth';
-import { MetricsService } from '../src/observability/metrics.service';
-import { ReplicaReport, ReplicaSet } from '../src/database/replicas/replica-set';
-import { SessionSettingsMonitor } from '../src/database/session-settings-monitor';
-
-/** Reported by readiness, never failing it: lingua-core reads the primary when these are off. */
-interface DegradableParts {
-  replicas: ReplicaReport[];
-  cacheListener?: 'up' | 'down' | 'not_a_session';
-  sessionSettings?: { inForce: boolean; found: Record<string, string> };
-}
+import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { LinguaDegradableHealth, LinguaHealthIndicator, MetricsService, Public } from '../src/index';
 import { LivenessDto, ReadinessDto } from './health.dto';
 
 /** `status(code)` and `header(name, value)` exist on both Express's response and Fastify's reply. */
@@ -28,11 +17,8 @@ interface ReplyLike {
 export class OpsController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
-    private readonly cache: VersionedCache,
+    private readonly lingua: LinguaHealthIndicator,
     private readonly metrics: MetricsService,
-    private readonly replicas: ReplicaSet,
-    private readonly sessionSettings: SessionSettingsMonitor,
   ) {}
 
   @Get('health/live')
@@ -55,13 +41,12 @@ export class OpsController {
     description: "The database is down (Terminus's body, not the SPEC error body: a probe wants to know which check failed)",
     headers: { 'Retry-After': { description: 'Seconds to wait before probing again', schema: { type: 'integer' } } },
   })
-  async ready(
-    @Res({ passthrough: true }) res: ReplyLike,
-  ): Promise<HealthCheckResult & DegradableParts & { cache: { status: 'up' | 'down'; message?: string } }> {
-    const cacheProbe = this.cache.probe();
+  async ready(@Res({ passthrough: true }) res: ReplyLike): Promise<HealthCheckResult & LinguaDegradableHealth> {
+    // lingua-core's public indicator: the database it runs on fails readiness; the rest is reported beside it.
+    const degradable = this.lingua.degradable();
     let result: HealthCheckResult;
     try {
-      result = await this.health.check([() => this.db.pingCheck('database', { timeout: 1_500 })]);
+      result = await this.health.check([() => this.lingua.pingCheck('database', { timeoutMs: 1_500 })]);
     } catch (err) {
       // Terminus's own body (which check is down and why) is the useful answer for a probe.
       if (!(err instanceof ServiceUnavailableException)) throw err;
@@ -69,15 +54,7 @@ export class OpsController {
       res.header('Retry-After', '5');
       result = err.getResponse() as HealthCheckResult;
     }
-    const cache = await cacheProbe;
-    const report = this.sessionSettings.report;
-    return {
-      ...result,
-      cache: { status: cache.up ? 'up' : 'down', ...(cache.message ? { message: cache.message } : {}) },
-      cacheListener: this.cache.listenerState(),
-      replicas: this.replicas.report(),
-      ...(report ? { sessionSettings: { inForce: report.inForce, found: report.found } } : {}),
-    };
+    return { ...result, ...(await degradable) };
   }
 
   @Get('metrics')

@@ -16,6 +16,11 @@ export type {
   LinguaSessionTimeouts,
   PoolerMode,
   AmbientTransaction,
+  LinguaHostRequest,
+  LinguaLearnerLookup,
+  LinguaErrorHandling,
+  LinguaMetricsOptions,
+  LinguaOpenApiOptions,
 } from './lingua-core.options';
 export { LinguaApiModule } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
@@ -36,8 +41,8 @@ export type { TransactionOptions } from './database/transactions';
 export { classifyDatabaseError } from './database/db-errors';
 export { DatabaseConnectError, QueryReadTimeoutError } from './database/pg-driver';
 export type { ClassifiedDbError, DbErrorCode } from './database/db-errors';
-export { ApiError } from './common/api-error';
-export type { ApiErrorCode, FieldErrors } from './common/api-error';
+export { ApiError, LinguaHttpException } from './common/api-error';
+export type { ApiErrorCode, FieldErrors, LinguaErrorBody } from './common/api-error';
 export { ApiExceptionFilter } from './common/api-exception.filter';
 export type { ErrorBody } from './common/api-exception.filter';
 export { LinguaPathsExceptionFilter } from './common/lingua-paths-exception.filter';
@@ -49,6 +54,14 @@ export type { Page, CursorPage, PageQuery, CursorQuery } from './common/paginati
 // Operations
 export { MetricsService } from './observability/metrics.service';
 export type { PoolStats, ReplicaStats } from './observability/metrics.service';
+export { LinguaHealthIndicator, linguaHealth } from './observability/lingua-health';
+export type {
+  LinguaHealthReport,
+  LinguaDegradableHealth,
+  LinguaComponentHealth,
+  LinguaIndicatorResult,
+  LinguaHealthCheckOptions,
+} from './observability/lingua-health';
 export { ReplicaSet } from './database/replicas/replica-set';
 export type { ReplicaReport, NoReplicaReason } from './database/replicas/replica-set';
 

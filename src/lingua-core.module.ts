@@ -12,6 +12,8 @@ import { WritePositions } from './database/replicas/write-positions';
 import { SessionSettingsMonitor } from './database/session-settings-monitor';
 import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-core.options';
 import { MetricsService } from './observability/metrics.service';
+import { LearnerResolver } from './common/auth';
+import { LinguaHealthIndicator } from './observability/lingua-health';
 
 const SHARED = [
   LinguaSettings,
@@ -23,6 +25,8 @@ const SHARED = [
   WritePositions,
   ReadRouter,
   SessionSettingsMonitor,
+  LearnerResolver,
+  LinguaHealthIndicator,
 ];
 
 export const {
@@ -71,6 +75,8 @@ export const {
     WritePositions,
     ReadRouter,
     SessionSettingsMonitor,
+    LearnerResolver,
+    LinguaHealthIndicator,
   ],
   exports: SHARED,
 })

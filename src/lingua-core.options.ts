@@ -1,5 +1,7 @@
 import type { Keyv, KeyvStoreAdapter } from 'keyv';
 import type { EntityManager } from 'typeorm';
+import type { Registry } from 'prom-client';
+import type { LinguaErrorBody } from './common/api-error';
 
 /** A connection of lingua-core's own, instead of one of the host's TypeORM connections. */
 export interface LinguaDatabaseOptions {
@@ -85,6 +87,44 @@ export interface LinguaSessionTimeouts {
   idleInTransactionTimeoutMs?: number;
 }
 
+/**
+ * The request as the host's HTTP platform hands it to lingua-core's controllers (Express's request, or
+ * Fastify's with the Node request under `raw`): what the `learner` and `roles` options read.
+ */
+export interface LinguaHostRequest {
+  user?: unknown;
+  raw?: { user?: unknown };
+  headers: Record<string, string | string[] | undefined>;
+  [key: string]: unknown;
+}
+
+/** Where the learner is on the host's request: lingua's `users.id`, or undefined (→ 401 `unauthorized`). */
+export type LinguaLearnerLookup = (request: LinguaHostRequest) => number | undefined | Promise<number | undefined>;
+
+/** Who answers lingua-core's errors: lingua's own filter (SPEC §3 body), or the host's global exception filters. */
+export type LinguaErrorHandling = 'lingua' | 'host';
+
+export interface LinguaMetricsOptions {
+  /** A prom-client Registry of the host's: lingua-core's metrics are registered on it instead of a registry of its own. */
+  registry?: Registry;
+  /**
+   * Also collect prom-client's default process metrics (`lingua_process_cpu_seconds_total`…) on lingua's
+   * registry. Default false: the host collects its own process metrics once.
+   */
+  defaultMetrics?: boolean;
+}
+
+export interface LinguaOpenApiOptions {
+  /** Name of the host's bearer security scheme (`DocumentBuilder.addBearerAuth(options, name)`). Default `bearer`. */
+  securityScheme?: string;
+  /**
+   * The error body in force, for the OpenAPI document: a class decorated with `@ApiProperty` (or a plain
+   * OpenAPI schema object). Default: SPEC §3's body while lingua answers its errors as SPEC, a free-form
+   * object when `errors: 'host'` or `errorBody` reshape them.
+   */
+  errorBody?: (new (...args: never[]) => unknown) | Record<string, unknown>;
+}
+
 /** What `LinguaCoreModule.forRoot()` / `forRootAsync({ useFactory })` take. Everything is optional. */
 export interface LinguaCoreOptions {
   /** Give lingua-core a connection of its own. Default: the host's TypeORM connection (see `dataSource`). */
@@ -114,6 +154,23 @@ export interface LinguaCoreOptions {
    * a host with a mechanism of its own passes a function (README "Transactions").
    */
   transaction?: AmbientTransaction;
+  /**
+   * The learner's id (lingua's `users.id`) from the host's request. Default: `request.user.id` (on
+   * Fastify, then `request.raw.user.id`). Anything but an integer → 401 `unauthorized`. Called at most
+   * once per request, only on routes that need the learner.
+   */
+  learner?: LinguaLearnerLookup;
+  /** The learner's roles from the host's request (`['author']` for catalogue and lesson writes). Default: `request.user.roles`. */
+  roles?: (request: LinguaHostRequest) => string[] | undefined | Promise<string[] | undefined>;
+  /**
+   * `'lingua'` (default): lingua's routes answer SPEC §3's error body. `'host'`: each error reaches the
+   * host's global exception filters as a `LinguaHttpException` (code, status, constraint, details, requestId).
+   */
+  errors?: LinguaErrorHandling;
+  /** With `errors: 'lingua'`: reshape SPEC §3's body into the host's envelope (status and headers stay lingua's). */
+  errorBody?: (error: LinguaErrorBody, request: LinguaHostRequest) => unknown;
+  metrics?: LinguaMetricsOptions;
+  openApi?: LinguaOpenApiOptions;
 }
 
 /** Returns the EntityManager of the host's transaction in progress, or undefined outside one. */
@@ -145,6 +202,14 @@ export class LinguaSettings {
   readonly replicas: ResolvedReplicaOptions;
   readonly sessionTimeouts: Required<LinguaSessionTimeouts> | undefined;
   readonly transaction: AmbientTransaction | undefined;
+  readonly learner: LinguaLearnerLookup | undefined;
+  readonly roles: LinguaCoreOptions['roles'];
+  readonly errors: LinguaErrorHandling;
+  readonly errorBody: LinguaCoreOptions['errorBody'];
+  readonly metricsRegistry: Registry | undefined;
+  readonly defaultMetrics: boolean;
+  readonly securityScheme: string;
+  readonly openApiErrorBody: LinguaOpenApiOptions['errorBody'];
 
   constructor(options: LinguaCoreOptions = {}) {
     const cache = options.cache ?? {};
@@ -168,7 +233,30 @@ export class LinguaSettings {
     if (options.transaction !== undefined && typeof options.transaction !== 'function')
       throw new LinguaOptionsError('lingua-core option transaction must be a function returning an EntityManager or undefined');
     this.transaction = options.transaction;
+    this.learner = fn('learner', options.learner);
+    this.roles = fn('roles', options.roles);
+    this.errors = options.errors ?? 'lingua';
+    if (this.errors !== 'lingua' && this.errors !== 'host')
+      throw new LinguaOptionsError(`lingua-core option errors must be 'lingua' or 'host', got ${JSON.stringify(options.errors)}`);
+    this.errorBody = fn('errorBody', options.errorBody);
+    if (this.errorBody && this.errors === 'host')
+      throw new LinguaOptionsError("lingua-core option errorBody applies to errors: 'lingua' only (with 'host', your filters shape the body)");
+    const metrics = options.metrics ?? {};
+    if (metrics.registry !== undefined && typeof (metrics.registry as { registerMetric?: unknown })?.registerMetric !== 'function')
+      throw new LinguaOptionsError('lingua-core option metrics.registry must be a prom-client Registry');
+    this.metricsRegistry = metrics.registry;
+    this.defaultMetrics = metrics.defaultMetrics ?? false;
+    this.securityScheme = options.openApi?.securityScheme ?? 'bearer';
+    if (!/^[\w.-]{1,64}$/.test(this.securityScheme))
+      throw new LinguaOptionsError(`lingua-core option openApi.securityScheme must match [\\w.-]{1,64}: ${JSON.stringify(this.securityScheme)}`);
+    this.openApiErrorBody = options.openApi?.errorBody;
   }
+}
+
+function fn<T>(name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    throw new LinguaOptionsError(`lingua-core option ${name} must be a function, got ${typeof value}`);
+  return value;
 }
 
 export type ResolvedDatabaseOptions = Required<Omit<LinguaDatabaseOptions, 'url' | 'pooler'>> & { url?: string; pooler?: PoolerMode };

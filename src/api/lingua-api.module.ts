@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { documentLinguaRoutes } from '../common/openapi-options';
+import { LinguaSettings } from '../lingua-core.options';
 import { ConversationsController } from '../conversations/conversations.controller';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { LessonSessionsController, LessonsController } from '../lessons/lessons.controller';
@@ -19,16 +21,28 @@ export const LINGUA_FEATURE_MODULES = [UsersModule, VocabularyModule, PracticeMo
  * `request.user = { id, roles? }` set by the host's authentication, and carry their own validation,
  * error bodies and request ids. Needs `LinguaCoreModule.forRoot[Async]` in the app.
  */
+const CONTROLLERS = [
+  UsersController,
+  CatalogueController,
+  VocabularyController,
+  PracticeController,
+  ConversationsController,
+  LessonsController,
+  LessonSessionsController,
+];
+
+/** Instantiated with the module, before the host builds its OpenAPI document: the document follows the options. */
+const OPENAPI_FROM_OPTIONS = 'lingua:openApiFromOptions';
+
 @Module({
   imports: LINGUA_FEATURE_MODULES,
-  controllers: [
-    UsersController,
-    CatalogueController,
-    VocabularyController,
-    PracticeController,
-    ConversationsController,
-    LessonsController,
-    LessonSessionsController,
+  controllers: CONTROLLERS,
+  providers: [
+    {
+      provide: OPENAPI_FROM_OPTIONS,
+      inject: [LinguaSettings],
+      useFactory: (settings: LinguaSettings) => documentLinguaRoutes(CONTROLLERS, settings),
+    },
   ],
 })
 export class LinguaApiModule {}

@@ -9,22 +9,17 @@ import {
   Logger,
   Optional,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { FILTER_CATCH_EXCEPTIONS } from '@nestjs/common/constants';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { classifyDatabaseError, retryAfterSeconds } from '../database/db-errors';
+import { LinguaHostRequest, LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
-import { ApiError, ApiErrorCode, FieldErrors } from './api-error';
+import { ApiError, ApiErrorCode, FieldErrors, LinguaErrorBody, LinguaHttpException } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { validatedInputError } from './lingua-request.interceptor';
 
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: ApiErrorCode;
-  message: string;
-  requestId: string;
-  constraint?: string;
-  details?: FieldErrors[];
-}
+/** SPEC §3's error body (the name earlier versions exported; the same as `LinguaErrorBody`). */
+export type ErrorBody = LinguaErrorBody;
 
 const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
   400: 'validation_failed',
@@ -47,6 +42,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly settings?: LinguaSettings,
+    /** The app's global filters, for `errors: 'host'`. */
+    @Optional() private readonly appConfig?: ApplicationConfig,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -72,12 +70,42 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(res)) return;
+    const retryAfter = body.statusCode === 503 ? (retryAfterSeconds(body.code) ?? 5) : undefined;
     adapter.setHeader(res, REQUEST_ID_HEADER, body.requestId);
-    if (body.statusCode === 503) adapter.setHeader(res, 'Retry-After', String(retryAfterSeconds(body.code) ?? 5));
-    adapter.reply(res, body, body.statusCode);
+    if (retryAfter !== undefined) adapter.setHeader(res, 'Retry-After', String(retryAfter));
+    if (this.settings?.errors === 'host') {
+      this.handOff(exception, body, retryAfter, host);
+      return;
+    }
+    const format = this.settings?.errorBody;
+    adapter.reply(res, format ? format(body, http.getRequest<LinguaHostRequest>()) : body, body.statusCode);
   }
 
-  private toBody(exception: unknown, requestId: string): ErrorBody {
+  /**
+   * `errors: 'host'`: the host's global filters answer, picked the way Nest picks them (the last one
+   * registered whose `@Catch()` matches). lingua's own errors reach them as a LinguaHttpException; an
+   * HttpException of the host's (its guard's 401, its pipe's 400) as it was thrown. With no matching
+   * filter, the exception's response is answered as Nest's default filter would.
+   */
+  private handOff(exception: unknown, body: LinguaErrorBody, retryAfter: number | undefined, host: ArgumentsHost): void {
+    const handed =
+      exception instanceof HttpException && !(exception instanceof ApiError)
+        ? exception
+        : new LinguaHttpException(body, { cause: exception, retryAfter });
+    const filters = [...(this.appConfig?.getGlobalFilters() ?? [])].reverse();
+    for (const filter of filters) {
+      if (filter instanceof ApiExceptionFilter) continue;
+      const types: Array<new (...args: never[]) => unknown> = Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) ?? [];
+      if (types.length === 0 || types.some((type) => handed instanceof type)) {
+        const result: unknown = filter.catch(handed, host);
+        if (result instanceof Promise) result.catch((err: unknown) => this.logger.error({ msg: 'host exception filter failed', err }));
+        return;
+      }
+    }
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), handed.getResponse(), handed.getStatus());
+  }
+
+  private toBody(exception: unknown, requestId: string): LinguaErrorBody {
     if (exception instanceof ApiError) {
       return this.body(exception.getStatus(), exception.code, exception.message, requestId, {
         details: exception.details,
@@ -100,8 +128,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     message: string,
     requestId: string,
     extra: { constraint?: string; details?: FieldErrors[] } = {},
-  ): ErrorBody {
-    const body: ErrorBody = { statusCode, error: reasonPhrase(statusCode), code, message, requestId };
+  ): LinguaErrorBody {
+    const body: LinguaErrorBody = { statusCode, error: reasonPhrase(statusCode), code, message, requestId };
     if (extra.constraint) body.constraint = extra.constraint;
     if (extra.details) body.details = extra.details;
     return body;

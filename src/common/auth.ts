@@ -1,11 +1,20 @@
-import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, Optional, SetMetadata } from '@nestjs/common';
+import { LinguaHostRequest, LinguaSettings } from '../lingua-core.options';
 import { ApiError } from './api-error';
 
-/** What feature modules need from authentication: the host sets `request.user` to this. */
+/** The learner lingua-core's routes act for: lingua's `users.id` and the roles the host granted. */
 export interface AuthenticatedLearner {
   id: number;
   /** Missing roles mean none. */
   roles?: string[];
+}
+
+const RESOLVED = Symbol('lingua-learner');
+const RESOLVER = Symbol('lingua-learner-resolver');
+
+interface LearnerRequest extends LinguaHostRequest {
+  [RESOLVED]?: Promise<AuthenticatedLearner>;
+  [RESOLVER]?: LearnerResolver;
 }
 
 /**
@@ -13,15 +22,51 @@ export interface AuthenticatedLearner {
  * but a Nest middleware (`consumer.apply(…)`) is given the raw Node request, so there it lands on
  * `request.raw.user`: read both (the Fastify request's own first).
  */
-function learnerOf(ctx: ExecutionContext): AuthenticatedLearner {
-  const req = ctx.switchToHttp().getRequest<{ user?: AuthenticatedLearner; raw?: { user?: AuthenticatedLearner } }>();
+function userOf(req: LinguaHostRequest): { id?: unknown; roles?: unknown } | undefined {
   const user = req.user ?? req.raw?.user;
-  if (!user || !Number.isInteger(user.id)) throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Authentication required.');
-  return user;
+  return typeof user === 'object' && user !== null ? user : undefined;
 }
 
-/** The authenticated learner's id. */
-export const CurrentLearner = createParamDecorator((_data: unknown, ctx: ExecutionContext): number => learnerOf(ctx).id);
+const defaultLearner = (req: LinguaHostRequest): unknown => userOf(req)?.id;
+const defaultRoles = (req: LinguaHostRequest): unknown => userOf(req)?.roles;
+
+/**
+ * Finds the learner on the host's request with the `learner` and `roles` options (default
+ * `request.user.id` / `.roles`), once per request: the guard and the route's parameter share it.
+ */
+@Injectable()
+export class LearnerResolver {
+  constructor(@Optional() private readonly settings?: LinguaSettings) {}
+
+  /** The learner, or 401 `unauthorized` when the host's request has none (anything but an integer id). */
+  resolve(request: LinguaHostRequest): Promise<AuthenticatedLearner> {
+    const req = request as LearnerRequest;
+    req[RESOLVED] ??= this.lookup(req);
+    return req[RESOLVED];
+  }
+
+  /** Lets `@CurrentLearner()` (a parameter decorator, outside DI) find this resolver on the request. */
+  attach(request: LinguaHostRequest): void {
+    (request as LearnerRequest)[RESOLVER] = this;
+  }
+
+  private async lookup(req: LinguaHostRequest): Promise<AuthenticatedLearner> {
+    const id: unknown = await (this.settings?.learner ?? defaultLearner)(req);
+    if (typeof id !== 'number' || !Number.isInteger(id)) {
+      throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Authentication required.');
+    }
+    const roles: unknown = await (this.settings?.roles ?? defaultRoles)(req);
+    return Array.isArray(roles) ? { id, roles: roles as string[] } : { id };
+  }
+}
+
+const fallback = new LearnerResolver();
+
+/** The authenticated learner's id (resolved with the `learner` option; 401 without one). */
+export const CurrentLearner = createParamDecorator((_data: unknown, ctx: ExecutionContext): Promise<number> => {
+  const req = ctx.switchToHttp().getRequest<LearnerRequest>();
+  return (req[RESOLVER] ?? fallback).resolve(req).then((learner) => learner.id);
+});
 
 /**
  * Whether the learner has `role`. Only an array of strings grants roles: missing roles mean none,
@@ -35,8 +80,10 @@ export function hasRole(learner: AuthenticatedLearner, role: string): boolean {
 /** Allows the route only to learners with `roles: ["author"]` (catalogue and lesson writes). */
 @Injectable()
 export class AuthorGuard implements CanActivate {
-  canActivate(ctx: ExecutionContext): boolean {
-    if (!hasRole(learnerOf(ctx), 'author')) {
+  constructor(private readonly learners: LearnerResolver) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (!hasRole(await this.learners.resolve(ctx.switchToHttp().getRequest()), 'author')) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', 'This action needs the author role.');
     }
     return true;

@@ -1,10 +1,11 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { validatedParamsOf } from './request-params';
 import { LinguaValidationPipe } from './validation';
 import { ApiError } from './api-error';
+import { LearnerResolver } from './auth';
 
 const REQUEST_KEY = { body: 'body', query: 'query', param: 'params' } as const;
 /** Where the interceptor leaves the route on the request, for ApiExceptionFilter (which is not told the handler). */
@@ -19,16 +20,21 @@ interface RoutedRequest {
  * ApiExceptionFilter) and notes the route on the request, so that when a *host's* global
  * ValidationPipe — which Nest runs before a controller's own pipe — rejects the input first, the
  * filter can validate it again with lingua-core's rules and answer `validation_failed` with per-field
- * `details` (`validatedInputError`). No rxjs operator per request: the happy path only sets a header.
+ * `details` (`validatedInputError`). It also hands `@CurrentLearner()` the learner resolver. No rxjs operator per request: the happy path only sets a header.
  */
 @Injectable()
 export class LinguaRequestInterceptor implements NestInterceptor {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly learners?: LearnerResolver,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = ctx.switchToHttp();
     const request = http.getRequest<Parameters<typeof requestIdOf>[0]>();
     (request as RoutedRequest)[LINGUA_ROUTE] = { prototype: ctx.getClass().prototype as object, handler: ctx.getHandler().name };
+    // `@CurrentLearner()` resolves the learner with the host's `learner` option, lazily (public routes never call it).
+    this.learners?.attach(request as never);
     this.adapterHost.httpAdapter.setHeader(http.getResponse(), REQUEST_ID_HEADER, requestIdOf(request));
     return next.handle();
   }

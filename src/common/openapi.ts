@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from './swagger-optional';
 
 export class FieldErrorsDoc {
@@ -33,7 +33,7 @@ export class ErrorBodyDoc {
   @ApiPropertyOptional({ type: [FieldErrorsDoc] }) details?: FieldErrorsDoc[];
 }
 
-const DESCRIPTIONS: Record<number, string> = {
+export const DESCRIPTIONS: Record<number, string> = {
   400: 'validation_failed: unknown fields, wrong types, out-of-range values, bad cursor or sort',
   401: 'unauthorized: missing or invalid bearer token',
   403: 'forbidden: the route needs the author role',
@@ -43,11 +43,18 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'db_unavailable / db_timeout / db_contention (with Retry-After)',
 };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
+export const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
 
-/** Documents the error responses a route can give (plus 500 and 503, which any route can), each with the SPEC §3 error body. */
+/** Where `ApiErrors` notes a route's error statuses, so the body in force can be documented at start-up (openapi-options.ts). */
+export const LINGUA_ERROR_STATUSES = 'lingua:errorStatuses';
+
+/**
+ * Documents the error responses a route can give (plus 500 and 503, which any route can), each with the
+ * SPEC §3 error body — or, when the host's options say so, the host's body (`documentLinguaRoutes`).
+ */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
+    SetMetadata(LINGUA_ERROR_STATUSES, [...statuses, 500, 503]),
     ...[...statuses, 500, 503].map((status) =>
       ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDoc, ...(status === 503 ? { headers: RETRY_AFTER } : {}) }),
     ),

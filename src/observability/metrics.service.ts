@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApiErrorCode } from '../common/api-error';
+import { LinguaSettings } from '../lingua-core.options';
 
 export interface ReplicaStats {
   name: string;
@@ -43,71 +44,84 @@ const SLOW_QUERY_KINDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 const RETRIED_SQLSTATES = ['40001', '40P01'];
 
 /**
- * lingua-core's Prometheus metrics on a registry of its own (an embedding app can merge it with
- * `Registry.merge`). Served by the reference host at `/metrics`.
+ * lingua-core's Prometheus metrics (all named `lingua_*`), on a registry of its own (an embedding app
+ * can merge it with `Registry.merge`) or on the host's (option `metrics.registry`). Process metrics only
+ * when asked (`metrics.defaultMetrics`). Served by the reference host at `/metrics`.
  */
 @Injectable()
-export class MetricsService {
-  readonly registry = new Registry();
+export class MetricsService implements OnApplicationShutdown {
+  readonly registry: Registry;
   private poolStats: () => PoolStats | undefined = () => undefined;
   private replicaStats: () => ReplicaStats[] = () => [];
+  /** On a host's registry: the metrics lingua added, removed again when the app closes (so a next app can add them). */
+  private readonly ownOnHostRegistry: string[] = [];
 
-  readonly queryDuration = new Histogram({
-    name: 'lingua_db_query_duration_seconds',
-    help: 'SQL statement duration by statement kind',
-    labelNames: ['kind', 'success'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-  readonly errors = new Counter({
-    name: 'lingua_http_errors_total',
-    help: 'Error responses by API error code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
-  readonly slowQueries = new Counter({
-    name: 'lingua_db_slow_queries_total',
-    help: 'SQL statements at or above the slow-query threshold (slowQueryMs), by statement kind',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  readonly transactionRetries = new Counter({
-    name: 'lingua_db_transaction_retries_total',
-    help: 'Transactions retried after a serialization failure or deadlock',
-    labelNames: ['sqlstate'] as const,
-    registers: [this.registry],
-  });
-  readonly cacheLookups = new Counter({
-    name: 'lingua_cache_lookups_total',
-    help: 'Cache lookups by namespace and result (hit, miss, error; bypass: an invalidation not yet confirmed in the cache)',
-    labelNames: ['namespace', 'result'] as const,
-    registers: [this.registry],
-  });
+  readonly queryDuration: Histogram<'kind' | 'success'>;
+  readonly errors: Counter<'code'>;
+  readonly slowQueries: Counter<'kind'>;
+  readonly transactionRetries: Counter<'sqlstate'>;
+  readonly cacheLookups: Counter<'namespace' | 'result'>;
+  readonly reads: Counter<'target' | 'reason'>;
+  readonly writePositions: Counter<'result'>;
+  readonly sessionSettingsInForce: Gauge;
+  readonly cacheListenerUp: Gauge;
 
-  readonly reads = new Counter({
-    name: 'lingua_db_reads_total',
-    help: 'Reads that could go to a replica, by where they went and why (replica; primary: none_configured, not_caught_up, unavailable, replica_error, unknown_position)',
-    labelNames: ['target', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly writePositions = new Counter({
-    name: 'lingua_db_write_positions_total',
-    help: 'Write positions recorded for read-your-writes, by result (recorded; local_only: the shared cache refused it)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly sessionSettingsInForce = new Gauge({
-    name: 'lingua_db_session_settings_in_force',
-    help: '1 when statements outside a transaction run with the configured timeouts and time zone (0: behind a pooler without role defaults)',
-    registers: [this.registry],
-  });
-  readonly cacheListenerUp = new Gauge({
-    name: 'lingua_cache_listener_up',
-    help: '1 while the cache invalidation listener holds a verified session (0: cache reads go to PostgreSQL)',
-    registers: [this.registry],
-  });
-
-  constructor() {
+  constructor(@Optional() settings?: LinguaSettings) {
+    this.registry = settings?.metricsRegistry ?? new Registry();
+    const before = new Set(this.registry.getMetricsAsArray().map((m) => m.name));
+    this.queryDuration = new Histogram({
+      name: 'lingua_db_query_duration_seconds',
+      help: 'SQL statement duration by statement kind',
+      labelNames: ['kind', 'success'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.errors = new Counter({
+      name: 'lingua_http_errors_total',
+      help: 'Error responses by API error code',
+      labelNames: ['code'] as const,
+      registers: [this.registry],
+    });
+    this.slowQueries = new Counter({
+      name: 'lingua_db_slow_queries_total',
+      help: 'SQL statements at or above the slow-query threshold (slowQueryMs), by statement kind',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+    });
+    this.transactionRetries = new Counter({
+      name: 'lingua_db_transaction_retries_total',
+      help: 'Transactions retried after a serialization failure or deadlock',
+      labelNames: ['sqlstate'] as const,
+      registers: [this.registry],
+    });
+    this.cacheLookups = new Counter({
+      name: 'lingua_cache_lookups_total',
+      help: 'Cache lookups by namespace and result (hit, miss, error; bypass: an invalidation not yet confirmed in the cache)',
+      labelNames: ['namespace', 'result'] as const,
+      registers: [this.registry],
+    });
+    this.reads = new Counter({
+      name: 'lingua_db_reads_total',
+      help: 'Reads that could go to a replica, by where they went and why (replica; primary: none_configured, not_caught_up, unavailable, replica_error, unknown_position)',
+      labelNames: ['target', 'reason'] as const,
+      registers: [this.registry],
+    });
+    this.writePositions = new Counter({
+      name: 'lingua_db_write_positions_total',
+      help: 'Write positions recorded for read-your-writes, by result (recorded; local_only: the shared cache refused it)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+    });
+    this.sessionSettingsInForce = new Gauge({
+      name: 'lingua_db_session_settings_in_force',
+      help: '1 when statements outside a transaction run with the configured timeouts and time zone (0: behind a pooler without role defaults)',
+      registers: [this.registry],
+    });
+    this.cacheListenerUp = new Gauge({
+      name: 'lingua_cache_listener_up',
+      help: '1 while the cache invalidation listener holds a verified session (0: cache reads go to PostgreSQL)',
+      registers: [this.registry],
+    });
     const replicas = () => this.replicaStats();
     const replicaGauge = (name: string, help: string, value: (r: ReplicaStats) => number | undefined) =>
       new Gauge({
@@ -154,7 +168,14 @@ export class MetricsService {
     for (const code of Object.keys(ERROR_CODES)) this.errors.inc({ code }, 0);
     for (const kind of SLOW_QUERY_KINDS) this.slowQueries.inc({ kind }, 0);
     for (const sqlstate of RETRIED_SQLSTATES) this.transactionRetries.inc({ sqlstate }, 0);
-    collectDefaultMetrics({ register: this.registry, prefix: 'lingua_' });
+    if (settings?.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'lingua_' });
+    if (settings?.metricsRegistry) {
+      this.ownOnHostRegistry.push(...this.registry.getMetricsAsArray().flatMap((m) => (before.has(m.name) ? [] : [m.name])));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const name of this.ownOnHostRegistry) this.registry.removeSingleMetric(name);
   }
 
   watchPool(stats: () => PoolStats | undefined): void {

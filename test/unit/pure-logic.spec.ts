@@ -91,6 +91,18 @@ describe('options', () => {
       /option transaction must be a function/,
     );
   });
+
+  it('issue 21: validates the host-fit options (learner, roles, errors, errorBody, metrics, openApi) and defaults them', () => {
+    const settings = new LinguaSettings();
+    expect(settings).toMatchObject({ errors: 'lingua', securityScheme: 'bearer', defaultMetrics: false, learner: undefined });
+    expect(() => new LinguaSettings({ learner: 'user.id' as never })).toThrow(/option learner must be a function/);
+    expect(() => new LinguaSettings({ roles: ['author'] as never })).toThrow(/option roles must be a function/);
+    expect(() => new LinguaSettings({ errors: 'nest' as never })).toThrow(/option errors must be 'lingua' or 'host'/);
+    expect(() => new LinguaSettings({ errors: 'host', errorBody: (e) => e })).toThrow(/errorBody applies to errors: 'lingua'/);
+    expect(() => new LinguaSettings({ metrics: { registry: {} as never } })).toThrow(/metrics.registry/);
+    expect(() => new LinguaSettings({ openApi: { securityScheme: 'my scheme' } })).toThrow(/openApi.securityScheme/);
+    expect(new LinguaSettings({ openApi: { securityScheme: 'jwt' } }).securityScheme).toBe('jwt');
+  });
 });
 
 describe('statement normalisation for logs and metrics', () => {
