@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../common/backoff';
 import type { EntityManager } from 'typeorm';
@@ -47,7 +47,7 @@ const RENEW_AFTER_MS = 250;
  * make them fail.
  */
 @Injectable()
-export class VersionedCache implements OnModuleInit, OnModuleDestroy {
+export class VersionedCache implements OnModuleInit, OnApplicationShutdown {
   private readonly instanceId = randomBytes(6).toString('hex');
   private readonly versions: NamespaceVersions;
   private readonly entries: ReadThrough;
@@ -142,7 +142,8 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     return read === value ? { up: true } : { up: false, message: 'cache did not return what was written' };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the host's HTTP server has drained: requests still in flight until then keep the listener. */
+  async onApplicationShutdown(): Promise<void> {
     this.confirmer.stop();
     this.entries.clear();
     this.versions.clear();

@@ -1,10 +1,7 @@
-import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { ReplicaSet } from '../../src/database/replicas/replica-set';
-import { Word } from '../../src/vocabulary/entities/word.entity';
-import { Learner, libraryTestApp, TestAppFactory, TestContext } from '../harness/context';
+import { Learner, TestContext } from '../harness/context';
+import { migratedCluster, RanOn, withWordRepositorySpy } from '../harness/word-repository-spy';
 import { hasPostgresServerBinaries, ReplicatedCluster } from '../../scripts/lib/replicated-cluster';
 
 /**
@@ -12,31 +9,13 @@ import { hasPostgresServerBinaries, ReplicatedCluster } from '../../scripts/lib/
  * override — the reads the ReadRouter sends to the primary or to a replica included. The override is a
  * spy over the real repository: it records each `createQueryBuilder` and where the statement ran.
  */
-type Ran = 'primary' | 'replica';
+type Ran = RanOn;
 
-function withSpiedWordRepository(ran: Ran[]): TestAppFactory {
-  return (env) => {
-    const app = libraryTestApp(env);
-    return {
-      ...app,
-      override: (builder) =>
-        builder.overrideProvider(getRepositoryToken(Word)).useFactory({
-          inject: [getDataSourceToken()],
-          factory: (primary: DataSource) => {
-            const real = primary.getRepository(Word);
-            return Object.create(real, {
-              createQueryBuilder: {
-                value(this: Repository<Word>, ...args: Parameters<Repository<Word>['createQueryBuilder']>) {
-                  ran.push(this.manager.connection === primary ? 'primary' : 'replica');
-                  return real.createQueryBuilder.apply(this, args);
-                },
-              },
-            }) as Repository<Word>;
-          },
-        }),
-    };
-  };
-}
+const recording = (ran: Ran[]) =>
+  withWordRepositorySpy((qb, ranOn) => {
+    ran.push(ranOn);
+    return qb;
+  });
 
 /** Each words route (bulk aside: it runs one raw statement and uses no repository) and what it must have used. */
 async function everyWordsRoute(
@@ -69,7 +48,7 @@ async function everyWordsRoute(
 describe('issue 21: an override of getRepositoryToken(Word) is honoured on every words route', () => {
   it('on the primary (no replicas)', async () => {
     const ran: Ran[] = [];
-    const ctx = await TestContext.create({}, withSpiedWordRepository(ran));
+    const ctx = await TestContext.create({}, recording(ran));
     try {
       await everyWordsRoute(ctx, await ctx.newAuthor(), ran, 'primary');
       expect(ran).not.toContain('replica');
@@ -82,15 +61,7 @@ describe('issue 21: an override of getRepositoryToken(Word) is honoured on every
   describeWithCluster('with a streaming replica (PostgreSQL server binaries)', () => {
     let cluster: ReplicatedCluster;
     beforeAll(async () => {
-      cluster = await ReplicatedCluster.start();
-      await cluster.onPrimary(`CREATE DATABASE lingua`);
-      const migrator = new DataSource(
-        buildDataSourceOptions({ url: cluster.primaryUrl('lingua') }, { role: 'migrations', logging: false }),
-      );
-      await migrator.initialize();
-      await migrator.runMigrations({ transaction: 'each' });
-      await migrator.destroy();
-      await cluster.waitForCatchUp();
+      cluster = await migratedCluster('lingua');
     }, 120_000);
     afterAll(() => cluster?.stop());
 
@@ -101,7 +72,7 @@ describe('issue 21: an override of getRepositoryToken(Word) is honoured on every
           databaseUrl: cluster.primaryUrl('lingua'),
           env: { DATABASE_REPLICA_URLS: cluster.replicaUrl('lingua'), DB_REPLICA_PROBE_INTERVAL_MS: '50' },
         },
-        withSpiedWordRepository(ran),
+        recording(ran),
       );
       try {
         expect(ctx.get(ReplicaSet).report()).toEqual([expect.objectContaining({ state: 'up' })]);
