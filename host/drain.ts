@@ -5,10 +5,17 @@ import type { Server } from 'node:http';
  * idle at that moment: a socket whose request is in flight turns idle after its response and then
  * holds the process until its keep-alive timeout (72 s here, configure-app.ts) — past a deploy's
  * grace period, with lingua's pools, listener and probes still open (they close after the drain).
- * From `start` on, idle sockets are closed as soon as their response has been written.
+ * Once the server starts closing (Nest closes it after onModuleDestroy and beforeApplicationShutdown),
+ * idle sockets are closed as soon as their response has been written; until then keep-alive is untouched.
  */
-export function closeIdleSocketsWhileDraining(server: Server, everyMs = 50): () => void {
-  const timer = setInterval(() => server.closeIdleConnections(), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+export function closeIdleSocketsWhileDraining(server: Server, everyMs = 50): void {
+  const close = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    const timer = setInterval(() => server.closeIdleConnections(), everyMs);
+    timer.unref();
+    return close((err) => {
+      clearInterval(timer);
+      callback?.(err);
+    });
+  };
 }
