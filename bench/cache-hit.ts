@@ -97,7 +97,7 @@ async function subject(label: string, settings: LinguaSettings, dataSource: Data
     sequentialUs: [],
     concurrentPerSecond: [],
     close: async () => {
-      await cache.onModuleDestroy();
+      await cache.onApplicationShutdown();
       await store.disconnect();
     },
   };

@@ -54,6 +54,8 @@ export class AppEnv {
   @Transform(toBool) @IsOptional() @IsBoolean() DEMO?: boolean = undefined;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @IsString() EMBEDDED_PG_DIR = '.data';
+  /** SIGTERM/SIGINT: the longest the drain and close may take before the process exits 1 anyway (under a 30 s grace period). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000) SHUTDOWN_TIMEOUT_MS = 10_000;
   /** Rows per keyset batch of the repair migrations (buildDataSourceOptions' `migrationBatchSize`: the session setting lingua.migration_batch_size). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000) LINGUA_MIGRATION_BATCH_SIZE = 5_000;
   /** Seconds between the migrations' progress lines (lingua.migration_progress_seconds; 0 = none). */

@@ -8,6 +8,7 @@ import { configureApp } from './configure-app';
 import { seedDemo } from './demo-seed';
 import { demoTokens } from './demo-tokens';
 import { EmbeddedPostgres } from '../scripts/lib/embedded-postgres';
+import { closeIdleSocketsWhileDraining } from './drain';
 import { createHostApp } from './platform';
 import { runPendingMigrations } from './run-migrations';
 
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
       if (shuttingDown) return;
       shuttingDown = true;
       say(`${signal}: draining HTTP, closing the pool${embedded ? ', stopping embedded PostgreSQL' : ''}`);
+      closeIdleSocketsWhileDraining(app.getHttpServer());
+      const deadline = setTimeout(() => {
+        say(`shutdown took over SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS} ms: exiting with requests or connections still open`);
+        void stopEmbedded().finally(() => process.exit(1));
+      }, env.SHUTDOWN_TIMEOUT_MS);
+      deadline.unref();
       await app.close();
       await stopEmbedded();
       process.exit(0);

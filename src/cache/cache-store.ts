@@ -1,7 +1,7 @@
 import { createKeyv } from '@cacheable/memory';
 import type KeyvRedisClass from '@keyv/redis';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { noop, withTimeLimit } from '../common/time-limit';
@@ -93,11 +93,22 @@ export const CACHE_OP_TIMEOUT_MS = 300;
  * own `get`/`mget`/`set`/`wrap` do not (docs/caching.md, "What cache-manager does here").
  */
 @Injectable()
-export class CacheStore {
+export class CacheStore implements OnApplicationShutdown {
   readonly keyv: Keyv;
+
+  private readonly disconnect: (() => Promise<void>) | undefined;
 
   constructor(@Inject(CACHE_MANAGER) cache: Cache) {
     this.keyv = cache.stores[0];
+    // cache-manager's provider disconnects the stores in onModuleDestroy, before the host's HTTP
+    // server drains: requests still in flight would lose the cache. Disconnect after the drain instead.
+    const managed = cache as Cache & { onModuleDestroy?: () => Promise<void> };
+    this.disconnect = managed.onModuleDestroy?.bind(managed);
+    managed.onModuleDestroy = undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.disconnect?.();
   }
 
   /** `op`'s result, or UNAVAILABLE when it throws or outlasts CACHE_OP_TIMEOUT_MS (logged). */

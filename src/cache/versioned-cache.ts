@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../common/backoff';
 import { noop, withTimeLimit } from '../common/time-limit';
@@ -43,7 +43,7 @@ const STARTUP_WAIT_MS = 1_000;
  * make them fail.
  */
 @Injectable()
-export class VersionedCache implements OnModuleInit, OnModuleDestroy {
+export class VersionedCache implements OnModuleInit, OnApplicationShutdown {
   private readonly instanceId = randomBytes(6).toString('hex');
   private readonly versions: NamespaceVersions;
   private readonly entries: ReadThrough;
@@ -155,7 +155,8 @@ export class VersionedCache implements OnModuleInit, OnModuleDestroy {
     return read === value ? { up: true } : { up: false, message: 'cache did not return what was written' };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the host's HTTP server has drained: requests still in flight until then keep the listener. */
+  async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.heartbeat);
     this.heartbeat = undefined;
     this.confirmer.stop();

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
@@ -10,7 +10,7 @@ import { inLinguaScope } from './statement-scope';
 
 /** Logs statements slower than the slowQueryMs option and feeds the query-duration and pool metrics. */
 @Injectable()
-export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
+export class QueryMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SlowQuery');
   private readonly stops: Array<() => void> = [];
 
@@ -31,7 +31,8 @@ export class QueryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
+  /** After the host's HTTP server has drained, so the last requests' statements are still measured. */
+  onApplicationShutdown(): void {
     this.stops.forEach((stop) => stop());
   }
 

@@ -63,15 +63,19 @@ export async function checkSessionSettings(
   return { inForce, found, expected };
 }
 
-/** Logs, once at start-up, how to make the timeouts hold for autocommit statements behind a pooler. */
+/** Logs, once at start-up, what autocommit statements run with and how to make the timeouts hold for them. */
 export function reportSessionSettings(report: SessionSettingsReport, logger: Logger): void {
   if (report.inForce) return;
   const fix = Object.entries(report.expected)
     .map(([name, value]) => `ALTER ROLE current_user SET ${name} = '${value}';`)
     .join(' ');
+  // What was measured is the settings, not the kind of connection: a direct connection without
+  // lingua's startup options looks the same as a pooler here, so the message names both remedies.
   logger.warn(
-    `statements outside a transaction run with ${JSON.stringify(report.found)}, not ${JSON.stringify(report.expected)}: ` +
-      `behind a transaction pooler only role or database defaults reach them (lingua-core's own transactions set theirs with SET LOCAL). Run: ${fix}`,
+    `statements outside a transaction run with ${JSON.stringify(report.found)}, not ${JSON.stringify(report.expected)} ` +
+      "(lingua-core's own transactions set theirs with SET LOCAL): neither the connection's startup options nor role or database " +
+      'defaults set them. On a direct connection, spread buildDataSourceOptions({ … }) into your connection options (its ' +
+      `extra.options), or set role defaults — behind a transaction pooler only those reach every server connection: ${fix}`,
   );
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectLinguaRepository } from '../database/lingua-repositories';
+import { InjectLinguaRepository, repositoryOn } from '../database/lingua-repositories';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { pageAndTotal } from '../database/page-with-total';
@@ -49,7 +49,7 @@ export class CatalogueRepository {
 
   /** Every category with its word count, in one statement (counts via uq_words_category_id_term). */
   async findCategoriesWithCounts(manager?: EntityManager): Promise<CategoryWithCount[]> {
-    const rows: Array<Record<string, unknown>> = await (manager?.getRepository(Category) ?? this.categories)
+    const rows: Array<Record<string, unknown>> = await repositoryOn(this.categories, manager)
       .createQueryBuilder('c')
       .select(['c.id AS id', 'c.name AS name', 'c.description AS description', 'c.created_at AS created_at', 'c.updated_at AS updated_at'])
       .addSelect('(SELECT count(*) FROM words w WHERE w.category_id = c.id)', 'word_count')
@@ -121,7 +121,7 @@ export class CatalogueRepository {
   }
 
   async findWord(id: number, manager?: EntityManager): Promise<Word | null> {
-    return (manager?.getRepository(Word) ?? this.words)
+    return repositoryOn(this.words, manager)
       .createQueryBuilder('w')
       .innerJoinAndSelect('w.category', 'c')
       .where('w.id = :id', { id })
@@ -162,7 +162,7 @@ export class CatalogueRepository {
       `DELETE FROM user_vocabulary WHERE word_id = $1 RETURNING user_id`,
       [id],
     );
-    const result = await manager.getRepository(Word).createQueryBuilder().delete().where('id = :id', { id }).execute();
+    const result = await repositoryOn(this.words, manager).createQueryBuilder().delete().where('id = :id', { id }).execute();
     return { deleted: (result.affected ?? 0) > 0, learnerIds: learners.map((r) => r.user_id) };
   }
 
@@ -203,7 +203,7 @@ export class CatalogueRepository {
   }
 
   private filteredWords({ categoryId, difficulty, q }: WordFilter, manager?: EntityManager): SelectQueryBuilder<Word> {
-    const qb = (manager?.getRepository(Word) ?? this.words).createQueryBuilder('w');
+    const qb = repositoryOn(this.words, manager).createQueryBuilder('w');
     if (categoryId !== undefined) qb.andWhere('w.category_id = :categoryId', { categoryId });
     if (difficulty !== undefined) qb.andWhere('w.difficulty_level = :difficulty', { difficulty });
     if (q !== undefined) qb.andWhere(`lower(w.term) LIKE :prefix`, { prefix: likePrefix(q) });

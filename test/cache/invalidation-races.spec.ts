@@ -82,7 +82,7 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
       await before;
       expect(await cache.getOrLoad(space, 'k', async () => 'reloaded')).toBe('new');
     } finally {
-      await cache.onModuleDestroy();
+      await cache.onApplicationShutdown();
     }
   });
 
@@ -103,8 +103,8 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
       expect(await after).toBe('new');
       expect(await before).toBe('old');
     } finally {
-      await reader.onModuleDestroy();
-      await writer.onModuleDestroy();
+      await reader.onApplicationShutdown();
+      await writer.onApplicationShutdown();
     }
   });
 
@@ -126,7 +126,7 @@ describe('issue 9: a read never crosses an invalidation it could have seen', () 
       expect([...memory.keys()].filter((key) => key.endsWith(':k'))).toEqual([]);
       expect(await cache.getOrLoad(space, 'k', async () => 'fresh')).toBe('fresh');
     } finally {
-      await cache.onModuleDestroy();
+      await cache.onApplicationShutdown();
     }
   });
 });

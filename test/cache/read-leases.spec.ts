@@ -36,7 +36,7 @@ describe('read leases: cached reads with a shared store skip the barrier (privat
     if (hasRedisServer()) redis = await PrivateRedis.start();
   });
   afterAll(async () => {
-    for (const c of caches) await c.onModuleDestroy();
+    for (const c of caches) await c.onApplicationShutdown();
     await ctx.close();
     redis?.stop();
   });

@@ -20,6 +20,7 @@ export class ReplicaNode {
   private dataSource: DataSource | undefined;
   private opening: Promise<DataSource> | undefined;
   private refreshing: Promise<bigint | undefined> | undefined;
+  private closed = false;
 
   constructor(
     readonly name: string,
@@ -59,7 +60,9 @@ export class ReplicaNode {
     return this.refreshing;
   }
 
+  /** For good: a read or probe after it fails instead of opening a new pool that nothing would close. */
   async close(): Promise<void> {
+    this.closed = true;
     const dataSource = await this.opening?.catch(() => undefined);
     this.opening = undefined;
     this.dataSource = undefined;
@@ -67,6 +70,7 @@ export class ReplicaNode {
   }
 
   private open(): Promise<DataSource> {
+    if (this.closed) return Promise.reject(new Error(`replica ${this.name} is closed (shutting down)`));
     this.opening ??= new DataSource(this.options).initialize().then(
       (ds) => {
         this.onOpen(ds);

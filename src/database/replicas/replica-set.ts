@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { PostgresConnectionCredentialsOptions } from 'typeorm/driver/postgres/PostgresConnectionCredentialsOptions';
 import { LinguaSettings } from '../../lingua-core.options';
@@ -25,7 +25,7 @@ export interface ReplicaReport {
  * catches up. Nothing here can fail start-up or a request: a replica is only ever a faster way.
  */
 @Injectable()
-export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
+export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LinguaReplicas');
   readonly nodes: ReplicaNode[];
   private timer: NodeJS.Timeout | undefined;
@@ -62,7 +62,11 @@ export class ReplicaSet implements OnModuleInit, OnModuleDestroy {
     this.schedule();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * After the host's HTTP server has drained (Nest calls this hook after closing it, onModuleDestroy
+   * before): the reads still in flight until then keep their replicas.
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.probing;
