@@ -35,7 +35,7 @@ describe('lone lease: each rule matters (in-process store, two instances)', () =
     ctx = await TestContext.create();
   });
   afterAll(async () => {
-    for (const c of caches) await c.onModuleDestroy();
+    for (const c of caches) await c.onApplicationShutdown();
     await ctx.close();
   });
 
