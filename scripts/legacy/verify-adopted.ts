@@ -61,8 +61,28 @@ export async function verifyAdopted(url: string, inventory: Inventory, log = (_l
     }
     const rules = await checkRules(client);
     for (const r of rules) if (r.violations) problems.push(`rule "${r.rule}": ${r.violations} violations`);
+    problems.push(...(await unfinishedSchema(client)));
     return { ok: problems.length === 0, tables, defects, rules, problems };
   });
+}
+
+/**
+ * What a killed or failed step could leave behind: an index left INVALID by a concurrent build, a
+ * constraint still NOT VALID. One constraint stays NOT VALID by design: legacy practice sessions have
+ * no owner, and only new ones must have one (LEGACY.md).
+ */
+export const NEVER_VALIDATED = ['ck_practice_sessions_user_id_required'];
+
+async function unfinishedSchema(client: Client): Promise<string[]> {
+  const { rows: indexes } = await client.query(`SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid ORDER BY 1`);
+  const { rows: constraints } = await client.query(
+    `SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND NOT convalidated AND NOT (conname = ANY ($1)) ORDER BY 1`,
+    [NEVER_VALIDATED],
+  );
+  return [
+    ...indexes.map((r) => `index ${r.name} is INVALID (an interrupted concurrent build)`),
+    ...constraints.map((r) => `constraint ${r.conname} is NOT VALID`),
+  ];
 }
 
 async function loadLegacyIds(client: Client, table: string, ranges: Array<[number, number]>): Promise<void> {
