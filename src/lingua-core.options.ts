@@ -240,7 +240,9 @@ export class LinguaSettings {
       throw new LinguaOptionsError(`lingua-core option errors must be 'lingua' or 'host', got ${JSON.stringify(options.errors)}`);
     this.errorBody = fn('errorBody', options.errorBody);
     if (this.errorBody && this.errors === 'host')
-      throw new LinguaOptionsError("lingua-core option errorBody applies to errors: 'lingua' only (with 'host', your filters shape the body)");
+      throw new LinguaOptionsError(
+        "lingua-core option errorBody applies to errors: 'lingua' only (with 'host', your filters shape the body)",
+      );
     const metrics = options.metrics ?? {};
     if (metrics.registry !== undefined && typeof (metrics.registry as { registerMetric?: unknown })?.registerMetric !== 'function')
       throw new LinguaOptionsError('lingua-core option metrics.registry must be a prom-client Registry');
@@ -248,7 +250,9 @@ export class LinguaSettings {
     this.defaultMetrics = metrics.defaultMetrics ?? false;
     this.securityScheme = options.openApi?.securityScheme ?? 'bearer';
     if (!/^[\w.-]{1,64}$/.test(this.securityScheme))
-      throw new LinguaOptionsError(`lingua-core option openApi.securityScheme must match [\\w.-]{1,64}: ${JSON.stringify(this.securityScheme)}`);
+      throw new LinguaOptionsError(
+        `lingua-core option openApi.securityScheme must match [\\w.-]{1,64}: ${JSON.stringify(this.securityScheme)}`,
+      );
     this.openApiErrorBody = options.openApi?.errorBody;
   }
 }

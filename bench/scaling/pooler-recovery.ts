@@ -127,18 +127,23 @@ async function main(): Promise<void> {
     for (const serverConnectTimeout of [15, 2]) {
       const proxy = await BlackholeProxy.start(target);
       try {
-        await withBouncer({ host: '127.0.0.1', port: proxy.port }, { server_connect_timeout: serverConnectTimeout, server_login_retry: 1 }, 20, async (bouncer) => {
-          const url = bouncer.urlFor(server.url);
-          await untilWritesSucceed(url, Date.now(), 1);
-          proxy.silenceNew(true);
-          proxy.blackhole();
-          bouncer.admin('KILL postgres');
-          bouncer.admin('RESUME postgres');
-          await write(url); // PgBouncer opens a server connection into the dark
-          await sleep(1_000);
-          proxy.silenceNew(false);
-          line(`path dark 1 s, server_connect_timeout=${serverConnectTimeout}s`, await untilWritesSucceed(url, Date.now(), 4));
-        });
+        await withBouncer(
+          { host: '127.0.0.1', port: proxy.port },
+          { server_connect_timeout: serverConnectTimeout, server_login_retry: 1 },
+          20,
+          async (bouncer) => {
+            const url = bouncer.urlFor(server.url);
+            await untilWritesSucceed(url, Date.now(), 1);
+            proxy.silenceNew(true);
+            proxy.blackhole();
+            bouncer.admin('KILL postgres');
+            bouncer.admin('RESUME postgres');
+            await write(url); // PgBouncer opens a server connection into the dark
+            await sleep(1_000);
+            proxy.silenceNew(false);
+            line(`path dark 1 s, server_connect_timeout=${serverConnectTimeout}s`, await untilWritesSucceed(url, Date.now(), 4));
+          },
+        );
       } finally {
         await proxy.stop();
       }
@@ -147,7 +152,9 @@ async function main(): Promise<void> {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(`[recovery] ${new Date().toISOString()} ${os.cpus().length} cores; uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+  console.log(
+    `[recovery] ${new Date().toISOString()} ${os.cpus().length} cores; uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -36,7 +36,12 @@ export const isCommit = (sql: unknown): boolean => typeof sql === 'string' && CO
  * `answer`, or a DatabaseDeadlineError after `msLeft` — `onExpiry` first runs, to destroy the
  * connection so nothing it held goes back to the pool. A later settlement of `answer` is ignored.
  */
-export function withinDeadline<T>(answer: Promise<T>, msLeft: number, error: () => DatabaseDeadlineError, onExpiry: () => void): Promise<T> {
+export function withinDeadline<T>(
+  answer: Promise<T>,
+  msLeft: number,
+  error: () => DatabaseDeadlineError,
+  onExpiry: () => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       onExpiry();

@@ -89,7 +89,7 @@ async function expectHealthyPool(ctx: TestContext, w: Work): Promise<void> {
 
 async function untilOk(request: () => Promise<Response>): Promise<{ response: Response; failures: Response[] }> {
   const failures: Response[] = [];
-  for (const giveUp = Date.now() + 60_000; Date.now() < giveUp; ) {
+  for (const giveUp = Date.now() + 60_000; Date.now() < giveUp;) {
     const response = await request();
     if (response.status < 500) return { response, failures };
     failures.push(response);
@@ -245,7 +245,7 @@ describe('issue 22: a socket blackholed (a proxy that stops forwarding)', () => 
 
   /** Destroyed clients close their links; the proxy then closes the server side. */
   async function untilNoDeadLinks(): Promise<void> {
-    for (const giveUp = Date.now() + 30_000; proxy.openLinks().dead > 0; ) {
+    for (const giveUp = Date.now() + 30_000; proxy.openLinks().dead > 0;) {
       if (Date.now() > giveUp) throw new Error(`dead links left open: ${JSON.stringify(proxy.openLinks())}`);
       await new Promise((r) => setTimeout(r, 20));
     }

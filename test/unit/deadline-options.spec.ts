@@ -24,6 +24,12 @@ describe('issue 22: the database deadline option', () => {
     const during = (commit: boolean) => classifyDatabaseError(new QueryFailedError('x', [], new DatabaseDeadlineError(800, commit)));
     expect(during(false)).toMatchObject({ status: 503, code: 'db_unavailable' });
     expect(during(true)?.message).toMatch(/may or may not/);
-    expect([isCommit('COMMIT'), isCommit(' commit'), isCommit('END'), isCommit('SELECT 1'), isCommit(undefined)]).toEqual([true, true, true, false, false]);
+    expect([isCommit('COMMIT'), isCommit(' commit'), isCommit('END'), isCommit('SELECT 1'), isCommit(undefined)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
