@@ -182,8 +182,11 @@ export async function killRevert(
     log(`reverting until it is inside ${moment.name} …`);
     const child = spawn('npm', ['run', '--silent', 'legacy:chain', '--', '--database-url', url, '--revert', '--report', '/dev/null'], {
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
     });
+    // Its `reverted <migration> in <s> s` lines: the downs that completed before the kill.
+    const before: string[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => before.push(...(chunk.toString().match(/reverted \w+ in [\d.]+ s/g) ?? [])));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let done = false;
     void exited.then(() => (done = true));
@@ -205,6 +208,7 @@ export async function killRevert(
           statement: hit.query.replace(/\s+/g, ' ').slice(0, 140),
           runningMs: hit.ms,
           invalidIndexesAfterKill: await invalidIndexes(admin),
+          note: before.length ? `before the kill: ${before.join(', ')}` : undefined,
         };
         log(`  killed the revert in ${report.migration} after ${hit.ms} ms of: ${report.statement}`);
         return report;
