@@ -144,12 +144,12 @@ export function watchStatement(qr: QueryRunner, sql: string): () => void {
   const state = sessions.get(qr);
   if (!state || state.intervalMs === 0 || /^\s*\/\* lingua-batch/.test(sql)) return () => undefined;
   const started = Date.now();
-  const what = describe(sql);
   let polling = false;
+  // Nothing but the timer until the statement has run for an interval: most statements end long before.
   const timer = setInterval(() => {
     if (polling) return;
     polling = true;
-    void statementLine(qr, state, what, started).finally(() => (polling = false));
+    void statementLine(qr, state, describe(sql), started).finally(() => (polling = false));
   }, state.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
