@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiError, LinguaHttpException } from 'lingua-core';
+import { ApiError, classifyDatabaseError, LinguaHttpException } from 'lingua-core';
 
 class ErrorDetail {
   @ApiProperty({ example: 'not_found' }) code: string;
@@ -32,10 +32,14 @@ export class EnvelopeFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+    // A database error from a lingua service the team's code called (not a lingua route): lingua's mapping.
+    const db = exception instanceof HttpException ? undefined : classifyDatabaseError(exception);
+    const status = exception instanceof HttpException ? exception.getStatus() : (db?.status ?? HttpStatus.INTERNAL_SERVER_ERROR);
     const code =
-      exception instanceof LinguaHttpException || exception instanceof ApiError ? exception.code : (CODES[status] ?? 'internal_error');
-    const message = status < 500 && exception instanceof Error ? exception.message : 'Something went wrong.';
+      exception instanceof LinguaHttpException || exception instanceof ApiError
+        ? exception.code
+        : (db?.code ?? CODES[status] ?? 'internal_error');
+    const message = db?.message ?? (status < 500 && exception instanceof Error ? exception.message : 'Something went wrong.');
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), { error: { code, message } }, status);
   }
