@@ -7,6 +7,11 @@ import { AppModule } from '../src/app.module';
 import { signToken, tokenSecret } from '../src/auth/token';
 import { openApiDocument } from '../src/openapi';
 
+interface Operation {
+  security?: Array<Record<string, unknown>>;
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+}
+
 /**
  * The team host's e2e tests, on a real PostgreSQL migrated with the host's CLI (DATABASE_URL).
  * Each point of lingua-core's issue 21 the host relies on has its test here.
@@ -34,9 +39,16 @@ describe('team host with lingua-core', () => {
     await app.init();
     dataSource = app.get(DataSource);
     // An author (the host's token says so) adds a word to lingua's catalogue.
-    const author = await http().post('/accounts').send(signUpBody(`author-${randomUUID()}@team.example`)).expect(201);
+    const author = await http()
+      .post('/accounts')
+      .send(signUpBody(`author-${randomUUID()}@team.example`))
+      .expect(201);
     const asAuthor = bearer(author.body.id, ['author']);
-    const category = await http().post('/lingua/categories').set(asAuthor).send({ name: `Food ${randomUUID()}` }).expect(201);
+    const category = await http()
+      .post('/lingua/categories')
+      .set(asAuthor)
+      .send({ name: `Food ${randomUUID()}` })
+      .expect(201);
     const word = await http()
       .post('/lingua/words')
       .set(asAuthor)
@@ -49,7 +61,10 @@ describe('team host with lingua-core', () => {
   describe('the host @Transactional() around lingua writes', () => {
     it('commit: the account, lingua learner and starter word are visible; the host UUID user reaches GET /lingua/me', async () => {
       const email = `ana-${randomUUID()}@team.example`;
-      const res = await http().post('/accounts').send(signUpBody(email, [wordId])).expect(201);
+      const res = await http()
+        .post('/accounts')
+        .send(signUpBody(email, [wordId]))
+        .expect(201);
       expect(res.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, roles: [], createdAt: expect.any(String) });
       const me = await http().get('/lingua/me').set(bearer(res.body.id)).expect(200);
       expect(me.body).toMatchObject({ id: expect.any(Number), email });
@@ -80,13 +95,18 @@ describe('team host with lingua-core', () => {
     });
 
     it("401 from the host's own guard (no token, a forged token) in the same envelope", async () => {
-      expect((await http().get('/lingua/me').expect(401)).body).toEqual({ error: { code: 'unauthorized', message: 'A bearer token is required.' } });
+      expect((await http().get('/lingua/me').expect(401)).body).toEqual({
+        error: { code: 'unauthorized', message: 'A bearer token is required.' },
+      });
       const forged = await http().get('/accounts/me').set('Authorization', 'Bearer e30.forged').expect(401);
       expect(forged.body).toEqual({ error: { code: 'unauthorized', message: 'Invalid token.' } });
     });
 
     it('404 not_found', async () => {
-      const account = await http().post('/accounts').send(signUpBody(`cy-${randomUUID()}@team.example`)).expect(201);
+      const account = await http()
+        .post('/accounts')
+        .send(signUpBody(`cy-${randomUUID()}@team.example`))
+        .expect(201);
       const res = await http().get('/lingua/words/2147483000').set(bearer(account.body.id)).expect(404);
       expect(res.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
     });
@@ -100,7 +120,13 @@ describe('team host with lingua-core', () => {
     });
 
     it("400 validation_failed: an unknown field, under the host's whitelist + forbidNonWhitelisted pipe", async () => {
-      const body = { email: `eve-${randomUUID()}@team.example`, displayName: 'Eve', nativeLanguage: 'en', targetLanguage: 'es', isAdmin: true };
+      const body = {
+        email: `eve-${randomUUID()}@team.example`,
+        displayName: 'Eve',
+        nativeLanguage: 'en',
+        targetLanguage: 'es',
+        isAdmin: true,
+      };
       const res = await http().post('/lingua/users').send(body).expect(400);
       expect(res.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
     });
@@ -142,11 +168,11 @@ describe('team host with lingua-core', () => {
     expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(['access-token']);
     const operations = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/lingua/'))
-      .flatMap(([, item]) => Object.values(item as Record<string, { security?: Array<Record<string, unknown>>; responses: Record<string, any> }>));
+      .flatMap(([, item]) => Object.values(item as Record<string, Operation>));
     expect(operations.length).toBeGreaterThan(30);
     const schemes = new Set(operations.flatMap((op) => (op.security ?? []).flatMap((s) => Object.keys(s))));
     expect([...schemes]).toEqual(['access-token']);
-    const notFound = (doc.paths['/lingua/words/{id}'] as Record<string, { responses: Record<string, any> }>).get.responses['404'];
-    expect(notFound.content['application/json'].schema.$ref).toBe('#/components/schemas/ErrorEnvelope');
+    const notFound = (doc.paths['/lingua/words/{id}'] as Record<string, Operation>).get.responses['404'];
+    expect(notFound.content?.['application/json'].schema.$ref).toBe('#/components/schemas/ErrorEnvelope');
   });
 });

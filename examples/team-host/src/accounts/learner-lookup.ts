@@ -14,10 +14,9 @@ export function learnerLookup(dataSource: DataSource): (req: LinguaHostRequest) 
     if (!userId) return undefined;
     const hit = known.get(userId);
     if (hit !== undefined) return hit;
-    const [row] = await dataSource.query<Array<{ lingua_user_id: number | null }>>(
-      'SELECT lingua_user_id FROM accounts WHERE id = $1',
-      [userId],
-    );
+    const [row] = await dataSource.query<Array<{ lingua_user_id: number | null }>>('SELECT lingua_user_id FROM accounts WHERE id = $1', [
+      userId,
+    ]);
     if (row?.lingua_user_id == null) return undefined;
     known.set(userId, row.lingua_user_id);
     return row.lingua_user_id;

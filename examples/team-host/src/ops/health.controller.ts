@@ -28,7 +28,11 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.ping('db'), () => this.lingua.pingCheck('lingua_database'), () => this.lingua.isHealthy('lingua')]);
+    return this.health.check([
+      () => this.ping('db'),
+      () => this.lingua.pingCheck('lingua_database'),
+      () => this.lingua.isHealthy('lingua'),
+    ]);
   }
 
   private async ping(key: string) {
