@@ -93,11 +93,15 @@ export async function sizeAddedBy(appDir: string, dependency: string): Promise<n
 export async function resolvedVersions(appDir: string): Promise<Map<string, string>> {
   const { stdout } = await run('npm', ['ls', '--all', '--long', '--json'], { cwd: appDir });
   const found = new Map<string, string>();
+  // A package shows up once in full and elsewhere as a "deduped" stub without its dependencies.
+  const expanded = new Set<string>();
   const walk = (node: LsNode) => {
     for (const child of Object.values(node.dependencies ?? {})) {
       const where = child.path && relative(appDir, child.path);
-      if (!where || !child.version || found.has(where)) continue;
+      if (!where || !child.version) continue;
       found.set(where, child.version);
+      if (!child.dependencies || expanded.has(where)) continue;
+      expanded.add(where);
       walk(child);
     }
   };
