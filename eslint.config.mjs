@@ -2,7 +2,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'scripts/*.js', 'eslint.config.mjs', 'jest.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.data/',
+      'coverage/',
+      'scripts/*.js',
+      'eslint.config.mjs',
+      'jest.config.js',
+      'examples/*/test/jest-e2e.config.js',
+      'examples/*/esbuild.mjs',
+      'examples/*/bundle/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,9 +1,10 @@
 import { cp, lstat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { run, runOk } from './processes';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const EXAMPLE_DIR = join(REPO_ROOT, 'examples/monolith');
+export const TEAM_HOST_DIR = join(REPO_ROOT, 'examples/team-host');
 
 export interface PackedTarball {
   path: string;
@@ -33,9 +34,14 @@ export async function packLinguaCore(destination: string): Promise<PackedTarball
   };
 }
 
+/** Copies an example's sources (no node_modules, build output or bundle). */
+export async function copyExample(destination: string, source = EXAMPLE_DIR): Promise<void> {
+  await cp(source, destination, { recursive: true, filter: (src) => !/[\\/](node_modules|dist|bundle)$/.test(src) });
+}
+
 /** Copies the example (sources only) and installs it with `lingua-core` taken from `tarball`. */
 export async function installExample(tarball: string, destination: string): Promise<{ stderr: string }> {
-  await cp(EXAMPLE_DIR, destination, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) });
+  await copyExample(destination);
   await runOk('npm', ['pkg', 'set', `dependencies.lingua-core=file:${tarball}`], { cwd: destination });
   const { stderr } = await runOk('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: destination });
   return { stderr };
@@ -55,6 +61,7 @@ export async function directorySize(path: string, skip: string[] = []): Promise<
 
 interface LsNode {
   path?: string;
+  version?: string;
   dependencies?: Record<string, LsNode>;
 }
 
@@ -80,4 +87,24 @@ export async function sizeAddedBy(appDir: string, dependency: string): Promise<n
   // A package's own node_modules holds other packages, counted (or not) on their own.
   for (const path of withIt) if (!without.has(path)) total += await directorySize(path, ['node_modules']);
   return total;
+}
+
+/** Every installed package of the app, by install location (relative to the app) → version. */
+export async function resolvedVersions(appDir: string): Promise<Map<string, string>> {
+  const { stdout } = await run('npm', ['ls', '--all', '--long', '--json'], { cwd: appDir });
+  const found = new Map<string, string>();
+  // A package shows up once in full and elsewhere as a "deduped" stub without its dependencies.
+  const expanded = new Set<string>();
+  const walk = (node: LsNode) => {
+    for (const child of Object.values(node.dependencies ?? {})) {
+      const where = child.path && relative(appDir, child.path);
+      if (!where || !child.version) continue;
+      found.set(where, child.version);
+      if (!child.dependencies || expanded.has(where)) continue;
+      expanded.add(where);
+      walk(child);
+    }
+  };
+  walk(JSON.parse(stdout) as LsNode);
+  return found;
 }
