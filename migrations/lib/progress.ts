@@ -174,7 +174,8 @@ async function statementLine(qr: QueryRunner, state: SessionState, what: Describ
   const elapsed = (Date.now() - startedAt) / 1000;
   try {
     if (what.index) {
-      const [p] = await qr.connection.query(
+      const [p] = await sideQuery(
+        qr,
         `SELECT p.phase, p.blocks_total::bigint AS bt, p.blocks_done::bigint AS bd, p.tuples_total::bigint AS tt, p.tuples_done::bigint AS td
            FROM pg_stat_progress_create_index p JOIN pg_stat_activity a USING (pid)
           WHERE p.datid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND a.query LIKE $1 LIMIT 1`,
@@ -190,7 +191,8 @@ async function statementLine(qr: QueryRunner, state: SessionState, what: Describ
     }
     let size = '';
     if (what.table) {
-      const [t] = await qr.connection.query(
+      const [t] = await sideQuery(
+        qr,
         `SELECT greatest(reltuples, 0)::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class WHERE oid = to_regclass($1)`,
         [what.table],
       );
@@ -226,11 +228,26 @@ function report(qr: QueryRunner, state: SessionState, step: string, r: Report): 
   });
 }
 
+/**
+ * A statement on another connection of the migration's DataSource, sent on its pg client directly:
+ * the chain's log (TypeORM prints every migration statement) stays the chain's.
+ */
+async function sideQuery(qr: QueryRunner, sql: string, params?: unknown[]): Promise<Array<Record<string, string>>> {
+  const side = qr.connection.createQueryRunner();
+  try {
+    const client = (await side.connect()) as { query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, string>> }> };
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await side.release();
+  }
+}
+
 async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: Report): Promise<void> {
   const ds = qr.connection;
   if (!tablesReady.has(ds)) {
-    await ds.query(`CREATE SCHEMA IF NOT EXISTS lingua_ops`);
-    await ds.query(
+    await sideQuery(qr, `CREATE SCHEMA IF NOT EXISTS lingua_ops`);
+    await sideQuery(
+      qr,
       `CREATE UNLOGGED TABLE IF NOT EXISTS lingua_ops.migration_progress (
          migration text NOT NULL, step text NOT NULL, pid int NOT NULL, started_at timestamptz NOT NULL,
          updated_at timestamptz NOT NULL, rows_done bigint, rows_total bigint, rows_per_second bigint,
@@ -239,7 +256,8 @@ async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: R
     tablesReady.add(ds);
   }
   const round = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? null : Math.round(n));
-  await ds.query(
+  await sideQuery(
+    qr,
     `INSERT INTO lingua_ops.migration_progress AS p
        VALUES ($1, $2, $3, to_timestamp($4::float8 / 1000), now(), $5, $6, $7, $8, $9, $10)
      ON CONFLICT (migration, step, started_at) DO UPDATE SET updated_at = now(), rows_done = $5, rows_total = $6,
