@@ -14,7 +14,7 @@ import { classifyDatabaseError, retryAfterSeconds } from '../database/db-errors'
 import { MetricsService } from '../observability/metrics.service';
 import { ApiError, ApiErrorCode, FieldErrors } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
-import { validatedInputError } from './lingua-request.interceptor';
+import { validatedInputError } from './lingua-request.guard';
 
 export interface ErrorBody {
   statusCode: number;
