@@ -7,7 +7,10 @@
  * (docs/benchmarks.md, "Write path CPU (issue 22)").
  *
  *   npx ts-node --transpile-only bench/http/write-cpu.ts [--size 10k] [-c 8] [--rounds 5] [--seconds 5]
- *     [--route answer,append] [--shape hot,spread] [--before /path/to/dist/host/main.js] [--express]
+ *     [--route answer,append] [--shape hot,spread] [--before /path/to/dist/host/main.js] [--express] [--bare]
+ *
+ * `--bare` adds bare Nest on Fastify (bench/http/bare-nest.ts: the host's logging and guard, the floor's
+ * handlers): ours − bare is what lingua-core's own layers cost per write.
  *
  * Same database, fixtures, routes and correctness check as `npm run bench:http` (reuses its
  * `lingua_bench_http_<size>` on BENCH_DATABASE_URL's server); the hosts use the in-process cache
@@ -24,18 +27,18 @@ import { DEFAULT_SERVER_URL, prepareDatabase } from './database';
 import { chooseShapedFixtures } from './fixtures';
 import { runLoad, send } from './load';
 import { buildRoutes, canonical, Route } from './routes';
-import { buildHost, RunningServer, startDeployedHost, startFloor } from './servers';
+import { buildHost, RunningServer, startBareNest, startDeployedHost, startFloor } from './servers';
 import type { HttpSizeLabel } from '../data';
 
 const LOG_DIR = path.join(__dirname, '..', 'reports', 'logs');
 const log = (line: string) => console.error(`[write-cpu] ${line}`);
 const USAGE =
-  'write-cpu.ts [--size 10k] [-c 8] [--rounds 5] [--seconds 5] [--route answer,append] [--shape hot,spread] [--before entry.js] [--express]';
+  'write-cpu.ts [--size 10k] [-c 8] [--rounds 5] [--seconds 5] [--route answer,append] [--shape hot,spread] [--before entry.js] [--express] [--bare]';
 
 async function main(): Promise<void> {
   const flags = readFlags(process.argv.slice(2), {
-    known: ['size', 'c', 'rounds', 'seconds', 'route', 'shape', 'before', 'express', 'help'],
-    booleans: ['express', 'help'],
+    known: ['size', 'c', 'rounds', 'seconds', 'route', 'shape', 'before', 'express', 'bare', 'help'],
+    booleans: ['express', 'bare', 'help'],
     usage: USAGE,
   });
   const num = (name: string, fallback: number) => Number(flags.get(name) ?? fallback);
@@ -56,6 +59,14 @@ async function main(): Promise<void> {
 
   const servers: RunningServer[] = [await startFloor(await env()), await host('ours-fastify', 'fastify')];
   if (before) servers.push(await host('before-fastify', 'fastify', before));
+  if (flags.has('bare'))
+    servers.push(
+      await startBareNest(await env(), {
+        name: 'bare-fastify',
+        platform: 'fastify',
+        logFile: path.join(LOG_DIR, `${stamp}-write-cpu-bare.log`),
+      }),
+    );
   if (flags.has('express')) servers.push(await host('ours-express', 'express'));
   const stopAll = () => Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
   process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
@@ -88,7 +99,11 @@ async function main(): Promise<void> {
       log(`round ${round + 1}/${rounds} done (load ${os.loadavg()[0].toFixed(2)})`);
     }
     clearInterval(sampler);
-    const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+    const median = (xs: number[]) =>
+      quantile(
+        [...xs].sort((a, b) => a - b),
+        0.5,
+      );
     console.log(`| route | shape | server | CPU µs/req median | (per round) | req/s median | × floor CPU |`);
     console.log(`|---|---|---|---:|---|---:|---:|`);
     for (const { shape, route } of routes) {
