@@ -1,5 +1,5 @@
 /**
- * CPU µs per request of the write routes (answer, append): the reference host on Fastify against the
+ * CPU µs per request of the write routes (answer, append; or any bench:http route with --route): the reference host on Fastify against the
  * raw floor, and optionally a second build of the host (`--before <entry.js>`, e.g. the previous
  * commit built elsewhere), over HTTP, interleaved and repeated, medians. CPU per request (the server
  * process's utime + stime over a window, divided by its requests) moves far less with other load on
@@ -125,9 +125,12 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every server answers one request of the route with the floor's fields and types (a write: each its own). */
+/** Every server answers one request of the route like the floor (a read: the same request; a write: one each, same fields and types). */
 async function sameShape(route: Route, servers: RunningServer[]): Promise<void> {
-  const bodies = await Promise.all(servers.map(async (s) => ({ s, answer: await send(s.url, route.next()) })));
+  const spec = route.next();
+  const bodies = await Promise.all(
+    servers.map(async (s) => ({ s, answer: await send(s.url, route.kind === 'write' ? route.next() : spec) })),
+  );
   const [floor] = bodies;
   for (const { s, answer } of bodies) {
     if (answer.status >= 300 || canonical(route.sameAnswer(answer.body)) !== canonical(route.sameAnswer(floor.answer.body)))
