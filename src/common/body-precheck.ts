@@ -13,15 +13,28 @@ import type { Type } from '@nestjs/common';
  */
 export type BodyPrecheck<T> = (body: unknown) => T | undefined;
 
-const prechecks = new WeakMap<Type<unknown>, BodyPrecheck<unknown>>();
+type Source = 'body' | 'query';
+const prechecks: Record<Source, WeakMap<Type<unknown>, BodyPrecheck<unknown>>> = { body: new WeakMap(), query: new WeakMap() };
 
 /** Registers `check` for bodies of type `dto` (beside the DTO's class, from the same rules). */
 export function precheckBody<T>(dto: Type<T>, check: BodyPrecheck<T>): void {
-  prechecks.set(dto, check as BodyPrecheck<unknown>);
+  prechecks.body.set(dto, check as BodyPrecheck<unknown>);
 }
 
-export function bodyPrecheckOf(dto: unknown): BodyPrecheck<unknown> | undefined {
-  return typeof dto === 'function' ? prechecks.get(dto as Type<unknown>) : undefined;
+/** Registers `check` for query strings parsed into `dto` (every value arrives as a string). */
+export function precheckQuery<T>(dto: Type<T>, check: BodyPrecheck<T>): void {
+  prechecks.query.set(dto, check as BodyPrecheck<unknown>);
+}
+
+export function precheckOf(source: string, dto: unknown): BodyPrecheck<unknown> | undefined {
+  return (source === 'body' || source === 'query') && typeof dto === 'function' ? prechecks[source].get(dto as Type<unknown>) : undefined;
+}
+
+/** Own keys only: a JSON object, or a parsed query string (Fastify's has a prototype without properties). */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || (Object.getPrototypeOf(proto) === null && Object.keys(proto as object).length === 0);
 }
 
 /**
@@ -29,7 +42,7 @@ export function bodyPrecheckOf(dto: unknown): BodyPrecheck<unknown> | undefined 
  * required, nothing else: what whitelist + forbidNonWhitelisted accept when no field is optional).
  */
 export function exactFields(body: unknown, keys: readonly string[]): Record<string, unknown> | undefined {
-  if (typeof body !== 'object' || body === null || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
+  if (!isPlainRecord(body) || Object.getPrototypeOf(body) !== Object.prototype) return undefined;
   const own = Object.keys(body);
   if (own.length !== keys.length) return undefined;
   for (const key of own) if (!keys.includes(key)) return undefined;
@@ -39,4 +52,41 @@ export function exactFields(body: unknown, keys: readonly string[]): Record<stri
 /** An instance of `dto` holding `fields`: what class-transformer's plainToInstance builds (`new`, then each field). */
 export function instanceOf<T extends object>(dto: Type<T>, fields: Partial<T>): T {
   return Object.assign(new dto(), fields);
+}
+
+/** A query parameter's value as the DTO holds it, or undefined when the precheck is not sure. */
+export type QueryParam = (text: unknown) => unknown;
+
+/**
+ * An optional integer parameter (`@IsOptional() @Type(() => Number) @IsInt() @Min(min) @Max(max)`):
+ * plain decimal digits only — no sign, spaces, exponent or leading zero, which class-validator judges.
+ */
+export const intParam =
+  (min: number, max: number): QueryParam =>
+  (text) => {
+    if (typeof text !== 'string' || !/^(0|[1-9][0-9]{0,9})$/.test(text)) return undefined;
+    const n = Number(text);
+    return n >= min && n <= max ? n : undefined;
+  };
+
+/** An optional string parameter of at most `maxLength` characters, all matching `chars` (a `^[…]+$` class of ASCII characters). */
+export const tokenParam =
+  (maxLength: number, chars: RegExp): QueryParam =>
+  (text) =>
+    typeof text === 'string' && text.length <= maxLength && chars.test(text) ? text : undefined;
+
+/**
+ * The fields of a query string whose parameters are all optional: every key must be one of `params`
+ * and every value sure to pass; a missing key keeps the DTO's default.
+ */
+export function queryFields(query: unknown, params: Record<string, QueryParam>): Record<string, unknown> | undefined {
+  if (!isPlainRecord(query)) return undefined;
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(query)) {
+    if (!Object.hasOwn(params, key)) return undefined;
+    const value = params[key](query[key]);
+    if (value === undefined) return undefined;
+    fields[key] = value;
+  }
+  return fields;
 }

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { FieldErrors, validationFailed } from './api-error';
-import { bodyPrecheckOf } from './body-precheck';
+import { precheckOf } from './body-precheck';
 
 /** Flattens class-validator's tree into `words.3.term`-style field paths. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrors[] {
@@ -26,7 +26,7 @@ export function createValidationPipe(): ValidationPipe {
 
 /**
  * The same pipe as a class, so lingua-core's controllers bind it themselves (`@LinguaController`). A
- * body with a registered precheck (common/body-precheck.ts) that passes it skips class-validator;
+ * body or query with a registered precheck (common/body-precheck.ts) that passes it skips class-validator;
  * everything else, and every rejection, goes through class-validator as before.
  */
 @Injectable()
@@ -36,10 +36,8 @@ export class LinguaValidationPipe extends ValidationPipe {
   }
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body') {
-      const dto = bodyPrecheckOf(metadata.metatype)?.(value);
-      if (dto !== undefined) return Promise.resolve(dto);
-    }
+    const dto = precheckOf(metadata.type, metadata.metatype)?.(value);
+    if (dto !== undefined) return Promise.resolve(dto);
     return super.transform(value, metadata);
   }
 }

@@ -1,20 +1,23 @@
 import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
-import { bodyPrecheckOf } from '../../src/common/body-precheck';
+import { precheckOf } from '../../src/common/body-precheck';
 import { LinguaValidationPipe } from '../../src/common/validation';
-import { AppendMessageDto } from '../../src/conversations/dto/conversation.dto';
+import { AppendMessageDto, MessageListQuery } from '../../src/conversations/dto/conversation.dto';
+import { CursorQuery } from '../../src/common/pagination';
+import { DueQuery, LearnerVocabularyQuery } from '../../src/vocabulary/dto/learner-vocabulary.dto';
 import { SubmitAnswerDto } from '../../src/practice/dto/practice.dto';
 
 /**
- * The hand-written checks of the hot bodies (src/common/body-precheck.ts) against the DTOs' own
- * class-validator rules, run through lingua's pipe with the precheck out of the way: a body the
- * precheck accepts must be accepted by class-validator with the same fields; a body it refuses goes to
+ * The hand-written checks of the hot bodies and queries (src/common/body-precheck.ts) against the
+ * DTOs' own class-validator rules, run through lingua's pipe with the precheck out of the way: an input
+ * the precheck accepts must be accepted by class-validator with the same fields; one it refuses goes to
  * class-validator (the pipe's answer, 400 body included, is then class-validator's).
  */
 const pipe = new LinguaValidationPipe();
-const classValidator = (dto: Type<unknown>, body: unknown) =>
-  // As a query, not a body: the pipe's precheck does not run; class-validator does, as for a body.
-  pipe.transform(structuredClone(body), { type: 'query', metatype: dto }).then(
+type Source = 'body' | 'query';
+const classValidator = (dto: Type<unknown>, input: unknown, source: Source) =>
+  // Given as the other source, which has no precheck for this DTO: class-validator runs, as it would for this one.
+  pipe.transform(structuredClone(input), { type: source === 'body' ? 'query' : 'body', metatype: dto }).then(
     (value) => ({ ok: true as const, value }),
     () => ({ ok: false as const }),
   );
@@ -71,24 +74,79 @@ const MESSAGES: unknown[] = [
   null,
 ];
 
-describe('hot body prechecks (src/common/body-precheck.ts)', () => {
+/** Parsed query strings: plain objects, and Fastify's kind (a prototype without properties). */
+const queries = (list: Array<Record<string, unknown>>) => [
+  ...list,
+  ...list.map((q) => Object.assign(Object.create(Object.create(null) as object) as object, q)),
+];
+const CURSOR_QUERIES: Array<Record<string, unknown>> = [
+  {},
+  { limit: '50' },
+  { limit: '1' },
+  { limit: '100' },
+  { limit: '101' },
+  { limit: '0' },
+  { limit: '007' },
+  { limit: '1e2' },
+  { limit: ' 5' },
+  { limit: '-1' },
+  { limit: '' },
+  { limit: ['1', '2'] },
+  { cursor: 'WzEyXQ' },
+  { cursor: 'a'.repeat(300) },
+  { cursor: 'a'.repeat(301) },
+  { cursor: 'ab+c' },
+  { cursor: '' },
+  { limit: '20', cursor: 'WzEyXQ' },
+  { x: '1' },
+  { constructor: '1' },
+  { toString: '1' },
+];
+const VOCABULARY_QUERIES = queries([
+  ...CURSOR_QUERIES,
+  { categoryId: '3', mastery: '0' },
+  { categoryId: '2147483647', mastery: '5' },
+  { categoryId: '2147483648' },
+  { categoryId: '0' },
+  { mastery: '6' },
+  { mastery: '2.0' },
+]);
+const MESSAGE_QUERIES = queries([
+  {},
+  { limit: '50' },
+  { afterOrder: '0', limit: '1' },
+  { afterOrder: '2147483647' },
+  { afterOrder: '2147483648' },
+  { afterOrder: '-1' },
+  { limit: '100' },
+  { limit: '101' },
+  { limit: '05' },
+  { cursor: 'x' },
+  { limit: ['5'] },
+]);
+
+describe('hot body and query prechecks (src/common/body-precheck.ts)', () => {
   it.each([
-    ['SubmitAnswerDto', SubmitAnswerDto, ANSWERS],
-    ['AppendMessageDto', AppendMessageDto, MESSAGES],
-  ] as const)('%s: accepts only what class-validator accepts, with the same fields', async (_name, dto, bodies) => {
-    const precheck = bodyPrecheckOf(dto);
+    ['SubmitAnswerDto', SubmitAnswerDto, 'body', ANSWERS, 4],
+    ['AppendMessageDto', AppendMessageDto, 'body', MESSAGES, 3],
+    ['CursorQuery', CursorQuery, 'query', queries(CURSOR_QUERIES), 6],
+    ['LearnerVocabularyQuery', LearnerVocabularyQuery, 'query', VOCABULARY_QUERIES, 8],
+    ['DueQuery', DueQuery, 'query', queries([{}, { limit: '20' }, { limit: '100' }, { limit: '101' }, { limit: '0' }, { cursor: 'x' }]), 4],
+    ['MessageListQuery', MessageListQuery, 'query', MESSAGE_QUERIES, 6],
+  ] as const)('%s: accepts only what class-validator accepts, with the same fields', async (_name, dto, source, inputs, least) => {
+    const precheck = precheckOf(source, dto);
     expect(precheck).toBeDefined();
     let accepted = 0;
-    for (const body of bodies) {
+    for (const body of inputs as readonly unknown[]) {
       const fast = precheck!(body);
       if (fast === undefined) continue;
       accepted++;
-      const slow = await classValidator(dto, body);
+      const slow = await classValidator(dto, body, source);
       expect({ body, ok: slow.ok }).toEqual({ body, ok: true });
       expect(fast).toBeInstanceOf(dto);
       expect({ ...(fast as object) }).toEqual({ ...((slow as { value: object }).value ?? {}) });
     }
-    expect(accepted).toBeGreaterThanOrEqual(4);
+    expect(accepted).toBeGreaterThanOrEqual(least);
   });
 
   it('the pipe answers a refused body with class-validator’s 400 and details', async () => {

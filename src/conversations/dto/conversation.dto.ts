@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, length, Max, Min } from 'class-validator';
-import { exactFields, instanceOf, precheckBody } from '../../common/body-precheck';
+import { exactFields, instanceOf, intParam, precheckBody, precheckQuery, queryFields } from '../../common/body-precheck';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
 import { CursorPage, CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
 import { CONVERSATION_STATUSES, ConversationStatus, SESSION_TYPES, SessionType } from '../entities/conversation-session.entity';
@@ -111,6 +111,13 @@ export class MessageListQuery {
   @Max(MAX_PER_PAGE)
   limit: number = 50;
 }
+
+/** MessageListQuery's decorators written out (a hot read; see common/body-precheck.ts). */
+const MESSAGE_LIST_PARAMS = { afterOrder: intParam(0, 2_147_483_647), limit: intParam(1, MAX_PER_PAGE) };
+precheckQuery(MessageListQuery, (query) => {
+  const fields = queryFields(query, MESSAGE_LIST_PARAMS);
+  return fields && instanceOf(MessageListQuery, fields);
+});
 
 export class MessagePage {
   @ApiProperty({ type: [MessageDto] }) items: MessageDto[];
