@@ -4,12 +4,13 @@
  * JwtAuthGuard as APP_GUARD), and one plain controller whose handlers run the floor's hand-written `pg`
  * statements for the same answers (a pool of 10) — no lingua-core: no interceptors, pipes, validation,
  * exception filter, TypeORM or DTO mapping classes. ours − bare-nest on the same platform is what
- * lingua-core's own per-request layers cost; bare-nest − floor is Nest, the platform and logging.
+ * lingua-core's own per-request layers cost; bare-nest − floor is Nest, the platform and logging. The two
+ * writes run the floor's own handlers (FLOOR_WRITES: the answer's two statements, the append's one).
  *
  *   DATABASE_URL=… JWT_SECRET=… PORT=… HTTP_PLATFORM=express|fastify node -r ts-node/register/transpile-only bench/http/bare-nest.ts
  */
 import 'reflect-metadata';
-import { Controller, Get, HttpException, Module, Param, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Module, Param, Post, Query, Req } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -20,7 +21,7 @@ import { JwtAuthGuard, jwtModuleOptions } from '../../host/jwt-auth.guard';
 import { loggerParams } from '../../host/logging';
 import { createHostApp } from '../../host/platform';
 // The floor's statements and answer shapes, imported (importing floor.ts starts no server; its pool connects on first use only).
-import { ITEM_SQL, message, MESSAGES_SQL, vocabularyItem } from './floor';
+import { FLOOR_WRITES, ITEM_SQL, message, MESSAGES_SQL, Row, vocabularyItem } from './floor';
 
 const env = validateEnv(process.env);
 const pool = new Pool({ connectionString: env.DATABASE_URL, max: env.DB_POOL_MAX, options: '-c TimeZone=UTC' });
@@ -28,11 +29,36 @@ pool.on('error', () => undefined);
 
 interface Authed {
   user: { id: number };
+  url: string;
+  originalUrl?: string;
+}
+
+/** A write as the floor does it (its handler, statements and answer), behind Nest: no lingua-core between. */
+async function floorWrite(req: Authed, body: Row): Promise<unknown> {
+  const url = new URL(req.originalUrl ?? req.url, 'http://bare');
+  for (const [method, pattern, handler] of FLOOR_WRITES) {
+    const m = method === 'POST' ? pattern.exec(url.pathname) : null;
+    if (!m) continue;
+    const [status, payload] = await handler(req.user.id, m, url, body);
+    if (status >= 300) throw new HttpException(payload as Record<string, unknown>, status);
+    return payload;
+  }
+  throw new HttpException({ statusCode: 404, code: 'not_found', message: 'No such route.' }, 404);
 }
 const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
 
 @Controller()
 class BareController {
+  @Post('api/me/practice-sessions/:id/answers')
+  answer(@Req() req: Authed, @Body() body: Row) {
+    return floorWrite(req, body);
+  }
+
+  @Post('api/me/conversations/:id/messages')
+  append(@Req() req: Authed, @Body() body: Row) {
+    return floorWrite(req, body);
+  }
+
   @Public()
   @Get('health/live')
   live() {

@@ -132,6 +132,7 @@ export function buildRoutes(f: HttpFixtures): Route[] {
     },
     {
       name: 'answer',
+      bare: true,
       label: 'POST /api/me/practice-sessions/:id/answers',
       kind: 'write',
       next: () => {
@@ -149,6 +150,7 @@ export function buildRoutes(f: HttpFixtures): Route[] {
     },
     {
       name: 'append',
+      bare: true,
       label: 'POST /api/me/conversations/:id/messages',
       kind: 'write',
       next: () => {

@@ -16,7 +16,7 @@ import { LinguaHostRequest, LinguaSettings } from '../lingua-core.options';
 import { MetricsService } from '../observability/metrics.service';
 import { ApiError, ApiErrorCode, FieldErrors, LinguaErrorBody, LinguaHttpException } from './api-error';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
-import { validatedInputError } from './lingua-request.interceptor';
+import { validatedInputError } from './lingua-request.guard';
 
 /** SPEC §3's error body (the name earlier versions exported; the same as `LinguaErrorBody`). */
 export type ErrorBody = LinguaErrorBody;

@@ -1,6 +1,6 @@
-import { applyDecorators, Controller, UseFilters, UseInterceptors, UsePipes } from '@nestjs/common';
+import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiExceptionFilter } from './api-exception.filter';
-import { LinguaRequestInterceptor } from './lingua-request.interceptor';
+import { LinguaRequestGuard } from './lingua-request.guard';
 import { ApiBearerAuth, ApiTags } from './swagger-optional';
 import { LinguaValidationPipe } from './validation';
 
@@ -14,7 +14,7 @@ export const LinguaController = (path: string, tag: string) =>
     Controller(path),
     UseFilters(ApiExceptionFilter),
     UsePipes(LinguaValidationPipe),
-    UseInterceptors(LinguaRequestInterceptor),
+    UseGuards(LinguaRequestGuard),
     ApiTags(tag),
     ApiBearerAuth(),
   );

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { validationFailed } from './api-error';
+import { instanceOf, intParam, precheckQuery, QueryParam, queryFields, tokenParam } from './body-precheck';
 
 export const MAX_PER_PAGE = 100;
 
@@ -56,6 +57,16 @@ export class CursorQuery {
   @Matches(/^[A-Za-z0-9_-]+$/)
   cursor?: string;
 }
+
+/** CursorQuery's decorators written out (see common/body-precheck.ts); subclasses add theirs. */
+export const CURSOR_QUERY_PARAMS: Record<string, QueryParam> = {
+  limit: intParam(1, MAX_PER_PAGE),
+  cursor: tokenParam(300, /^[A-Za-z0-9_-]+$/),
+};
+precheckQuery(CursorQuery, (query) => {
+  const fields = queryFields(query, CURSOR_QUERY_PARAMS);
+  return fields && instanceOf(CursorQuery, fields);
+});
 
 export interface CursorPage<T> {
   items: T[];

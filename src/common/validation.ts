@@ -1,5 +1,6 @@
-import { Injectable, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { FieldErrors, validationFailed } from './api-error';
+import { precheckOf } from './body-precheck';
 
 /** Flattens class-validator's tree into `words.3.term`-style field paths. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrors[] {
@@ -23,10 +24,20 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe(VALIDATION_OPTIONS);
 }
 
-/** The same pipe as a class, so lingua-core's controllers bind it themselves (`@LinguaController`). */
+/**
+ * The same pipe as a class, so lingua-core's controllers bind it themselves (`@LinguaController`). A
+ * body or query with a registered precheck (common/body-precheck.ts) that passes it skips class-validator;
+ * everything else, and every rejection, goes through class-validator as before.
+ */
 @Injectable()
 export class LinguaValidationPipe extends ValidationPipe {
   constructor() {
     super(VALIDATION_OPTIONS);
+  }
+
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dto = precheckOf(metadata.type, metadata.metatype)?.(value);
+    if (dto !== undefined) return Promise.resolve(dto);
+    return super.transform(value, metadata);
   }
 }

@@ -10,6 +10,19 @@ export function fromRawRow<T>(row: Record<string, unknown>): T {
 export const withoutPrefix = (row: Record<string, unknown>, prefix: string): Record<string, unknown> =>
   Object.fromEntries(Object.entries(row).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
 
+/**
+ * `fromRawRow` (and `withoutPrefix`) for a statement whose columns are known: the renaming is worked
+ * out once, and each row is copied field by field (no per-row entries arrays, regexes or key scans).
+ */
+export function rowMapper<T>(columns: readonly string[], prefix = ''): (row: Record<string, unknown>) => T {
+  const fields = columns.map((c) => [`${prefix}${c}`, snakeToCamel(c)] as const);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (const [from, to] of fields) out[to] = row[from];
+    return out as T;
+  };
+}
+
 export const snakeToCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** count(*) and other bigint results arrive as strings. */

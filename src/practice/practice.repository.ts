@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { fromRawRow, withoutPrefix } from '../database/raw-rows';
+import { fromRawRow, rowMapper } from '../database/raw-rows';
 import { prepared } from '../database/pg-driver';
 import type { CardState, ScheduledCard } from '../vocabulary/srs';
 import { PracticeAnswer } from './entities/practice-answer.entity';
@@ -36,6 +36,10 @@ const ANSWER_COLUMNS = [
   'mastery_level',
 ];
 const CARD_COLUMNS = ['due_at', 'stability', 'difficulty', 'reps', 'lapses', 'state', 'learning_steps', 'last_reviewed_at'];
+/** The answer's and the card's columns of the two fast-path statements, as entity fields. */
+const answerRow = rowMapper<PracticeAnswer>(ANSWER_COLUMNS);
+const snapshotAnswer = rowMapper<PracticeAnswer>(ANSWER_COLUMNS, 'a_');
+const snapshotCard = rowMapper<CardState & { rowVersion: string }>([...CARD_COLUMNS, 'row_version'], 'c_');
 
 /** Session, previous answer and card in one statement (each lookup is by a unique index). */
 export const ANSWER_SNAPSHOT_SQL = prepared(`
@@ -161,8 +165,8 @@ export class PracticeRepository {
     return {
       sessionFound: row.session_found === true,
       sessionFinished: row.session_finished === true,
-      previous: row.a_id === null ? undefined : fromRawRow<PracticeAnswer>(withoutPrefix(row, 'a_')),
-      card: row.c_row_version === null ? undefined : fromRawRow<CardState & { rowVersion: string }>(withoutPrefix(row, 'c_')),
+      previous: row.a_id === null ? undefined : snapshotAnswer(row),
+      card: row.c_row_version === null ? undefined : snapshotCard(row),
     };
   }
 
@@ -172,7 +176,7 @@ export class PracticeRepository {
       string,
       unknown
     >[];
-    return rows.length ? fromRawRow<PracticeAnswer>(rows[0]) : undefined;
+    return rows.length ? answerRow(rows[0]) : undefined;
   }
 
   async countAnswer(manager: EntityManager, sessionId: number, correct: boolean): Promise<void> {

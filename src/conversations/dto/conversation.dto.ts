@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, length, Max, Min } from 'class-validator';
+import { exactFields, instanceOf, intParam, precheckBody, precheckQuery, queryFields } from '../../common/body-precheck';
 import { IsJsonObject, parseJsonObjectParam } from '../../common/json-document';
 import { CursorPage, CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
 import { CONVERSATION_STATUSES, ConversationStatus, SESSION_TYPES, SessionType } from '../entities/conversation-session.entity';
@@ -83,6 +84,16 @@ export class AppendMessageDto {
   content: string;
 }
 
+const MESSAGE_FIELDS = ['role', 'content'] as const;
+const ROLES: readonly unknown[] = MESSAGE_ROLES;
+
+/** AppendMessageDto's decorators written out (a hot write; see common/body-precheck.ts). */
+precheckBody(AppendMessageDto, (body) => {
+  const b = exactFields(body, MESSAGE_FIELDS);
+  if (!b || !ROLES.includes(b.role) || typeof b.content !== 'string' || !length(b.content, 1, 20_000)) return undefined;
+  return instanceOf(AppendMessageDto, { role: b.role as MessageRole, content: b.content });
+});
+
 export class MessageListQuery {
   @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return messages with messageOrder greater than this' })
   @IsOptional()
@@ -100,6 +111,13 @@ export class MessageListQuery {
   @Max(MAX_PER_PAGE)
   limit: number = 50;
 }
+
+/** MessageListQuery's decorators written out (a hot read; see common/body-precheck.ts). */
+const MESSAGE_LIST_PARAMS = { afterOrder: intParam(0, 2_147_483_647), limit: intParam(1, MAX_PER_PAGE) };
+precheckQuery(MessageListQuery, (query) => {
+  const fields = queryFields(query, MESSAGE_LIST_PARAMS);
+  return fields && instanceOf(MessageListQuery, fields);
+});
 
 export class MessagePage {
   @ApiProperty({ type: [MessageDto] }) items: MessageDto[];

@@ -1,5 +1,6 @@
 import { ApiProperty } from '../../common/swagger-optional';
-import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, isInt, IsUUID, isUUID, Max, Min } from 'class-validator';
+import { exactFields, instanceOf, precheckBody } from '../../common/body-precheck';
 import type { ReviewRating } from '../../vocabulary/srs';
 import { CARD_STATES, CardStateName } from '../../vocabulary/srs';
 
@@ -60,3 +61,20 @@ export class AnswerResultDto {
   @ApiProperty() answeredAt: string;
   @ApiProperty({ type: ReviewedCardDto, description: "The learner's card for the word after this answer" }) card: ReviewedCardDto;
 }
+
+const ANSWER_FIELDS = ['answerId', 'wordId', 'rating', 'responseMs'] as const;
+const RATINGS: readonly unknown[] = [1, 2, 3, 4];
+const intIn = (v: unknown, min: number, max: number) => isInt(v) && (v as number) >= min && (v as number) <= max;
+
+/** SubmitAnswerDto's decorators written out (the answer is the hottest write; see common/body-precheck.ts). */
+precheckBody(SubmitAnswerDto, (body) => {
+  const b = exactFields(body, ANSWER_FIELDS);
+  if (!b || !isUUID(b.answerId) || !intIn(b.wordId, 1, 2_147_483_647) || !RATINGS.includes(b.rating) || !intIn(b.responseMs, 0, 86_400_000))
+    return undefined;
+  return instanceOf(SubmitAnswerDto, {
+    answerId: b.answerId as string,
+    wordId: b.wordId as number,
+    rating: b.rating as ReviewRating,
+    responseMs: b.responseMs as number,
+  });
+});

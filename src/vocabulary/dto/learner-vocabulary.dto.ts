@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '../../common/swagger-optional';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
+import { CURSOR_QUERY_PARAMS, CursorQuery, MAX_PER_PAGE } from '../../common/pagination';
+import { instanceOf, intParam, precheckQuery, queryFields } from '../../common/body-precheck';
 import { CARD_STATES, CardStateName } from '../srs';
 import { CategoryRefDto } from './catalogue.dto';
 import { MAX_INT4 } from '../../common/id-param';
@@ -80,3 +81,15 @@ export class DueQuery {
   @Max(MAX_PER_PAGE)
   limit: number = 20;
 }
+
+/** The two queries' decorators written out (hot reads; see common/body-precheck.ts). */
+const LEARNER_VOCABULARY_PARAMS = { ...CURSOR_QUERY_PARAMS, categoryId: intParam(1, MAX_INT4), mastery: intParam(0, 5) };
+precheckQuery(LearnerVocabularyQuery, (query) => {
+  const fields = queryFields(query, LEARNER_VOCABULARY_PARAMS);
+  return fields && instanceOf(LearnerVocabularyQuery, fields);
+});
+const DUE_PARAMS = { limit: intParam(1, MAX_PER_PAGE) };
+precheckQuery(DueQuery, (query) => {
+  const fields = queryFields(query, DUE_PARAMS);
+  return fields && instanceOf(DueQuery, fields);
+});

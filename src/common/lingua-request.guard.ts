@@ -1,6 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Observable } from 'rxjs';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { validatedParamsOf } from './request-params';
 import { LinguaValidationPipe } from './validation';
@@ -8,7 +7,7 @@ import { ApiError } from './api-error';
 import { LearnerResolver } from './auth';
 
 const REQUEST_KEY = { body: 'body', query: 'query', param: 'params' } as const;
-/** Where the interceptor leaves the route on the request, for ApiExceptionFilter (which is not told the handler). */
+/** Where the guard leaves the route on the request, for ApiExceptionFilter (which is not told the handler). */
 const LINGUA_ROUTE = Symbol('lingua-route');
 
 interface RoutedRequest {
@@ -16,27 +15,34 @@ interface RoutedRequest {
 }
 
 /**
- * Bound by every lingua-core controller: echoes the request id on every response (errors get it from
- * ApiExceptionFilter) and notes the route on the request, so that when a *host's* global
- * ValidationPipe — which Nest runs before a controller's own pipe — rejects the input first, the
- * filter can validate it again with lingua-core's rules and answer `validation_failed` with per-field
- * `details` (`validatedInputError`). It also hands `@CurrentLearner()` the learner resolver. No rxjs operator per request: the happy path only sets a header.
+ * Bound by every lingua-core controller, and admits every request: echoes the request id on every
+ * response (errors get it from ApiExceptionFilter) and notes the route on the request, so that when a
+ * *host's* global ValidationPipe — which Nest runs after every guard and before a controller's own
+ * pipe — rejects the input first, the filter can validate it again with lingua-core's rules and answer
+ * `validation_failed` with per-field `details` (`validatedInputError`). It also hands
+ * `@CurrentLearner()` the learner resolver.
+ *
+ * A guard, not an interceptor: with any interceptor bound, Nest runs the handler through an rxjs
+ * pipeline (defer, mergeAll, lastValueFrom) on every request — ~4% of the CPU of an answer or an
+ * append (docs/benchmarks.md, "Write path CPU (issue 22)") for one header. Guards run after the
+ * host's global guards (its authentication) and before the route's own, like the interceptor did
+ * relative to the handler; a request one of them rejects gets its header from the filter.
  */
 @Injectable()
-export class LinguaRequestInterceptor implements NestInterceptor {
+export class LinguaRequestGuard implements CanActivate {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Optional() private readonly learners?: LearnerResolver,
   ) {}
 
-  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(ctx: ExecutionContext): boolean {
     const http = ctx.switchToHttp();
     const request = http.getRequest<Parameters<typeof requestIdOf>[0]>();
     (request as RoutedRequest)[LINGUA_ROUTE] = { prototype: ctx.getClass().prototype as object, handler: ctx.getHandler().name };
     // `@CurrentLearner()` resolves the learner with the host's `learner` option, lazily (public routes never call it).
     this.learners?.attach(request as never);
     this.adapterHost.httpAdapter.setHeader(http.getResponse(), REQUEST_ID_HEADER, requestIdOf(request));
-    return next.handle();
+    return true;
   }
 }
 
