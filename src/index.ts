@@ -25,7 +25,7 @@ export type {
 export { LinguaApiModule } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
 export { buildDataSourceOptions } from './database/data-source-options';
-export { detectPooler } from './database/pooler';
+export { detectPooler, resolvePooler } from './database/pooler';
 export { linguaPgDriver } from './database/pg-driver';
 export { LINGUA_ENTITIES } from './database/entities';
 
