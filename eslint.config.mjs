@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NOT_HOST = { group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' };
+
 export default tseslint.config(
   {
     ignores: [
@@ -30,13 +32,42 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Arrows point inward: the library, its migrations, and what the tools and the test harness share
-    // import nothing of the reference host (host/ imports them, never the reverse).
-    files: ['src/**/*.ts', 'migrations/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts'],
+    // Arrows point inward: the library, its migrations, the dev-only launcher (dev/), and what the tools and
+    // the test harness share import nothing of the reference host (host/ imports them, never the reverse).
+    files: ['src/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts', 'dev/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_HOST] }] },
+  },
+  {
+    // Migrations are history: frozen with their own helpers, they import no library runtime code from src/.
+    files: ['migrations/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' }] },
+        {
+          patterns: [
+            NOT_HOST,
+            { group: ['**/src', '**/src/**'], message: 'a migration is frozen: inline the helper (migrations/lib/), never import src/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The reference host lives on the package entry alone, as every embedding host must (STYLE.md): src/index.ts,
+    // never a deep import into src/; and it depends on no tool (scripts/, bench/).
+    files: ['host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '!**/src/index'],
+              message: "import lingua-core through its entry ('../src/index'); if the host needs more, the barrel lacks a public piece",
+            },
+            { group: ['**/scripts/**', '**/bench/**'], message: 'the reference host depends on no tool; shared dev helpers live in dev/' },
+          ],
+        },
       ],
     },
   },

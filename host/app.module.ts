@@ -4,15 +4,12 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { LinguaApiModule } from '../src/api/lingua-api.module';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions, LinguaApiModule, LinguaCoreModule, resolvePooler } from '../src/index';
 import { HostConfigModule } from './config.module';
 import { AppEnv, databaseOptionsFromEnv, linguaOptionsFromEnv } from './env';
-import { resolvePooler } from '../src/database/pooler';
 import { JwtAuthGuard, jwtModuleOptions } from './jwt-auth.guard';
 import { loggerParams } from './logging';
 import { OpsController } from './ops.controller';
-import { LinguaCoreModule } from '../src/lingua-core.module';
 
 /**
  * The reference host: one consumer of the library, as an embedding app would write it. Its own

@@ -2,8 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { LinguaPathsExceptionFilter } from '../src/common/lingua-paths-exception.filter';
-import { MetricsService } from '../src/observability/metrics.service';
+import { LinguaPathsExceptionFilter, MetricsService } from '../src/index';
 
 /** What main.ts and the HTTP tests both apply to the Nest app, so tests exercise the real host. */
 export function configureApp(

@@ -1,8 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { seedDemoLessons } from '../src/lessons/lessons.demo';
-import { UsersService } from '../src/users/users.service';
-import { seedVocabularyDemo } from '../src/vocabulary/vocabulary.demo';
+import { UsersService } from '../src/index';
+import { seedDemoLessons } from './demo/lessons.demo';
+import { seedVocabularyDemo } from './demo/vocabulary.demo';
 
 export const DEMO_LEARNER_EMAIL = 'demo.learner@lingua.local';
 export const DEMO_AUTHOR_EMAIL = 'demo.author@lingua.local';

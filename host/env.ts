@@ -1,4 +1,4 @@
-import type { LinguaCoreOptions, LinguaDatabaseOptions } from '../src/lingua-core.options';
+import type { LinguaCoreOptions, LinguaDatabaseOptions } from '../src/index';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 

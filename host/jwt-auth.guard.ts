@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtModuleOptions, JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import type { AppEnv } from './env';
-import { ApiError } from '../src/common/api-error';
-import { AuthenticatedLearner, IS_PUBLIC } from '../src/common/auth';
+import { ApiError, AuthenticatedLearner, IS_PUBLIC } from '../src/index';
 
 interface TokenClaims {
   sub?: unknown;

@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import { requestIdOf } from '../src/common/request-id';
+import { requestIdOf } from '../src/index';
 
 /**
  * The reference host's request logging (nestjs-pino over pino-http), the same on Express and Fastify:

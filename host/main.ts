@@ -7,7 +7,7 @@ import { ConfigError, hasExternalDatabase, validateEnv } from './env';
 import { configureApp } from './configure-app';
 import { seedDemo } from './demo-seed';
 import { demoTokens } from './demo-tokens';
-import { EmbeddedPostgres } from '../scripts/lib/embedded-postgres';
+import { EmbeddedPostgres } from '../dev/embedded-postgres';
 import { closeIdleSocketsWhileDraining } from './drain';
 import { createHostApp } from './platform';
 import { runPendingMigrations } from './run-migrations';

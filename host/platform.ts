@@ -2,7 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 import type { HttpPlatform } from './env';
-import { requestIdOf } from '../src/common/request-id';
+import { requestIdOf } from '../src/index';
 
 /**
  * The Nest app on the chosen platform. `@nestjs/platform-fastify` is loaded only when chosen, so a

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { withMigrationLock } from '../src/database/migration-lock';
+import { buildDataSourceOptions, withMigrationLock } from '../src/index';
 import { AppEnv, migrationDatabaseOptionsFromEnv } from './env';
 
 /** Applies pending migrations with one line of progress per migration (what `npm start` runs). */

@@ -16,7 +16,7 @@ function newest(p) {
 }
 
 const built = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
-const inputs = ['host', 'src', 'migrations', 'scripts/lib', 'ormconfig.ts', 'tsconfig.json', 'package.json'];
+const inputs = ['host', 'src', 'migrations', 'dev', 'ormconfig.ts', 'tsconfig.json', 'package.json'];
 const sources = Math.max(...inputs.map((p) => newest(path.join(root, p))));
 if (built < sources) {
   console.log('[lingua-core] building the reference host (tsc -p host/tsconfig.json)…');

@@ -21,7 +21,7 @@ const files: string[] = packed.files.map((f: { path: string }) => f.path);
 for (const required of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/migrations/index.js', 'README.md']) {
   if (!files.includes(required)) problems.push(`missing from the tarball: ${required}`);
 }
-const forbidden = /^(test|bench|\.ci|examples|scripts|src|migrations|host)\/|^dist\/(test|bench|scripts|host)\//;
+const forbidden = /^(test|bench|\.ci|examples|scripts|src|migrations|host|dev)\/|^dist\/(test|bench|scripts|host|dev)\//;
 for (const file of files.filter((f) => forbidden.test(f))) problems.push(`should not be shipped: ${file}`);
 
 const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {}), ...builtinModules]);

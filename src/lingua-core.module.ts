@@ -82,7 +82,7 @@ export const {
 })
 export class LinguaCoreModule extends LinguaCoreConfigurableModule {
   /** Every option is optional: `LinguaCoreModule.forRoot()` runs on the host's default connection. */
-  static forRoot(options: typeof LINGUA_CORE_OPTIONS_TYPE = {}): DynamicModule {
+  static forRoot(options: LinguaCoreOptions & Partial<LinguaCoreExtras> = {}): DynamicModule {
     return super.forRoot(options);
   }
 }

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { BlackholeProxy } from '../../scripts/lib/blackhole-proxy';
-import { EmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { EmbeddedPostgres } from '../../dev/embedded-postgres';
 import { PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';
 
 const DEADLINE_MS = 1_000;

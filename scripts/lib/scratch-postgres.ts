@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgres, isProcessAlive, stopOrphan } from './embedded-postgres';
+import { EmbeddedPostgres, isProcessAlive, stopOrphan } from '../../dev/embedded-postgres';
 
 /**
  * Throw-away PostgreSQL for the test harness, the tooling scripts and the benchmark: an embedded

@@ -4,7 +4,7 @@ const HEADER = 'x-request-id';
 const ACCEPTABLE = /^[\w.:-]{1,128}$/;
 const REQUEST_ID = Symbol.for('lingua-core.requestId');
 
-interface RequestLike {
+export interface RequestLike {
   headers?: Record<string, unknown>;
   /** Fastify wraps Node's request; Express is Node's request. */
   raw?: RequestLike;

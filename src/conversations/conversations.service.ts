@@ -28,6 +28,7 @@ import { LinguaScoped } from '../database/statement-scope';
 @Injectable()
 @LinguaScoped()
 export class ConversationsService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: ConversationsRepository,
     private readonly interactions: InteractionsRepository,

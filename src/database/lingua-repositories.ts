@@ -3,6 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { LINGUA_ENTITIES } from './entities';
 import { LinguaDataSource } from './lingua-data-source';
+import { LinguaOptionsError } from '../lingua-core.options';
 
 type EntityClass = EntityTarget<ObjectLiteral> & { name: string };
 
@@ -85,3 +86,31 @@ export const linguaRepositoryTokens = (dataSourceName: string | undefined) =>
 
 /** Injects the repository of `entity` on lingua-core's connection. */
 export const InjectLinguaRepository = (entity: EntityClass): ParameterDecorator => Inject(aliasOf(entity));
+
+/** The name of an entity lingua-core maps (`'User'`, `'Word'`, …): the key of `linguaRepositoryToken`. */
+export type LinguaEntityName =
+  | 'User'
+  | 'UserProfile'
+  | 'LearningPath'
+  | 'Category'
+  | 'Word'
+  | 'UserVocabulary'
+  | 'PracticeSession'
+  | 'PracticeAnswer'
+  | 'ConversationSession'
+  | 'ConversationMessage'
+  | 'ConversationInteraction'
+  | 'Lesson'
+  | 'LessonVersion'
+  | 'LessonSession';
+
+/**
+ * The standard repository token of one of lingua-core's entities — `getRepositoryToken(Entity, dataSource)`
+ * — by the entity's name, so a host test can override it (`overrideProvider(linguaRepositoryToken('Word'))`)
+ * without the entity classes being public API.
+ */
+export function linguaRepositoryToken(entity: LinguaEntityName, dataSource?: string): ReturnType<typeof getRepositoryToken> {
+  const target = LINGUA_ENTITIES.find((e) => e.name === entity);
+  if (!target) throw new LinguaOptionsError(`lingua-core maps no entity named ${JSON.stringify(entity)}`);
+  return getRepositoryToken(target, dataSource);
+}

@@ -17,6 +17,7 @@ import { LinguaScoped } from '../database/statement-scope';
 @Injectable()
 @LinguaScoped()
 export class LessonSessionsService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: LessonSessionsRepository,
     private readonly lessons: LessonsRepository,

@@ -22,6 +22,7 @@ import { LinguaScoped } from '../database/statement-scope';
 export class LessonsService {
   private readonly logger = new Logger('LessonsService');
 
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: LessonsRepository,
     private readonly tx: TransactionRunner,

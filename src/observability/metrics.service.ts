@@ -66,6 +66,7 @@ export class MetricsService implements OnApplicationShutdown {
   readonly sessionSettingsInForce: Gauge;
   readonly cacheListenerUp: Gauge;
 
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(@Optional() settings?: LinguaSettings) {
     this.registry = settings?.metricsRegistry ?? new Registry();
     const before = new Set(this.registry.getMetricsAsArray().map((m) => m.name));
@@ -178,10 +179,12 @@ export class MetricsService implements OnApplicationShutdown {
     for (const name of this.ownOnHostRegistry) this.registry.removeSingleMetric(name);
   }
 
+  /** @internal lingua-core's wiring: the pool gauges' source. */
   watchPool(stats: () => PoolStats | undefined): void {
     this.poolStats = stats;
   }
 
+  /** @internal lingua-core's wiring: the replica gauges' source. */
   watchReplicas(stats: () => ReplicaStats[]): void {
     this.replicaStats = stats;
   }

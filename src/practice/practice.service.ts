@@ -19,6 +19,7 @@ const ANSWER_ID_UNIQUE = 'uq_practice_answers_session_id_answer_id';
 @Injectable()
 @LinguaScoped()
 export class PracticeService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: PracticeRepository,
     private readonly vocabulary: VocabularyService,

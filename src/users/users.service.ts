@@ -24,6 +24,7 @@ import { LinguaScoped } from '../database/statement-scope';
 @Injectable()
 @LinguaScoped()
 export class UsersService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: UsersRepository,
     private readonly reads: ReadRouter,

@@ -32,6 +32,7 @@ import { LinguaScoped } from '../database/statement-scope';
 @Injectable()
 @LinguaScoped()
 export class CatalogueService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: CatalogueRepository,
     private readonly cache: VocabularyCache,

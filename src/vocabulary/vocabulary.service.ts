@@ -20,6 +20,7 @@ import { LinguaScoped } from '../database/statement-scope';
 @Injectable()
 @LinguaScoped()
 export class VocabularyService {
+  /** @internal Built by Nest's DI from lingua-core's own providers. */
   constructor(
     private readonly repo: LearnerVocabularyRepository,
     private readonly cache: VocabularyCache,

@@ -7,7 +7,7 @@ import type { Response } from 'supertest';
 import { validateEnv } from '../../host/env';
 import { runPendingMigrations } from '../../host/run-migrations';
 import { BlackholeProxy } from '../../scripts/lib/blackhole-proxy';
-import { EmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { EmbeddedPostgres } from '../../dev/embedded-postgres';
 import { hasPgBouncer, PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';
 import { withDatabase } from '../../scripts/lib/scratch-postgres';
 import { openClient } from '../harness/barriers';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateEnv } from '../../host/env';
-import { EmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import { EmbeddedPostgres } from '../../dev/embedded-postgres';
 import { runPendingMigrations } from '../../host/run-migrations';
 import { waitForWaiters } from '../harness/barriers';
 import { TestContext } from '../harness/context';

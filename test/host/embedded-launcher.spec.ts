@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { EmbeddedPostgres, freePort, isProcessAlive } from '../../scripts/lib/embedded-postgres';
-import { isPostmasterOf } from '../../scripts/lib/postmaster-lock';
+import { EmbeddedPostgres, freePort, isProcessAlive } from '../../dev/embedded-postgres';
+import { isPostmasterOf } from '../../dev/postmaster-lock';
 import { TEST_CLUSTER_PREFIX } from '../harness/servers';
 
 /**

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from '../../scripts/lib/embedded-postgres';
+import { freePort } from '../../dev/embedded-postgres';
 import { withDatabase } from '../../scripts/lib/scratch-postgres';
 import { createDatabaseFromTemplate, dropDatabase, TEST_JWT_SECRET, testPlatform } from '../harness/context';
 import { signTestToken } from '../harness/test-auth';

@@ -1,4 +1,4 @@
-import { seedDemoLessons } from '../../src/lessons/lessons.demo';
+import { seedDemoLessons } from '../../host/demo/lessons.demo';
 import { Learner, TestContext } from '../harness/context';
 import { validPlan } from './fixtures';
 

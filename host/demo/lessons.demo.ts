@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { LessonsService } from './lessons.service';
+import { LessonsService } from '../../src/index';
 
 /** Demo catalogue: two compiled lessons, so GET /api/lessons and lesson sessions have something to show. */
 export async function seedDemoLessons(app: INestApplicationContext): Promise<void> {

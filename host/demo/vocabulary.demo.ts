@@ -1,5 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { CatalogueService } from './catalogue.service';
+import { CatalogueService } from '../../src/index';
 
 const DEMO_CATALOGUE: Record<string, { description: string; words: Array<[term: string, translation: string, difficulty: number]> }> = {
   Food: {
