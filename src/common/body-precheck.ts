@@ -34,7 +34,9 @@ export function precheckOf(source: string, dto: unknown): BodyPrecheck<unknown> 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null || (Object.getPrototypeOf(proto) === null && Object.keys(proto as object).length === 0);
+  return (
+    proto === Object.prototype || proto === null || (Object.getPrototypeOf(proto) === null && Object.keys(proto as object).length === 0)
+  );
 }
 
 /**
