@@ -28,6 +28,7 @@ export type {
 export { LinguaApiModule } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
 export { buildDataSourceOptions } from './database/data-source-options';
+export { linguaPgDriver } from './database/pg-driver';
 export { resolvePooler } from './database/pooler';
 import { LINGUA_ENTITIES as ENTITY_LIST } from './database/entities';
 /** Every entity lingua-core maps: list them in your TypeORM connection (`entities: [...LINGUA_ENTITIES, ...yours]`). */

@@ -7,7 +7,6 @@ export * from './index';
 
 // Left the public API in issue 23 (still what the code uses; import them from here or the defining module)
 export { detectPooler } from './database/pooler';
-export { linguaPgDriver } from './database/pg-driver';
 export { TransactionRunner } from './database/transaction-runner';
 export { ApiExceptionFilter } from './common/api-exception.filter';
 export type { ErrorBody } from './common/api-exception.filter';
