@@ -36,6 +36,7 @@ export async function forEachKeyRange(
   table: string,
   key: string,
   work: (lo: string, hi: string) => Promise<void>,
+  { probesOnly: probes = false }: { probesOnly?: boolean } = {},
 ): Promise<number> {
   const size = await migrationBatchSize(qr);
   const highest = async () => oneRow<{ top: string | null }>(await run(qr, `SELECT max(${key})::text AS top FROM ${table}`)).top;
@@ -43,11 +44,11 @@ export async function forEachKeyRange(
   let batches = 0;
   let end = await highest();
   const progress = await walkProgress(qr, table, key, (sql) => run(qr, sql));
-  await probesOnly(qr, true);
+  if (probes) await probesOnly(qr, true);
   try {
     await walk();
   } finally {
-    await probesOnly(qr, false);
+    if (probes) await probesOnly(qr, false);
   }
   progress.end(batches);
   return batches;
@@ -76,12 +77,16 @@ export async function forEachKeyRange(
 }
 
 /**
- * While a walk runs, its batch statements look rows up by index only: with hash and merge joins
+ * For walks whose batch statements look rows up by primary key (quarantines and repairs, whose
+ * `where` probes another table: `NOT EXISTS (… p.id = t.fk)`), hash and merge joins are off while the
+ * walk runs: with them
  * allowed, a batch joining its few thousand rows to a table through a filter (`EXISTS (SELECT 1 FROM
  * conversation_sessions s WHERE s.id = t.session_id AND s.user_id IS NULL)`) or an anti-join can be
  * planned as a scan of the whole other table per batch — near the planner's crossover (1M sessions
  * at scale 10: 1.3 s a batch, 4,000 batches) the step is then quadratic. Nested loops over the
- * primary key cost each batch its own rows. Results are the same; only plans change.
+ * primary key cost each batch its own rows. Results are the same; only plans change. Not for merges:
+ * a merge matches a group's rows on its key columns, which have no index yet (the unique index comes
+ * after the repair), and a nested loop there scans the table per survivor.
  */
 async function probesOnly(qr: QueryRunner, on: boolean): Promise<void> {
   if (on) {

@@ -134,7 +134,7 @@ async function quarantineInBatches(qr: QueryRunner, migration: string, step: Ext
     );
     assertCounts(step.label, counts);
     total += counts.moved;
-  });
+  }, { probesOnly: true });
   return total;
 }
 
@@ -160,7 +160,7 @@ async function repairInBatches(qr: QueryRunner, migration: string, step: Extract
     );
     assertCounts(step.label, counts);
     total += counts.fixed;
-  });
+  }, { probesOnly: true });
   return total;
 }
 
