@@ -21,8 +21,6 @@ export const PROGRESS_SETTING = 'lingua.migration_progress_seconds';
 const DEFAULT_INTERVAL_S = 5;
 /** Free bytes the chain may assume on the database's disk (`40GB`, `500MB`, bytes): the session setting. */
 export const ASSUME_FREE_SETTING = 'lingua.migration_assume_free';
-/** Below this a step's disk need is not checked unless the free space was given explicitly. */
-const CHECK_NEEDS_FROM_BYTES = 64 * 1024 * 1024;
 
 interface SessionState {
   migration: string;
@@ -134,7 +132,10 @@ export async function walkProgress(qr: QueryRunner, table: string, key: string, 
   };
 }
 
-type SendRows = (sql: string, params?: unknown[]) => Promise<Array<Record<string, string | null>>>;
+export type SendRows = (sql: string, params?: unknown[]) => Promise<Array<Record<string, string | null>>>;
+
+/** The free disk the session says the chain may assume (lingua.migration_assume_free), if it says. */
+export const assumedFreeBytes = (qr: QueryRunner): number | undefined => sessions.get(qr)?.assumeFree;
 
 /**
  * Watches one statement while it runs: past the interval, one line per interval (index builds with
@@ -279,7 +280,7 @@ async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: R
 
 /** One line on the migration's stderr (stdout carries TypeORM's own lines; progress, like pg_dump -v's, goes beside them). */
 export const PROGRESS_PREFIX = '[lingua-core migration] ';
-function say(text: string): void {
+export function say(text: string): void {
   process.stderr.write(`${PROGRESS_PREFIX}${text}\n`);
 }
 
@@ -291,72 +292,4 @@ function duration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/**
- * Before a step that writes a lot (`bytes`, estimated by the caller): refuses to start it when the
- * database's disk has less free space, so nothing of the step is changed. The free space is the
- * session's lingua.migration_assume_free when set, else the data directory's filesystem when this
- * process can see it (a server on this machine, a role allowed to read data_directory), else unknown
- * (said once, and the step goes on).
- */
-export async function ensureDiskFor(qr: QueryRunner, what: string, bytes: number, send: SendRows): Promise<void> {
-  const state = sessions.get(qr);
-  const given = state?.assumeFree;
-  if (given === undefined && bytes < CHECK_NEEDS_FROM_BYTES) return;
-  const free = given ?? (await localFreeBytes(send));
-  if (free === undefined) {
-    if (!unknownSaid) say(`free disk space unknown (server not on this machine, or data_directory not readable): set ${ASSUME_FREE_SETTING} to have steps checked`);
-    unknownSaid = true;
-    return;
-  }
-  if (bytes > free) {
-    throw new Error(
-      `not enough free disk for ${what}: it needs about ${gb(bytes)} and ${gb(free)} is free${given === undefined ? ' on the data directory' : ` (${ASSUME_FREE_SETTING})`}. ` +
-        `Nothing of this step was changed; free space (or set ${ASSUME_FREE_SETTING} if the server has more) and run the migrations again: they continue here.`,
-    );
-  }
-}
-let unknownSaid = false;
-
-/**
- * What a concurrent index build writes, roughly: the table's rows × the indexed columns' average
- * width (pg_stats) plus tuple overhead, with a margin, twice (the sort's temporary files, then the
- * index). An estimate to refuse a build that cannot fit, not a promise that one will.
- */
-export async function indexBuildBytes(ddl: string, send: SendRows): Promise<number> {
-  const m = /\bON\s+(?:ONLY\s+)?(\w+)\s*(?:USING\s+\w+\s*)?\((.*)\)/is.exec(ddl);
-  if (!m) return 0;
-  const words = [...new Set(m[2].match(/[a-z_][a-z0-9_]*/gi) ?? [])];
-  const [row] = await send(
-    `SELECT (2 * 1.3 * greatest(c.reltuples, 0) * (24 + coalesce((SELECT sum(s.avg_width) FROM pg_stats s
-              WHERE s.schemaname = 'public' AND s.tablename = $1 AND s.attname = ANY ($2::text[])), 16)))::bigint::text AS bytes
-       FROM pg_class c WHERE c.oid = to_regclass($1)`,
-    [m[1], words],
-  );
-  return Number(row?.bytes ?? 0);
-}
-
-function gb(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${Math.ceil(bytes / 1024 ** 2)} MB`;
-  return `${Math.ceil(bytes / 1024)} kB`;
-}
-
-async function localFreeBytes(send: SendRows): Promise<number | undefined> {
-  try {
-    // Only a role allowed to read data_directory is asked for it: a refused SHOW would end a revert's transaction.
-    const [row] = await send(
-      `SELECT CASE WHEN pg_has_role(current_user, 'pg_read_all_settings', 'MEMBER') THEN current_setting('data_directory') END AS dir,
-              inet_server_addr()::text AS addr`,
-    );
-    const local = row?.addr === null || row?.addr === undefined || /^(127\.|::1)/.test(row.addr);
-    if (!row?.dir || !local) return undefined;
-    const fs = await import('node:fs');
-    if (!fs.existsSync(row.dir)) return undefined;
-    const s = await fs.promises.statfs(row.dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ensureDiskFor, indexBuildBytes } from '../progress';
+import { ensureDiskFor, indexBuildBytes } from '../disk-check';
 import { prepareMigrationSession, run, waitingForLocks } from './session';
 
 /**

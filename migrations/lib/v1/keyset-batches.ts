@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
-import { ensureDiskFor, walkProgress } from '../progress';
+import { ensureDiskFor } from '../disk-check';
+import { walkProgress } from '../progress';
 import { migrationBatchSize, run } from './session';
 
 /**

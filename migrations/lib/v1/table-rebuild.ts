@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { ensureDiskFor } from '../progress';
+import { ensureDiskFor } from '../disk-check';
 import { run } from './session';
 
 /**
