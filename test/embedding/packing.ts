@@ -1,4 +1,4 @@
-import { cp, lstat, readdir } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { run, runOk } from './processes';
 
@@ -13,25 +13,42 @@ export interface PackedTarball {
   files: string[];
 }
 
+/** Top-level entries neither built nor shipped (the staging copy resolves the checkout's node_modules). */
+const NOT_PACKED_FROM = new Set(['node_modules', '.git', '.data', 'dist', 'coverage', 'bench', 'examples']);
+
 /**
- * `npm pack` of the working tree into `destination`; its `prepare` script rebuilds the checkout's
- * dist/ from the sources first, as for a git install.
+ * `npm pack` of the working tree into `destination`. It packs a private copy of the sources (under
+ * .data/, so the checkout's node_modules resolve) whose `prepare` script builds its own dist/, as for
+ * a git install: two suites packing at once, or one packing while another runs the checkout's dist/,
+ * never see a dist/ half rebuilt.
  */
 export async function packLinguaCore(destination: string): Promise<PackedTarball> {
-  const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
-  // Lifecycle scripts print to stdout before the JSON.
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{
-    filename: string;
-    size: number;
-    unpackedSize: number;
-    files: Array<{ path: string }>;
-  }>;
-  return {
-    path: join(destination, packed.filename),
-    size: packed.size,
-    unpackedSize: packed.unpackedSize,
-    files: packed.files.map((f) => f.path),
-  };
+  await mkdir(join(REPO_ROOT, '.data'), { recursive: true });
+  const staging = await mkdtemp(join(REPO_ROOT, '.data', 'pack-'));
+  try {
+    for (const entry of await readdir(REPO_ROOT)) {
+      if (NOT_PACKED_FROM.has(entry)) continue;
+      await cp(join(REPO_ROOT, entry), join(staging, entry), { recursive: true, filter: (src) => !src.endsWith('/node_modules') });
+    }
+    // The bundled dependencies (package.json bundleDependencies) are packed from node_modules.
+    await symlink(join(REPO_ROOT, 'node_modules'), join(staging, 'node_modules'), 'dir');
+    const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', destination], { cwd: staging });
+    // Lifecycle scripts print to stdout before the JSON.
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{
+      filename: string;
+      size: number;
+      unpackedSize: number;
+      files: Array<{ path: string }>;
+    }>;
+    return {
+      path: join(destination, packed.filename),
+      size: packed.size,
+      unpackedSize: packed.unpackedSize,
+      files: packed.files.map((f) => f.path),
+    };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /** Copies an example's sources (no node_modules, build output or bundle). */

@@ -91,23 +91,10 @@ afterAll(async () => {
   );
 }, 60_000);
 
-/**
- * Under Node 22 and 24 (keyv 6's engine range, ≥ 22.19, satisfied) npm 11 re-hoists the host's keyv 6.1.0 to
- * lingua's 5.6.0, the 6 nested where it is needed; under Node 20 it keeps it. Not fixed yet (issue 21
- * stays open on it): there this test is an expected failure, which fails CI the day the move stops, so
- * the marker cannot outlive the bug.
- */
-const KEYV_MOVES = Number(process.versions.node.split('.')[0]) >= 22;
-const keyvGuard = (test: () => void) =>
-  KEYV_MOVES
-    ? it.failing(
-        `moves none of the packages the host had already resolved — KNOWN TO FAIL on Node ${process.versions.node}: keyv 6.1.0 re-hoisted to 5.6.0 (issue 21)`,
-        test,
-      )
-    : it('moves none of the packages the host had already resolved (npm ls --all before and after)', test);
-
 describe('installing lingua-core into the team host', () => {
-  keyvGuard(() => {
+  // keyv: the host's Node 22+ tree resolves 6.1.0 (for @nestjs/cache-manager's `keyv >=5`), and any new
+  // package asking for keyv 5 makes npm re-hoist it to 5.6.0; lingua-core bundles its keyv (README "Install").
+  it('moves none of the packages the host had already resolved (npm ls --all before and after)', () => {
     const moved = [...before]
       .filter(([path, version]) => after.get(path) !== version)
       .map(([path, version]) => `${path}: ${version} → ${after.get(path)}`);

@@ -1,5 +1,6 @@
 import { Agent, get, request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { withDatabase } from '../../scripts/lib/scratch-postgres';
 import { ChildServer, freePort, runOk } from '../embedding/processes';
@@ -7,13 +8,15 @@ import { createDatabaseFromTemplate, dropDatabase, TEST_JWT_SECRET } from '../ha
 import { signTestToken } from '../harness/test-auth';
 
 /**
- * Issue 21 (5): SIGTERM to the real reference host process (dist/host/main.js) while keep-alive
+ * Issue 21 (5): SIGTERM to the real reference host process (host/main.ts, built) while keep-alive
  * clients have requests in flight (a POST whose body is still coming), 20 times: every request is answered and the process exits 0 well
  * within SHUTDOWN_TIMEOUT_MS. Before, a socket whose request was in flight at SIGTERM stayed open for
  * its keep-alive timeout (72 s) after its response — and the process, with lingua's pools, listener and
  * probes, with it.
  */
 const ROOT = path.resolve(__dirname, '../..');
+// A private build, not dist/: a test that packs the package meanwhile rebuilds dist/ from nothing.
+const BUILD = path.join(ROOT, '.data', `sigterm-host-${process.pid}`);
 const RUNS = 20;
 const SOCKETS = 8;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -56,9 +59,12 @@ describe('issue 21: SIGTERM with keep-alive requests in flight', () => {
   let database: string;
   beforeAll(async () => {
     database = await createDatabaseFromTemplate();
-    await runOk('npm', ['run', '-s', 'build:host'], { cwd: ROOT });
+    await runOk('npx', ['--no', '--', 'tsc', '-p', 'host/tsconfig.json', '--outDir', BUILD], { cwd: ROOT });
   }, 180_000);
-  afterAll(() => database && dropDatabase(database));
+  afterAll(async () => {
+    await rm(BUILD, { recursive: true, force: true });
+    if (database) await dropDatabase(database);
+  });
 
   it(`exits 0 within the drain timeout, every request answered, ${RUNS} times out of ${RUNS}`, async () => {
     const token = signTestToken(1);
@@ -66,7 +72,7 @@ describe('issue 21: SIGTERM with keep-alive requests in flight', () => {
     const exits: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const port = await freePort();
-      const server = await ChildServer.start('dist/host/main.js', {
+      const server = await ChildServer.start(path.join(BUILD, 'host/main.js'), {
         cwd: ROOT,
         port,
         readyPath: '/health/live',
