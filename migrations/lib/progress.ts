@@ -30,8 +30,16 @@ interface SessionState {
 }
 
 const sessions = new WeakMap<QueryRunner, SessionState>();
-const tablesReady = new WeakSet<object>();
-let tableUnwritable = false;
+/**
+ * Per DataSource: its writes to lingua_ops.migration_progress, one after another (the table created
+ * by the first; a step's last row never overtaken by an earlier one), and whether one failed.
+ */
+interface ProgressWrites {
+  queue: Promise<void>;
+  ready: boolean;
+  unwritable: boolean;
+}
+const writesByDataSource = new WeakMap<object, ProgressWrites>();
 
 /** Called by prepareMigrationSession: the migration now running (from the call stack) and the session's settings. */
 export async function startReporting(qr: QueryRunner, send: (sql: string) => Promise<Array<Record<string, string | null>>>): Promise<void> {
@@ -221,12 +229,17 @@ interface Report {
 /** One line on the migration's output, and the step's row in lingua_ops.migration_progress. */
 function report(qr: QueryRunner, state: SessionState, step: string, r: Report): void {
   say(`${r.text}`);
-  if (tableUnwritable) return;
+  let writes = writesByDataSource.get(qr.connection);
+  if (!writes) writesByDataSource.set(qr.connection, (writes = { queue: Promise.resolve(), ready: false, unwritable: false }));
+  const own = writes;
+  if (own.unwritable) return;
   // On another connection of the DataSource: autocommit, so it shows during a revert's transaction too.
-  void writeRow(qr, state, step, r).catch((err: Error) => {
-    tableUnwritable = true;
-    say(`(progress not written to lingua_ops.migration_progress: ${err.message}; the log has it)`);
-  });
+  own.queue = own.queue
+    .then(() => (own.unwritable ? undefined : writeRow(qr, own, state, step, r)))
+    .catch((err: Error) => {
+      own.unwritable = true;
+      say(`(progress not written to lingua_ops.migration_progress: ${err.message}; the log has it)`);
+    });
 }
 
 /**
@@ -243,9 +256,8 @@ async function sideQuery(qr: QueryRunner, sql: string, params?: unknown[]): Prom
   }
 }
 
-async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: Report): Promise<void> {
-  const ds = qr.connection;
-  if (!tablesReady.has(ds)) {
+async function writeRow(qr: QueryRunner, writes: ProgressWrites, state: SessionState, step: string, r: Report): Promise<void> {
+  if (!writes.ready) {
     await sideQuery(qr, `CREATE SCHEMA IF NOT EXISTS lingua_ops`);
     await sideQuery(
       qr,
@@ -254,7 +266,7 @@ async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: R
          updated_at timestamptz NOT NULL, rows_done bigint, rows_total bigint, rows_per_second bigint,
          eta_seconds int, finished boolean NOT NULL, line text NOT NULL, PRIMARY KEY (migration, step, started_at))`,
     );
-    tablesReady.add(ds);
+    writes.ready = true;
   }
   const round = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? null : Math.round(n));
   await sideQuery(

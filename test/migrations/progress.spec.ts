@@ -74,6 +74,7 @@ describe('issue 20: migration progress', () => {
     } finally {
       await blocker.end();
     }
+    expect(lines.filter((l) => l.includes('progress not written'))).toEqual([]);
     expect(indexLine).toMatch(/^\[lingua-core migration\] RepairUsers1763800000200 index uq_users_email on users: waiting for old snapshots, \d+ of \d+ /);
 
     const walks = new Map<string, Array<{ done: number; total: number; migration: string }>>();
