@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const FEATURES = ['users', 'vocabulary', 'practice', 'conversations', 'lessons', 'api'];
 const NOT_HOST = { group: ['**/host/*'], message: 'the reference host (host/) depends on this code, not the reverse' };
 
 export default tseslint.config(
@@ -36,6 +37,36 @@ export default tseslint.config(
     // the test harness share import nothing of the reference host (host/ imports them, never the reverse).
     files: ['src/**/*.ts', 'scripts/lib/**/*.ts', 'test/harness/**/*.ts', 'dev/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NOT_HOST] }] },
+  },
+  {
+    // Shared building blocks import no feature (issue 23): a feature's tables, entities and SQL are its own, and
+    // what needs the whole entity list (connection options, repository providers) receives it from src/entities.ts.
+    files: ['src/database/**/*.ts', 'src/cache/**/*.ts', 'src/common/**/*.ts', 'src/observability/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NOT_HOST,
+            {
+              group: FEATURES.flatMap((feature) => [`**/${feature}`, `**/${feature}/**`]),
+              message:
+                'database/, cache/, common/ and observability/ import no feature (src/<feature>/, api/): take what you need as a parameter',
+            },
+            {
+              group: [
+                '**/src/entities',
+                '**/src/data-source-options',
+                '**/src/lingua-core.module',
+                '**/src/index',
+                '**/src/internal',
+              ].flatMap((file) => [file, file.replace('**/src/', '../'), file.replace('**/src/', '../../')]),
+              message: 'these assemble the features above the building blocks: an import of them is an arrow up into the features',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Migrations are history: frozen with their own helpers, they import no library runtime code from src/.

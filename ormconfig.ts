@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from './src/database/data-source-options';
+import { buildDataSourceOptions } from './src/data-source-options';
 import { withMigrationLock } from './src/database/migration-lock';
 import { ConfigError, migrationDatabaseOptionsFromEnv, hasExternalDatabase, validateEnv } from './host/env';
 

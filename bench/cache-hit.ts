@@ -19,7 +19,7 @@ import { createCache } from 'cache-manager';
 import { DataSource } from 'typeorm';
 import { CacheStore, createCacheStore } from '../src/cache/cache-store';
 import { VersionedCache } from '../src/cache/versioned-cache';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions } from '../src/data-source-options';
 import { LinguaDataSource } from '../src/database/lingua-data-source';
 import { LinguaSettings } from '../src/lingua-core.options';
 import { MetricsService } from '../src/observability/metrics.service';

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { databaseOptionsFromEnv, validateEnv } from '../host/env';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions } from '../src/data-source-options';
 import { HOT_TABLES } from '../src/database/db-health';
 
 async function main(): Promise<void> {

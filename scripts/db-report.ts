@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { databaseOptionsFromEnv, validateEnv } from '../host/env';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions } from '../src/data-source-options';
 import { indexUsage, redundantIndexes, tableHealth, unusedIndexes } from '../src/database/db-health';
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {

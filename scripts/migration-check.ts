@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions } from '../src/data-source-options';
 import { schemaSnapshot } from './lib/schema-snapshot';
 import { scratchDatabase } from './lib/scratch-postgres';
 

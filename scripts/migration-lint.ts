@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { buildDataSourceOptions } from '../src/data-source-options';
 import { observeQueries } from '../src/database/query-observer';
 import { scratchDatabase } from './lib/scratch-postgres';
 

@@ -27,14 +27,14 @@ export type {
 } from './lingua-core.options';
 export { LinguaApiModule } from './api/lingua-api.module';
 export { LinguaDataSource } from './database/lingua-data-source';
-export { buildDataSourceOptions } from './database/data-source-options';
+export { buildDataSourceOptions } from './data-source-options';
 export { linguaPgDriver } from './database/pg-driver';
 export { resolvePooler } from './database/pooler';
-import { LINGUA_ENTITIES as ENTITY_LIST } from './database/entities';
+import { LINGUA_ENTITIES as ENTITY_LIST } from './entities';
 /** Every entity lingua-core maps: list them in your TypeORM connection (`entities: [...LINGUA_ENTITIES, ...yours]`). */
 export const LINGUA_ENTITIES: Array<new () => object> = ENTITY_LIST;
-export { linguaRepositoryToken } from './database/lingua-repositories';
-export type { LinguaEntityName } from './database/lingua-repositories';
+export { linguaRepositoryToken } from './entities';
+export type { LinguaEntityName } from './entities';
 
 // Deploys
 import type { MigrationInterface } from 'typeorm';

@@ -14,6 +14,7 @@ import { LinguaCoreExtras, LinguaCoreOptions, LinguaSettings } from './lingua-co
 import { MetricsService } from './observability/metrics.service';
 import { LearnerResolver } from './common/auth';
 import { LinguaHealthIndicator } from './observability/lingua-health';
+import { LINGUA_ENTITIES } from './entities';
 
 const SHARED = [
   LinguaSettings,
@@ -44,10 +45,10 @@ export const {
     global: true,
     providers: [
       ...(definition.providers ?? []),
-      ...linguaDataSourceProviders(extras.dataSource),
-      ...linguaRepositoryProviders(extras.dataSource),
+      ...linguaDataSourceProviders(extras.dataSource, LINGUA_ENTITIES),
+      ...linguaRepositoryProviders(extras.dataSource, LINGUA_ENTITIES),
     ],
-    exports: [...(definition.exports ?? []), ...linguaRepositoryTokens(extras.dataSource)],
+    exports: [...(definition.exports ?? []), ...linguaRepositoryTokens(extras.dataSource, LINGUA_ENTITIES)],
   }))
   .build();
 

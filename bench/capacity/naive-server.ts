@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LINGUA_ENTITIES } from '../../src/database/entities';
+import { LINGUA_ENTITIES } from '../../src/entities';
 import type { ConversationMessage } from '../../src/conversations/entities/conversation-message.entity';
 import { UserProfile } from '../../src/users/entities/user-profile.entity';
 import { User } from '../../src/users/entities/user.entity';

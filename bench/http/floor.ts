@@ -285,7 +285,10 @@ async function answerFast(userId: number, sessionId: number, body: Row): Promise
     masteryLevel: next.masteryLevel,
   };
   try {
-    const { rows } = await pool.query(APPLY_ANSWER_SQL, applyAnswerParams(answer_, next, row.c_row_version, body.rating >= 2));
+    const { rows } = await pool.query(
+      APPLY_ANSWER_SQL,
+      applyAnswerParams(answer_, { card: next, correct: body.rating >= 2 }, row.c_row_version),
+    );
     if (rows.length) return [201, answerResult(rows[0])];
   } catch (err) {
     if ((err as { constraint?: string }).constraint !== 'uq_practice_answers_session_id_answer_id') throw err;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { adminQuery, withDatabase } from '../lib/scratch-postgres';
 
 /** The legacy tables of LEGACY.md, in dependency order. */

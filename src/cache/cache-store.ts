@@ -69,8 +69,8 @@ export function createCacheStore(settings: LinguaSettings): Keyv {
 }
 
 /**
- * The part of @keyv/redis's adapter that write positions use (atomic max by script). Declared here
- * because the package is an optional peer: its types must not reach a host's compile.
+ * The part of @keyv/redis's adapter that CacheStore's counters use (plain MGET, atomic max by script).
+ * Declared here because the package is an optional peer: its types must not reach a host's compile.
  */
 export interface RedisAdapter {
   getClient(): Promise<{
@@ -78,6 +78,11 @@ export interface RedisAdapter {
     eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   }>;
 }
+
+/** Atomic max: a counter only moves forward, whichever of two concurrent writers lands last. */
+const MAX_SET_SCRIPT = `local c = redis.call('GET', KEYS[1])
+if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 1`;
 
 /** What a cache operation that failed, was refused or took longer than CACHE_OP_TIMEOUT_MS yields. */
 export const UNAVAILABLE = Symbol('cache unavailable');
@@ -97,6 +102,8 @@ export class CacheStore implements OnApplicationShutdown {
   readonly keyv: Keyv;
 
   private readonly disconnect: (() => Promise<void>) | undefined;
+  /** The last `setMax` of each key still running on a store other than Redis (raiseInKeyv): the next one waits for it. */
+  private readonly raising = new Map<string, Promise<undefined>>();
 
   constructor(@Inject(CACHE_MANAGER) cache: Cache) {
     this.keyv = cache.stores[0];
@@ -138,6 +145,51 @@ export class CacheStore implements OnApplicationShutdown {
       if ((await keyv.set(key, value, ttlMs)) === false) throw new Error('the cache refused the write');
     });
     return stored !== UNAVAILABLE;
+  }
+
+  /**
+   * Raises the counter `key` to `value` unless it already holds as much, with a TTL of `ttlMs` (monotonic
+   * counters such as WAL positions, kept as plain decimal strings). True once stored or already higher;
+   * false when the store threw, timed out or refused. On Redis one script, atomic across instances; on
+   * another store a read, compare and write, one at a time per key in this process (atomic for an
+   * in-process store, not between instances sharing another store: docs/scaling.md).
+   */
+  async setMax(key: string, value: bigint, ttlMs: number): Promise<boolean> {
+    const stored = await this.attempt(async (keyv) => {
+      const redis = this.redis();
+      if (redis) {
+        await (await redis.getClient()).eval(MAX_SET_SCRIPT, { keys: [key], arguments: [value.toString(), String(ttlMs)] });
+        return;
+      }
+      await this.raiseInKeyv(keyv, key, value, ttlMs);
+    });
+    return stored !== UNAVAILABLE;
+  }
+
+  /**
+   * The counters `setMax` wrote, in one round trip (MGET on Redis, which holds them as plain strings);
+   * undefined for a missing key or a value that is not a decimal counter; UNAVAILABLE when the read failed.
+   */
+  async getMax(keys: string[]): Promise<Array<bigint | undefined> | Unavailable> {
+    const found = await this.attempt(async (keyv): Promise<Array<string | undefined | null>> => {
+      const redis = this.redis();
+      return redis ? (await redis.getClient()).mGet(keys) : keyv.getMany<string>(keys);
+    });
+    if (found === UNAVAILABLE) return UNAVAILABLE;
+    return found.map((value) => (typeof value === 'string' && /^\d+$/.test(value) ? BigInt(value) : undefined));
+  }
+
+  /** setMax on a store other than Redis: one read-compare-write per key at a time (a hung one holds the next back ≤ CACHE_OP_TIMEOUT_MS). */
+  private raiseInKeyv(keyv: Keyv, key: string, value: bigint, ttlMs: number): Promise<void> {
+    const raise = (this.raising.get(key) ?? Promise.resolve()).then(async () => {
+      const current = await keyv.get<string>(key);
+      if (typeof current === 'string' && BigInt(current) >= value) return;
+      if ((await keyv.set(key, value.toString(), ttlMs)) === false) throw new Error('the cache refused the write');
+    });
+    const settled = withTimeLimit(raise.then(noop, noop), CACHE_OP_TIMEOUT_MS, noop);
+    this.raising.set(key, settled);
+    void settled.then(() => this.raising.get(key) === settled && this.raising.delete(key));
+    return raise;
   }
 
   /** The store as @keyv/redis (for its client's own commands), when that is what it is. */

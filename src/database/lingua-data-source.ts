@@ -2,9 +2,9 @@ import { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntitySubscriberInterface } from 'typeorm';
 import { LinguaOptionsError, LinguaSettings } from '../lingua-core.options';
-import { buildDataSourceOptions } from './data-source-options';
+import { connectionOptions } from './connection-options';
 import { resolvePooler } from './pooler';
-import { LINGUA_ENTITIES } from './entities';
+import { LINGUA_ENTITY_LIST, LinguaEntityList } from './entity-list';
 import { AfterCommitSubscriber } from './after-commit';
 import { QueryObserverSubscriber, UNDERLYING_DATA_SOURCE } from './query-observer';
 
@@ -24,15 +24,16 @@ export class OwnConnectionCloser implements OnApplicationShutdown {
 
 const OWN_CONNECTION = Symbol('lingua:own-connection');
 
-export function linguaDataSourceProviders(hostConnection: string | undefined): Provider[] {
+export function linguaDataSourceProviders(hostConnection: string | undefined, entities: LinguaEntityList): Provider[] {
   return [
+    { provide: LINGUA_ENTITY_LIST, useValue: entities },
     {
       provide: OWN_CONNECTION,
       inject: [LinguaSettings],
       useFactory: async (settings: LinguaSettings) => {
         if (!settings.database) return undefined;
         const database = await resolvePooler(settings.database, "database.pooler = 'transaction'");
-        return new DataSource(buildDataSourceOptions(database)).initialize();
+        return new DataSource(connectionOptions(database, entities)).initialize();
       },
     },
     {
@@ -46,7 +47,7 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
               'TypeOrmModule.forRoot[Async]({ entities: [...LINGUA_ENTITIES, …] }) in your app, or pass `database` to LinguaCoreModule.',
           );
         }
-        assertEntitiesRegistered(dataSource);
+        assertEntitiesRegistered(dataSource, entities);
         attachSubscribers(dataSource, [new QueryObserverSubscriber(), new AfterCommitSubscriber()]);
         return hasReplication(dataSource) ? primaryView(dataSource) : dataSource;
       },
@@ -55,8 +56,8 @@ export function linguaDataSourceProviders(hostConnection: string | undefined): P
   ];
 }
 
-function assertEntitiesRegistered(dataSource: DataSource): void {
-  const missing = LINGUA_ENTITIES.filter((entity) => !dataSource.hasMetadata(entity)).map((entity) => entity.name);
+function assertEntitiesRegistered(dataSource: DataSource, entities: LinguaEntityList): void {
+  const missing = entities.filter((entity) => !dataSource.hasMetadata(entity)).map((entity) => entity.name);
   if (missing.length) {
     throw new LinguaOptionsError(
       `lingua-core's entities are not on this TypeORM connection (${missing.join(', ')}): add LINGUA_ENTITIES to its entities.`,

@@ -1,9 +1,8 @@
 import { Inject, Provider } from '@nestjs/common';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
-import { LINGUA_ENTITIES } from './entities';
+import type { LinguaEntityList } from './entity-list';
 import { LinguaDataSource } from './lingua-data-source';
-import { LinguaOptionsError } from '../lingua-core.options';
 
 type EntityClass = EntityTarget<ObjectLiteral> & { name: string };
 
@@ -63,9 +62,9 @@ export function repositoryOn<T extends ObjectLiteral>(repository: Repository<T>,
  * that resolves to that token, and reads through the ReadRouter get the same repositories
  * (LinguaRepositories).
  */
-export function linguaRepositoryProviders(dataSourceName: string | undefined): Provider[] {
+export function linguaRepositoryProviders(dataSourceName: string | undefined, entities: LinguaEntityList): Provider[] {
   return [
-    ...LINGUA_ENTITIES.flatMap((entity): Provider[] => {
+    ...entities.flatMap((entity): Provider[] => {
       const token = getRepositoryToken(entity, dataSourceName);
       return [
         { provide: token, inject: [LinguaDataSource], useFactory: (dataSource: LinguaDataSource) => dataSource.getRepository(entity) },
@@ -74,43 +73,15 @@ export function linguaRepositoryProviders(dataSourceName: string | undefined): P
     }),
     {
       provide: LinguaRepositories,
-      inject: LINGUA_ENTITIES.map(aliasOf),
+      inject: entities.map(aliasOf),
       useFactory: (...repositories: Array<Repository<ObjectLiteral>>) =>
-        new LinguaRepositories(new Map(LINGUA_ENTITIES.map((entity, i) => [entity, repositories[i]]))),
+        new LinguaRepositories(new Map(entities.map((entity, i) => [entity, repositories[i]]))),
     },
   ];
 }
 
-export const linguaRepositoryTokens = (dataSourceName: string | undefined) =>
-  LINGUA_ENTITIES.flatMap((entity) => [getRepositoryToken(entity, dataSourceName), aliasOf(entity)]);
+export const linguaRepositoryTokens = (dataSourceName: string | undefined, entities: LinguaEntityList) =>
+  entities.flatMap((entity) => [getRepositoryToken(entity, dataSourceName), aliasOf(entity)]);
 
 /** Injects the repository of `entity` on lingua-core's connection. */
 export const InjectLinguaRepository = (entity: EntityClass): ParameterDecorator => Inject(aliasOf(entity));
-
-/** The name of an entity lingua-core maps (`'User'`, `'Word'`, …): the key of `linguaRepositoryToken`. */
-export type LinguaEntityName =
-  | 'User'
-  | 'UserProfile'
-  | 'LearningPath'
-  | 'Category'
-  | 'Word'
-  | 'UserVocabulary'
-  | 'PracticeSession'
-  | 'PracticeAnswer'
-  | 'ConversationSession'
-  | 'ConversationMessage'
-  | 'ConversationInteraction'
-  | 'Lesson'
-  | 'LessonVersion'
-  | 'LessonSession';
-
-/**
- * The standard repository token of one of lingua-core's entities — `getRepositoryToken(Entity, dataSource)`
- * — by the entity's name, so a host test can override it (`overrideProvider(linguaRepositoryToken('Word'))`)
- * without the entity classes being public API.
- */
-export function linguaRepositoryToken(entity: LinguaEntityName, dataSource?: string): ReturnType<typeof getRepositoryToken> {
-  const target = LINGUA_ENTITIES.find((e) => e.name === entity);
-  if (!target) throw new LinguaOptionsError(`lingua-core maps no entity named ${JSON.stringify(entity)}`);
-  return getRepositoryToken(target, dataSource);
-}

@@ -4,7 +4,16 @@ import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { fromRawRow, rowMapper } from '../database/raw-rows';
 import { prepared } from '../database/pg-driver';
-import type { CardState, ScheduledCard } from '../vocabulary/srs';
+import {
+  CardReview,
+  CardSnapshot,
+  cardSnapshotColumns,
+  cardSnapshotJoin,
+  cardSnapshotOf,
+  compareAndSetReview,
+  REVIEW_PARAM_COUNT,
+  reviewParams,
+} from '../vocabulary/card-writes';
 import { PracticeAnswer } from './entities/practice-answer.entity';
 import { PracticeSession } from './entities/practice-session.entity';
 
@@ -17,7 +26,7 @@ export interface AnswerSnapshot {
   /** The stored result when this answerId was already applied. */
   previous: PracticeAnswer | undefined;
   /** The learner's card for the word, and its row version (xmin) for the compare-and-set. */
-  card: (CardState & { rowVersion: string }) | undefined;
+  card: CardSnapshot | undefined;
 }
 
 const ANSWER_COLUMNS = [
@@ -35,67 +44,66 @@ const ANSWER_COLUMNS = [
   'difficulty',
   'mastery_level',
 ];
-const CARD_COLUMNS = ['due_at', 'stability', 'difficulty', 'reps', 'lapses', 'state', 'learning_steps', 'last_reviewed_at'];
-/** The answer's and the card's columns of the two fast-path statements, as entity fields. */
+/** The answer's columns of the two fast-path statements, as entity fields. */
 const answerRow = rowMapper<PracticeAnswer>(ANSWER_COLUMNS);
 const snapshotAnswer = rowMapper<PracticeAnswer>(ANSWER_COLUMNS, 'a_');
-const snapshotCard = rowMapper<CardState & { rowVersion: string }>([...CARD_COLUMNS, 'row_version'], 'c_');
 
-/** Session, previous answer and card in one statement (each lookup is by a unique index). */
+/** Session, previous answer and card in one statement (each lookup is by a unique index); the card's part is vocabulary's. */
 export const ANSWER_SNAPSHOT_SQL = prepared(`
 SELECT s.id IS NOT NULL AS session_found, s.finished_at IS NOT NULL AS session_finished,
        ${ANSWER_COLUMNS.map((c) => `a.${c} AS a_${c}`).join(', ')},
-       uv.xmin::text AS c_row_version, ${CARD_COLUMNS.map((c) => `uv.${c} AS c_${c}`).join(', ')}
+       ${cardSnapshotColumns('uv')}
   FROM (SELECT $1::int AS session_id, $2::int AS user_id) p
   LEFT JOIN practice_sessions s ON s.id = p.session_id AND s.user_id = p.user_id
   LEFT JOIN practice_answers a ON a.session_id = s.id AND a.answer_id = $3::uuid
-  LEFT JOIN user_vocabulary uv ON uv.user_id = p.user_id AND uv.word_id = $4::int`);
+  ${cardSnapshotJoin('uv', 'p.user_id', '$4::int')}`);
+
+/** APPLY_ANSWER_SQL's parameters: $1–$4 the answer's keys and the card's version, the card review's from $5 (vocabulary's reviewParams), then these. */
+const REVIEW_FIRST = 5;
+const [ANSWER_ID, RATING, RESPONSE_MS, ANSWERED_AT, STATE, DUE_AT, STABILITY, DIFFICULTY, MASTERY_LEVEL, CORRECT] = Array.from(
+  { length: 10 },
+  (_, i) => `$${REVIEW_FIRST + REVIEW_PARAM_COUNT + i}`,
+);
 
 /**
  * The whole answer in one statement (one transaction): lock the open session, update the card only
- * if it is still the version the schedule was computed from (xmin compare-and-set), count the
- * answer, append the log row. Each step feeds the next through RETURNING, so either all apply or none
- * does; no row back means something changed since the snapshot (the caller takes the locking path).
+ * if it is still the version the schedule was computed from (vocabulary's xmin compare-and-set), count
+ * the answer, append the log row. Each step feeds the next through RETURNING, so either all apply or
+ * none does; no row back means something changed since the snapshot (the caller takes the locking path).
  */
 export const APPLY_ANSWER_SQL = prepared(`
 WITH open_session AS (
   SELECT id FROM practice_sessions WHERE id = $1 AND user_id = $2 AND finished_at IS NULL FOR UPDATE
 ), card AS (
-  UPDATE user_vocabulary
-     SET due_at = $5, stability = $6, difficulty = $7, reps = $8, lapses = $9, state = $10, learning_steps = $11,
-         last_reviewed_at = $12, mastery_level = $13, times_seen = times_seen + 1, times_correct = times_correct + $14
-   WHERE user_id = $2 AND word_id = $3 AND xmin = $4::xid AND EXISTS (SELECT 1 FROM open_session)
-  RETURNING id
+  ${compareAndSetReview({ userId: '$2', wordId: '$3', rowVersion: '$4', first: REVIEW_FIRST, when: 'EXISTS (SELECT 1 FROM open_session)' })}
 ), counted AS (
-  UPDATE practice_sessions SET total_questions = total_questions + 1, correct_answers = correct_answers + $14
+  UPDATE practice_sessions SET total_questions = total_questions + 1, correct_answers = correct_answers + ${CORRECT}::int
    WHERE id = (SELECT id FROM open_session) AND EXISTS (SELECT 1 FROM card)
   RETURNING id
 )
 INSERT INTO practice_answers (session_id, user_id, word_id, answer_id, rating, response_ms, answered_at, state, due_at, stability, difficulty, mastery_level)
-SELECT $1, $2, $3, $15::uuid, $16::smallint, $17::int, $18::timestamptz, $10, $5, $6, $7, $13 FROM counted
+SELECT $1, $2, $3, ${ANSWER_ID}::uuid, ${RATING}::smallint, ${RESPONSE_MS}::int, ${ANSWERED_AT}::timestamptz, ${STATE}::smallint,
+       ${DUE_AT}::timestamptz, ${STABILITY}::float8, ${DIFFICULTY}::float8, ${MASTERY_LEVEL}::smallint FROM counted
 RETURNING ${ANSWER_COLUMNS.join(', ')}`);
 
-/** APPLY_ANSWER_SQL's parameters, in order. */
-export function applyAnswerParams(answer: NewAnswer, card: ScheduledCard, rowVersion: string, correct: boolean): unknown[] {
+/** APPLY_ANSWER_SQL's parameters, in order; `rowVersion` is the snapshot's card version. */
+export function applyAnswerParams(answer: NewAnswer, review: CardReview, rowVersion: string): unknown[] {
   return [
     answer.sessionId,
     answer.userId,
     answer.wordId,
     rowVersion,
-    card.dueAt,
-    card.stability,
-    card.difficulty,
-    card.reps,
-    card.lapses,
-    card.state,
-    card.learningSteps,
-    card.lastReviewedAt,
-    card.masteryLevel,
-    correct ? 1 : 0,
+    ...reviewParams(review),
     answer.answerId,
     answer.rating,
     answer.responseMs,
     answer.answeredAt,
+    answer.state,
+    answer.dueAt,
+    answer.stability,
+    answer.difficulty,
+    answer.masteryLevel,
+    review.correct ? 1 : 0,
   ];
 }
 
@@ -166,16 +174,13 @@ export class PracticeRepository {
       sessionFound: row.session_found === true,
       sessionFinished: row.session_finished === true,
       previous: row.a_id === null ? undefined : snapshotAnswer(row),
-      card: row.c_row_version === null ? undefined : snapshotCard(row),
+      card: cardSnapshotOf(row),
     };
   }
 
   /** APPLY_ANSWER_SQL: the stored answer, or undefined when the session or the card changed since `rowVersion` was read. */
-  async applyAnswer(answer: NewAnswer, card: ScheduledCard, rowVersion: string, correct: boolean): Promise<PracticeAnswer | undefined> {
-    const rows = (await this.sessions.query(APPLY_ANSWER_SQL, applyAnswerParams(answer, card, rowVersion, correct))) as Record<
-      string,
-      unknown
-    >[];
+  async applyAnswer(answer: NewAnswer, review: CardReview, rowVersion: string): Promise<PracticeAnswer | undefined> {
+    const rows = (await this.sessions.query(APPLY_ANSWER_SQL, applyAnswerParams(answer, review, rowVersion))) as Record<string, unknown>[];
     return rows.length ? answerRow(rows[0]) : undefined;
   }
 

@@ -98,12 +98,8 @@ export class PracticeService {
     const card = scheduleReview(snapshot.card, dto.rating, now);
     let applied: PracticeAnswer | undefined;
     try {
-      applied = await this.repo.applyAnswer(
-        this.newAnswer(userId, sessionId, dto, card, now),
-        card,
-        snapshot.card.rowVersion,
-        isCorrect(dto.rating),
-      );
+      const review = { card, correct: isCorrect(dto.rating) };
+      applied = await this.repo.applyAnswer(this.newAnswer(userId, sessionId, dto, card, now), review, snapshot.card.rowVersion);
     } catch (err) {
       // The same answerId committed by a concurrent request: the locking path returns its result.
       if (violates(err, ANSWER_ID_UNIQUE)) return undefined;

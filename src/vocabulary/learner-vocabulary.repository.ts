@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLinguaRepository } from '../database/lingua-repositories';
 import { EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isoText } from '../database/raw-rows';
 import { prepared } from '../database/pg-driver';
 import { UserVocabulary } from './entities/user-vocabulary.entity';
+import { reviewParams, reviewSet } from './card-writes';
 import { ScheduledCard } from './srs';
 
 export interface LearnerListFilter {
@@ -62,6 +62,9 @@ const DUE_QUEUE_SQL = prepared(`
    WHERE uv.user_id = $1 AND uv.due_at <= $2
    ORDER BY uv.due_at
    LIMIT $3`);
+
+/** One review of a locked card: $1 the card's id, then reviewParams. */
+const SAVE_REVIEW_SQL = prepared(`UPDATE user_vocabulary SET ${reviewSet(2)} WHERE id = $1`);
 
 export interface StatsRow {
   by_mastery: Record<string, number>;
@@ -160,27 +163,9 @@ export class LearnerVocabularyRepository {
       .getOne();
   }
 
-  /** Writes the scheduled card and counts the answer (the row is locked by lockCard). */
+  /** Writes the scheduled card and counts the answer (the row is locked by lockCard); the same columns as the answer's compare-and-set. */
   async saveReview(manager: EntityManager, id: number, card: ScheduledCard, correct: boolean): Promise<void> {
-    const values = {
-      dueAt: card.dueAt,
-      stability: card.stability,
-      difficulty: card.difficulty,
-      reps: card.reps,
-      lapses: card.lapses,
-      state: card.state,
-      learningSteps: card.learningSteps,
-      lastReviewedAt: card.lastReviewedAt,
-      masteryLevel: card.masteryLevel,
-      timesSeen: () => 'times_seen + 1',
-      timesCorrect: () => (correct ? 'times_correct + 1' : 'times_correct'),
-    };
-    await this.repo(manager)
-      .createQueryBuilder()
-      .update()
-      .set(values as QueryDeepPartialEntity<UserVocabulary>)
-      .where('id = :id', { id })
-      .execute();
+    await this.repo(manager).query(SAVE_REVIEW_SQL, [id, ...reviewParams({ card, correct })]);
   }
 
   private repo(manager?: EntityManager): Repository<UserVocabulary> {

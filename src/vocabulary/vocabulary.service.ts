@@ -15,7 +15,8 @@ import { LinguaScoped } from '../database/statement-scope';
 /**
  * A learner's vocabulary and its spaced-repetition cards. Other modules (practice) inject this;
  * `recordReview` joins the caller's transaction. The one exception is the practice answer's fast
- * path (PracticeRepository.applyAnswer), which writes the card in the same statement as the log row.
+ * path (PracticeRepository.applyAnswer), which writes the card in the same statement as the log row,
+ * with this module's compare-and-set (card-writes.ts: the same columns as recordReview writes).
  */
 @Injectable()
 @LinguaScoped()

@@ -11,7 +11,7 @@ import { LinguaApiModule } from '../../src/api/lingua-api.module';
 import { ApiError } from '../../src/common/api-error';
 import { ConversationsService } from '../../src/conversations/conversations.service';
 import { clsTransaction } from '../../src/database/cls-transaction';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { LessonsService } from '../../src/lessons/lessons.service';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
 import type { AmbientTransaction } from '../../src/lingua-core.options';

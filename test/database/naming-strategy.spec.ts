@@ -1,5 +1,5 @@
 import { DataSource, DefaultNamingStrategy, getMetadataArgsStorage, NamingStrategyInterface } from 'typeorm';
-import { LINGUA_ENTITIES } from '../../src/database/entities';
+import { LINGUA_ENTITIES } from '../../src/entities';
 import { User } from '../../src/users/entities/user.entity';
 import { Category } from '../../src/vocabulary/entities/category.entity';
 import { UserVocabulary } from '../../src/vocabulary/entities/user-vocabulary.entity';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { LinguaApiModule } from '../../src/api/lingua-api.module';
-import { LINGUA_ENTITIES } from '../../src/database/entities';
+import { LINGUA_ENTITIES } from '../../src/entities';
 import { LinguaDataSource } from '../../src/database/lingua-data-source';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
 import { CatalogueService } from '../../src/vocabulary/catalogue.service';

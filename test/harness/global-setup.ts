@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { startTestServer, TestServer } from './servers';
 import { adminQuery, withDatabase } from '../../scripts/lib/scratch-postgres';
 import { hasPgBouncer, PrivatePgBouncer } from '../../scripts/lib/private-pgbouncer';

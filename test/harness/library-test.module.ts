@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LinguaApiModule } from '../../src/api/lingua-api.module';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { resolvePooler } from '../../src/database/pooler';
 import { LinguaCoreModule } from '../../src/lingua-core.module';
 import { TestAuthGuard } from './test-auth';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 
 /**
  * A migrations DataSource on `url`, as the typeorm CLI would build it from ormconfig.ts; `batchSize`

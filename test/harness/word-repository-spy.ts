@@ -1,6 +1,6 @@
 import { getDataSourceToken, getRepositoryToken } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { Word } from '../../src/vocabulary/entities/word.entity';
 import { ReplicatedCluster } from '../../scripts/lib/replicated-cluster';
 import { libraryTestApp, TestAppFactory } from './context';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../../migrations';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { withMigrationLock } from '../../src/database/migration-lock';
 import { createEmptyDatabase, dropDatabase } from '../harness/context';
 

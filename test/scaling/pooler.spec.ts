@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { VersionedCache } from '../../src/cache/versioned-cache';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { MigrationNeedsSessionError, withMigrationLock } from '../../src/database/migration-lock';
 import { detectPooler } from '../../src/database/pooler';
 import { validateEnv } from '../../host/env';

@@ -33,6 +33,24 @@ describe('CacheStore: a failure is neither a miss nor a success', () => {
     expect([...memory.keys()]).toEqual(['k']);
   });
 
+  it('setMax only moves a counter up, also under concurrent writers; getMax reads counters; a failure is false / UNAVAILABLE', async () => {
+    const { keyv, mode } = switchableKeyv();
+    const store = storeOver(keyv);
+    expect(await store.getMax(['c', 'other'])).toEqual([undefined, undefined]);
+    expect(await Promise.all([5n, 9n, 7n, 2n].map((v) => store.setMax('c', v, 1_000)))).toEqual([true, true, true, true]);
+    expect(await store.getMax(['c', 'other'])).toEqual([9n, undefined]);
+    expect(await store.setMax('c', 3n, 1_000)).toBe(true);
+    expect(await store.getMax(['c'])).toEqual([9n]);
+    mode.writes = 'hang';
+    expect(await store.setMax('c', 20n, 1_000)).toBe(false);
+    mode.writes = 'ok';
+    expect(await store.setMax('c', 12n, 1_000)).toBe(true);
+    expect(await store.getMax(['c'])).toEqual([12n]);
+    mode.reads = 'throw';
+    expect(await store.getMax(['c'])).toBe(UNAVAILABLE);
+    expect(await store.setMax('c', 30n, 1_000)).toBe(false);
+  });
+
   it('is not a Redis store when the store is in memory (write positions then use plain Keyv calls)', () => {
     expect(storeOver(switchableKeyv().keyv).redis()).toBeUndefined();
   });

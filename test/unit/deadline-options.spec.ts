@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { buildDataSourceOptions } from '../../src/data-source-options';
 import { classifyDatabaseError } from '../../src/database/db-errors';
 import { DatabaseDeadlineError, isCommit } from '../../src/database/deadline';
 import { LinguaOptionsError, resolveDatabaseOptions } from '../../src/lingua-core.options';

@@ -1,6 +1,5 @@
 import { getRepositoryToken } from '@nestjs/typeorm';
-import { LINGUA_ENTITIES } from '../../src/database/entities';
-import { LinguaEntityName, linguaRepositoryToken } from '../../src/database/lingua-repositories';
+import { LINGUA_ENTITIES, LinguaEntityName, linguaRepositoryToken } from '../../src/entities';
 import { LinguaOptionsError } from '../../src/lingua-core.options';
 
 /** issue 23: the entity classes left the public API; a host test reaches a repository token by the entity's name. */

@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { PostgresConnectionCredentialsOptions } from 'typeorm/driver/postgres/PostgresConnectionCredentialsOptions';
 import { LinguaSettings } from '../../lingua-core.options';
 import { MetricsService } from '../../observability/metrics.service';
-import { buildDataSourceOptions } from '../data-source-options';
+import { connectionOptions } from '../connection-options';
+import { LINGUA_ENTITY_LIST, LinguaEntityList } from '../entity-list';
 import { LinguaDataSource } from '../lingua-data-source';
 import { parseLsn } from './lsn';
 import { ReplicaNode } from './replica-node';
@@ -38,8 +39,9 @@ export class ReplicaSet implements OnModuleInit, OnApplicationShutdown {
     private readonly settings: LinguaSettings,
     private readonly dataSource: LinguaDataSource,
     private readonly metrics: MetricsService,
+    @Inject(LINGUA_ENTITY_LIST) entities: LinguaEntityList,
   ) {
-    this.nodes = replicaTargets(settings, dataSource.options).map(
+    this.nodes = replicaTargets(settings, dataSource.options, entities).map(
       ({ name, options }) => new ReplicaNode(name, options, (ds) => this.openListeners.forEach((listener) => listener(ds))),
     );
     metrics.watchReplicas(() => this.report());
@@ -167,7 +169,7 @@ interface ReplicaTarget {
 }
 
 /** `replicas.urls`, else the `replication.slaves` of the host's TypeORM connection. */
-function replicaTargets(settings: LinguaSettings, primary: DataSourceOptions): ReplicaTarget[] {
+function replicaTargets(settings: LinguaSettings, primary: DataSourceOptions, entities: LinguaEntityList): ReplicaTarget[] {
   const fromHost = (primary as { replication?: { slaves?: PostgresConnectionCredentialsOptions[] } }).replication?.slaves ?? [];
   const credentials: PostgresConnectionCredentialsOptions[] = settings.replicas.urls
     ? settings.replicas.urls.map((url) => ({ url }))
@@ -175,8 +177,9 @@ function replicaTargets(settings: LinguaSettings, primary: DataSourceOptions): R
   const timeouts = settings.sessionTimeouts;
   return credentials.map((credential) => {
     // No startup parameter (the replica may sit behind a pooler too): a read gives up client-side and goes to the primary.
-    const options = buildDataSourceOptions(
+    const options = connectionOptions(
       { url: credential.url, poolMax: settings.replicas.poolMax, acquireTimeoutMs: 1_000, pooler: 'transaction' },
+      entities,
       { ...credential, applicationName: 'lingua-core-replica', migrations: [], logging: false },
     );
     return {

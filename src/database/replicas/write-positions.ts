@@ -15,11 +15,6 @@ export const learnerScope = (userId: number) => `learner:${userId}`;
 /** Without a shared record, a write waits at most this for the replicas to replay it. */
 const UNSHARED_WAIT_MS = 2_000;
 
-/** Atomic max: a position only moves forward, whichever of two concurrent writers lands last. */
-const MAX_SET_SCRIPT = `local c = redis.call('GET', KEYS[1])
-if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-return 1`;
-
 /**
  * Read-your-writes by WAL position (docs/scaling.md). After a write commits, the primary's WAL insert
  * position (past the commit record) is recorded for the scope it touched — in this process, and in
@@ -58,9 +53,9 @@ export class WritePositions {
       if (entry && entry.expires > now) required = maxLsn(required, entry.lsn);
     }
     if (!this.shared) return required;
-    const found = await this.store.attempt(() => this.readShared(scopes.map((s) => this.key(s))));
+    const found = await this.store.getMax(scopes.map((s) => this.key(s)));
     if (found === UNAVAILABLE) return 'unknown';
-    for (const value of found) if (typeof value === 'string' && /^\d+$/.test(value)) required = maxLsn(required, BigInt(value));
+    for (const value of found) if (value !== undefined) required = maxLsn(required, value);
     return required;
   }
 
@@ -80,8 +75,10 @@ export class WritePositions {
     }
     this.prune();
     if (!this.shared) return this.metrics.writePositions.inc({ result: 'recorded' });
-    const results = await Promise.all(scopes.map((scope) => this.store.attempt(() => this.storeMax(this.key(scope), lsn))));
-    if (!results.includes(UNAVAILABLE)) return this.metrics.writePositions.inc({ result: 'recorded' });
+    const ttl = this.settings.replicas.positionTtlMs;
+    // An atomic max on Redis: a position only moves forward, whichever of two concurrent writers lands last.
+    const results = await Promise.all(scopes.map((scope) => this.store.setMax(this.key(scope), lsn, ttl)));
+    if (results.every(Boolean)) return this.metrics.writePositions.inc({ result: 'recorded' });
     // Other instances cannot learn of this write: acknowledge it only once the replicas have it.
     this.metrics.writePositions.inc({ result: 'local_only' });
     if (!(await this.waitForReplicas(lsn))) {
@@ -89,27 +86,6 @@ export class WritePositions {
         `write position ${formatLsn(lsn)} is in no shared record and not yet replayed by every replica: other instances may read it stale until they catch up`,
       );
     }
-  }
-
-  /** Positions are plain decimal strings: on Redis written and read with its own commands (atomic max), elsewhere through Keyv. */
-  private async readShared(keys: string[]): Promise<Array<string | undefined | null>> {
-    const redis = this.store.redis();
-    if (redis) return (await redis.getClient()).mGet(keys);
-    return this.store.keyv.getMany<string>(keys);
-  }
-
-  private async storeMax(key: string, lsn: bigint): Promise<void> {
-    const ttl = this.settings.replicas.positionTtlMs;
-    const redis = this.store.redis();
-    if (redis) {
-      const client = await redis.getClient();
-      await client.eval(MAX_SET_SCRIPT, { keys: [key], arguments: [lsn.toString(), String(ttl)] });
-      return;
-    }
-    // Another Keyv store: read, compare, write (not atomic: docs/scaling.md).
-    const current = await this.store.keyv.get<string>(key);
-    if (typeof current === 'string' && BigInt(current) >= lsn) return;
-    if ((await this.store.keyv.set(key, lsn.toString(), ttl)) === false) throw new Error('the cache refused the write');
   }
 
   /** Polls every usable replica until each has replayed `lsn`; false after UNSHARED_WAIT_MS. */

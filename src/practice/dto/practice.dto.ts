@@ -1,8 +1,7 @@
 import { ApiProperty } from '../../common/swagger-optional';
 import { IsIn, IsInt, isInt, IsUUID, isUUID, Max, Min } from 'class-validator';
 import { exactFields, instanceOf, precheckBody } from '../../common/body-precheck';
-import type { ReviewRating } from '../../vocabulary/srs';
-import { CARD_STATES, CardStateName } from '../../vocabulary/srs';
+import { CARD_STATES, CardStateName, ReviewRating } from '../../vocabulary/srs';
 
 export class PracticeSessionDto {
   @ApiProperty() id: number;

@@ -2,36 +2,30 @@ import type { DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { LINGUA_MIGRATIONS } from '../../migrations';
 import { LinguaDatabaseOptions, LinguaOptionsError, resolveDatabaseOptions } from '../lingua-core.options';
-import { LINGUA_ENTITIES } from './entities';
+import type { LinguaEntityList } from './entity-list';
 import { DEADLINE_OPTION } from './deadline';
 import { linguaPgDriver, PREPARE_STATEMENTS_OPTION } from './pg-driver';
 import { QueryObserverSubscriber } from './query-observer';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
+/** What `buildDataSourceOptions` (src/data-source-options.ts) takes besides the database. */
+export type ConnectionOptionsInput = Partial<PostgresConnectionOptions> & {
+  role?: 'app' | 'migrations';
+  migrationBatchSize?: number;
+  /** Seconds between the migrations' progress lines (lingua.migration_progress_seconds; 0–10, default 5). */
+  migrationProgressSeconds?: number;
+  /** Free disk the migrations may assume, e.g. `40GB` (lingua.migration_assume_free; default: measured where visible). */
+  migrationAssumeFree?: string;
+};
+
 /**
- * The one place lingua-core's own connection options are built: its own connection
- * (`LinguaCoreModule` with `database`), the reference host, `ormconfig.ts`, the tests and scripts all
- * call this, so they cannot drift. A host that gives lingua-core its own TypeORM connection can spread
- * these options too. `migrationBatchSize` sets the session setting `lingua.migration_batch_size` the
- * repair migrations read (rows per keyset batch; 5,000 when unset). `database.pooler` must be resolved (see `detectPooler`) for a pooler URL: with
- * it unset, the session settings are sent as a startup parameter, which a transaction pooler refuses.
+ * lingua-core's connection options for `entities` (the body of the public `buildDataSourceOptions`, which
+ * passes LINGUA_ENTITIES; database/ takes the list as a parameter, so it imports no feature).
  */
-export function buildDataSourceOptions(
+export function connectionOptions(
   database: LinguaDatabaseOptions,
-  {
-    role = 'app',
-    migrationBatchSize,
-    migrationProgressSeconds,
-    migrationAssumeFree,
-    ...overrides
-  }: Partial<PostgresConnectionOptions> & {
-    role?: 'app' | 'migrations';
-    migrationBatchSize?: number;
-    /** Seconds between the migrations' progress lines (lingua.migration_progress_seconds; 0–10, default 5). */
-    migrationProgressSeconds?: number;
-    /** Free disk the migrations may assume, e.g. `40GB` (lingua.migration_assume_free; default: measured where visible). */
-    migrationAssumeFree?: string;
-  } = {},
+  entities: LinguaEntityList,
+  { role = 'app', migrationBatchSize, migrationProgressSeconds, migrationAssumeFree, ...overrides }: ConnectionOptionsInput = {},
 ): DataSourceOptions {
   const db = resolveDatabaseOptions(database);
   if (migrationBatchSize !== undefined && (!Number.isInteger(migrationBatchSize) || migrationBatchSize < 1)) {
@@ -65,7 +59,7 @@ export function buildDataSourceOptions(
     // With no URL, pg reads PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE itself.
     url: db.url,
     driver: linguaPgDriver,
-    entities: LINGUA_ENTITIES,
+    entities,
     migrations: LINGUA_MIGRATIONS,
     subscribers: [QueryObserverSubscriber],
     synchronize: false,
