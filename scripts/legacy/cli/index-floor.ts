@@ -28,7 +28,8 @@ function chainIndexBuilds(): Build[] {
   for (const Migration of LINGUA_MIGRATIONS) {
     const migration = new Migration() as unknown as { name: string; indexes?: IndexDefinition[] };
     for (const [index, ddl] of migration.indexes ?? []) {
-      const sql = ddl.replace(/CREATE (UNIQUE )?INDEX CONCURRENTLY (IF NOT EXISTS )?\w+ ON/i, 'CREATE $1INDEX lingua_index_floor ON');
+      const sql = ddl.replace(/CREATE (UNIQUE )?INDEX CONCURRENTLY (IF NOT EXISTS )?\w+\s+ON/i, 'CREATE $1INDEX lingua_index_floor ON');
+      if (/CONCURRENTLY/i.test(sql)) throw new Error(`${migration.name}: could not rewrite ${index}'s definition as a plain build: ${ddl}`);
       builds.push({ migration: migration.name, index, sql });
     }
   }
