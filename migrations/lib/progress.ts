@@ -31,15 +31,24 @@ interface SessionState {
 
 const sessions = new WeakMap<QueryRunner, SessionState>();
 /**
- * Per DataSource: its writes to lingua_ops.migration_progress, one after another (the table created
- * by the first; a step's last row never overtaken by an earlier one), and whether one failed.
+ * Per DataSource: its writes to lingua_ops.migration_progress, one after another behind the creation
+ * of the table (a step's last row never overtaken by an earlier one), and whether one failed.
  */
 interface ProgressWrites {
   queue: Promise<void>;
-  ready: boolean;
   unwritable: boolean;
 }
 const writesByDataSource = new WeakMap<object, ProgressWrites>();
+
+/** The DataSource's writes, the table created first on its first report. */
+function progressWrites(qr: QueryRunner): ProgressWrites {
+  let writes = writesByDataSource.get(qr.connection);
+  if (!writes) {
+    writes = { queue: createProgressTable(qr), unwritable: false };
+    writesByDataSource.set(qr.connection, writes);
+  }
+  return writes;
+}
 
 /** Called by prepareMigrationSession: the migration now running (from the call stack) and the session's settings. */
 export async function startReporting(qr: QueryRunner, send: (sql: string) => Promise<Array<Record<string, string | null>>>): Promise<void> {
@@ -263,15 +272,13 @@ interface Report {
 /** One line on the migration's output, and the step's row in lingua_ops.migration_progress. */
 function report(qr: QueryRunner, state: SessionState, step: string, r: Report): void {
   say(`${r.text}`);
-  let writes = writesByDataSource.get(qr.connection);
-  if (!writes) writesByDataSource.set(qr.connection, (writes = { queue: Promise.resolve(), ready: false, unwritable: false }));
-  const own = writes;
-  if (own.unwritable) return;
+  const writes = progressWrites(qr);
+  if (writes.unwritable) return;
   // On another connection of the DataSource: autocommit, so it shows during a revert's transaction too.
-  own.queue = own.queue
-    .then(() => (own.unwritable ? undefined : writeRow(qr, own, state, step, r)))
+  writes.queue = writes.queue
+    .then(() => (writes.unwritable ? undefined : writeRow(qr, state, step, r)))
     .catch((err: Error) => {
-      own.unwritable = true;
+      writes.unwritable = true;
       say(`(progress not written to lingua_ops.migration_progress: ${err.message}; the log has it)`);
     });
 }
@@ -290,18 +297,18 @@ async function sideQuery(qr: QueryRunner, sql: string, params?: unknown[]): Prom
   }
 }
 
-async function writeRow(qr: QueryRunner, writes: ProgressWrites, state: SessionState, step: string, r: Report): Promise<void> {
-  if (!writes.ready) {
-    await sideQuery(qr, `CREATE SCHEMA IF NOT EXISTS lingua_ops`);
-    await sideQuery(
-      qr,
-      `CREATE UNLOGGED TABLE IF NOT EXISTS lingua_ops.migration_progress (
-         migration text NOT NULL, step text NOT NULL, pid int NOT NULL, started_at timestamptz NOT NULL,
-         updated_at timestamptz NOT NULL, rows_done bigint, rows_total bigint, rows_per_second bigint,
-         eta_seconds int, finished boolean NOT NULL, line text NOT NULL, PRIMARY KEY (migration, step, started_at))`,
-    );
-    writes.ready = true;
-  }
+async function createProgressTable(qr: QueryRunner): Promise<void> {
+  await sideQuery(qr, `CREATE SCHEMA IF NOT EXISTS lingua_ops`);
+  await sideQuery(
+    qr,
+    `CREATE UNLOGGED TABLE IF NOT EXISTS lingua_ops.migration_progress (
+       migration text NOT NULL, step text NOT NULL, pid int NOT NULL, started_at timestamptz NOT NULL,
+       updated_at timestamptz NOT NULL, rows_done bigint, rows_total bigint, rows_per_second bigint,
+       eta_seconds int, finished boolean NOT NULL, line text NOT NULL, PRIMARY KEY (migration, step, started_at))`,
+  );
+}
+
+async function writeRow(qr: QueryRunner, state: SessionState, step: string, r: Report): Promise<void> {
   const round = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? null : Math.round(n));
   await sideQuery(
     qr,

@@ -8,6 +8,7 @@
  * index migration is held against. Writes PREFIX.md and PREFIX.json.
  */
 import * as fs from 'node:fs';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { LINGUA_MIGRATIONS } from '../../../migrations';
 import type { IndexDefinition } from '../../../migrations/lib/v1/ddl';
@@ -97,7 +98,7 @@ run(async () => {
   const s = (n: number) => n.toFixed(2);
   let md = `# The raw floor of the chain's index builds (plain CREATE INDEX, rolled back)\n\n`;
   md += `${new Date().toISOString()}; small ${opts.small.replace(/^.*\//, '')}, large ${opts.large.replace(/^.*\//, '')}; `;
-  md += `maintenance_work_mem ${opts['maintenance-work-mem']}; ${rounds} rounds interleaved, medians; load average at the end ${(await import('node:os')).loadavg()[0].toFixed(1)}\n\n`;
+  md += `maintenance_work_mem ${opts['maintenance-work-mem']}; ${rounds} rounds interleaved, medians; load average at the end ${loadavg()[0].toFixed(1)}\n\n`;
   md += printTable(
     'Per migration (seconds, sum of its index builds)',
     migrations.map((m) => ({
