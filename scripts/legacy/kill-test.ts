@@ -15,6 +15,12 @@ export interface Moment {
   matches(query: string): boolean;
   /** Caught when the chain is idle between statements and a migration was recorded since the run started. */
   betweenMigrations?: boolean;
+  /**
+   * For a statement too quick to be seen running: once the chain is inside `after`, a second session
+   * takes `lock` in an open transaction (as a legacy reader would) so the statement waits on it, running,
+   * long enough for the poller; released after the kill.
+   */
+  hold?: { after(query: string): boolean; lock: string };
 }
 
 export const MOMENTS: Record<string, Moment> = {
@@ -26,6 +32,12 @@ export const MOMENTS: Record<string, Moment> = {
   },
   validate: { name: 'ALTER TABLE … VALIDATE CONSTRAINT', matches: (q) => /VALIDATE\s+CONSTRAINT/i.test(q) },
   between: { name: 'between two migrations (one recorded, the chain idle)', matches: () => false, betweenMigrations: true },
+  // RepairUsers moves user_profiles' key from id to user_id in one ALTER, after copying the legacy ids aside.
+  swap: {
+    name: 'the primary-key swap (ALTER TABLE user_profiles … ADD PRIMARY KEY USING INDEX)',
+    matches: (q) => /PRIMARY\s+KEY\s+USING\s+INDEX/i.test(q),
+    hold: { after: (q) => q.includes('lingua-batch user_profiles:legacy ids'), lock: 'LOCK TABLE user_profiles IN ACCESS SHARE MODE' },
+  },
 };
 
 /** `revert:rebuild`: a moment of `migration:revert` — inside the copy of a table rebuilt with a column first. */
@@ -100,39 +112,45 @@ async function killAt(
   void chain.done.then(() => (exited = true));
   const seen = new Set<string>();
   let recordedBefore = await recorded(admin);
-  while (!exited) {
-    const { rows } = await admin.query(
-      `SELECT pid, query_start::text AS started, query, state, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::int AS ms
+  let holder: Client | undefined;
+  try {
+    while (!exited) {
+      const { rows } = await admin.query(
+        `SELECT pid, query_start::text AS started, query, state, (extract(epoch FROM clock_timestamp() - query_start) * 1000)::int AS ms
          FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-      [CHAIN_APPLICATION_NAME],
-    );
-    const active = rows.filter((r) => r.state === 'active');
-    let hit = active.find((r) => moment.matches(r.query));
-    if (moment.betweenMigrations) {
-      // Within one poll (10 ms) of a migration's record: before the next one has done anything but SET its session.
-      const now = await recorded(admin);
-      hit =
-        now > recordedBefore && rows.length > 0
-          ? { pid: 0, started: String(now), query: `(just after migration ${now} was recorded)`, ms: 0 }
-          : undefined;
-      recordedBefore = now;
+        [CHAIN_APPLICATION_NAME],
+      );
+      const active = rows.filter((r) => r.state === 'active');
+      if (moment.hold && !holder && active.some((r) => moment.hold!.after(r.query))) holder = await holdLock(url, moment.hold.lock);
+      let hit = active.find((r) => moment.matches(r.query));
+      if (moment.betweenMigrations) {
+        // Within one poll (10 ms) of a migration's record: before the next one has done anything but SET its session.
+        const now = await recorded(admin);
+        hit =
+          now > recordedBefore && rows.length > 0
+            ? { pid: 0, started: String(now), query: `(just after migration ${now} was recorded)`, ms: 0 }
+            : undefined;
+        recordedBefore = now;
+      }
+      if (hit && inMigration && !(await nextMigration(admin)).startsWith(inMigration)) hit = undefined;
+      if (hit) seen.add(`${hit.pid}@${hit.started}`);
+      if (hit && seen.size >= occurrence) {
+        chain.kill();
+        await terminateChainBackends(admin);
+        await chain.done;
+        return {
+          moment: moment.name,
+          caught: true,
+          migration: await nextMigration(admin),
+          statement: hit.query.replace(/\s+/g, ' ').slice(0, 140),
+          runningMs: hit.ms,
+          invalidIndexesAfterKill: await invalidIndexes(admin),
+        };
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
     }
-    if (hit && inMigration && !(await nextMigration(admin)).startsWith(inMigration)) hit = undefined;
-    if (hit) seen.add(`${hit.pid}@${hit.started}`);
-    if (hit && seen.size >= occurrence) {
-      chain.kill();
-      await terminateChainBackends(admin);
-      await chain.done;
-      return {
-        moment: moment.name,
-        caught: true,
-        migration: await nextMigration(admin),
-        statement: hit.query.replace(/\s+/g, ' ').slice(0, 140),
-        runningMs: hit.ms,
-        invalidIndexesAfterKill: await invalidIndexes(admin),
-      };
-    }
-    await new Promise((r) => setTimeout(r, pollMs));
+  } finally {
+    await holder?.end();
   }
   const run = await chain.done;
   return {
@@ -140,6 +158,13 @@ async function killAt(
     caught: false,
     note: `NOT CAUGHT: the run ${run.exitCode === 0 ? 'completed' : `ended (exit ${run.exitCode})`} before the poller (every ${pollMs} ms) saw such a statement active`,
   };
+}
+
+async function holdLock(url: string, lock: string): Promise<Client> {
+  const holder = await connect(url, 'lingua-legacy-kill-test-hold');
+  await holder.query('BEGIN');
+  await holder.query(lock);
+  return holder;
 }
 
 async function recorded(admin: Client): Promise<number> {

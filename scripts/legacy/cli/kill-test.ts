@@ -18,7 +18,7 @@ import { cliOptions, databaseUrl, run } from './args';
 
 const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,batch,validate,between] [--occurrence N]
                             [--revert-moments rebuild] [--inventory FILE] [--report FILE]
-  --moments         kinds of moment to kill migration:run in, in turn: index, batch, validate, between;
+  --moments         kinds of moment to kill migration:run in, in turn: index, batch, validate, between, swap;
                     key~text narrows to statements containing text, key@Migration to one migration
   --revert-moments  after the adopted database is verified: kill migration:revert in these moments
                     (rebuild), revert to the baseline to completion and verify row for row
