@@ -162,9 +162,14 @@ async function killAt(
 
 async function holdLock(url: string, lock: string): Promise<Client> {
   const holder = await connect(url, 'lingua-legacy-kill-test-hold');
-  await holder.query('BEGIN');
-  await holder.query(lock);
-  return holder;
+  try {
+    await holder.query('BEGIN');
+    await holder.query(lock);
+    return holder;
+  } catch (err) {
+    await holder.end();
+    throw err;
+  }
 }
 
 async function recorded(admin: Client): Promise<number> {

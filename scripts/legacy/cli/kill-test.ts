@@ -16,7 +16,7 @@ import { printTable } from '../print-table';
 import { verifyAdopted } from '../verify-adopted';
 import { cliOptions, databaseUrl, run } from './args';
 
-const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,batch,validate,between] [--occurrence N]
+const USAGE = `npm run legacy:kill-test -- --database-url URL [--moments index,batch,validate,between,swap] [--occurrence N]
                             [--revert-moments rebuild] [--inventory FILE] [--report FILE]
   --moments         kinds of moment to kill migration:run in, in turn: index, batch, validate, between, swap;
                     key~text narrows to statements containing text, key@Migration to one migration
